@@ -1,0 +1,281 @@
+/*
+ * isobench.c - The command line of isolab's benchmark harness.
+ *
+ *   isobench run [--only A,B] [--runs N] [--warmup W] [--out DIR] [--quiet]
+ *   isobench plot DIR      redraw the plots of a results directory
+ *   isobench table DIR     print the table of a results directory
+ *   isobench meta          print this machine's metadata as JSON
+ *
+ * `make bench` calls `isobench run`.  Start reading at cmd_run(): it walks
+ * the approach table (approach.c), writes one JSON result per approach,
+ * then reads them back for the table and the plots (report.c).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "approach.h"
+#include "report.h"
+
+#define PROG "isobench"
+
+static const char usage[] =
+	"usage: isobench run [OPTIONS]   measure, write DIR/*.json and plots\n"
+	"       isobench plot DIR        redraw the plots of DIR from its JSON\n"
+	"       isobench table DIR       print the table of DIR\n"
+	"       isobench meta            print this machine's metadata (JSON)\n"
+	"       isobench --help          this text\n"
+	"\n"
+	"options of run:\n"
+	"  --only A,B,...  measure only these approaches (default: all)\n"
+	"  --runs N        measured runs per figure, 1..1000000 (default 100)\n"
+	"  --warmup W      unmeasured runs before them, 0..1000000 (default 5)\n"
+	"  --out DIR       results directory (default results/latest)\n"
+	"  --quiet         no progress on stderr\n"
+	"\n"
+	"approaches:\n";
+
+static void print_usage(FILE *f)
+{
+	fputs(usage, f);
+	for (size_t i = 0; approaches[i]; i++)
+		fprintf(f, "  %-14s %s\n", approaches[i]->name,
+			approaches[i]->what);
+}
+
+/* Parse a whole number in [lo, hi] for option opt, or exit 2. */
+static int parse_int(const char *opt, const char *s, long lo, long hi)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < lo || v > hi) {
+		fprintf(stderr, PROG ": %s: '%s' is not a whole number from %ld "
+				"to %ld\n",
+			opt, s, lo, hi);
+		exit(2);
+	}
+	return (int)v;
+}
+
+/* The build tree is two levels above this program (BUILD/bin/isobench). */
+static void find_build_dir(char *buf, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n < 0) {
+		snprintf(buf, len, "build");
+		return;
+	}
+	exe[n] = '\0';
+	snprintf(buf, len, "%s", dirname(dirname(exe)));
+}
+
+/* Is approach name selected by --only (a comma-separated list)? */
+static int selected(const char *only, const char *name)
+{
+	size_t len = strlen(name);
+
+	if (!only)
+		return 1;
+	for (const char *p = only; *p;) {
+		size_t w = strcspn(p, ",");
+
+		if (w == len && strncmp(p, name, len) == 0)
+			return 1;
+		p += w + (p[w] == ',');
+	}
+	return 0;
+}
+
+/* Every name in --only must be an approach; exits 2 otherwise. */
+static void check_only(const char *only)
+{
+	char name[64];
+
+	for (const char *p = only; *p;) {
+		size_t w = strcspn(p, ",");
+
+		snprintf(name, sizeof(name), "%.*s", (int)w, p);
+		if (!approach__find(name)) {
+			fprintf(stderr,
+				PROG ": --only: '%s' is not an approach (see "
+				"isobench --help)\n",
+				name);
+			exit(2);
+		}
+		p += w + (p[w] == ',');
+	}
+}
+
+/* Measure one approach into DIR/<name>.json.  A failure is recorded in the
+ * result as a skip, never silently dropped. */
+static int run_one(struct bench_ctx *ctx, const struct approach_ops *a)
+{
+	struct isolab_err e = { 0, "" };
+	char path[PATH_MAX], title[256];
+	const char *why = a->unavailable(ctx);
+	struct result *r;
+	int rc = 0;
+
+	snprintf(title, sizeof(title), "%s: %s", a->name, a->what);
+	r = result__create(a->name, title, &ctx->meta);
+	if (!r) {
+		fprintf(stderr, PROG ": %s: out of memory\n", a->name);
+		return -1;
+	}
+	json_object_set_new(result__params(r), "runs", json_integer(ctx->runs));
+	json_object_set_new(result__params(r), "warmup",
+			    json_integer(ctx->warmup));
+	if (why) {
+		fprintf(stderr, PROG ": %s: skipped: %s\n", a->name, why);
+		result__add_skip(r, a->name, why);
+		for (int i = 0; i < a->steps; i++)
+			progress__step(&ctx->prog, a->name);
+	} else if (a->measure(ctx, r, &e) < 0) {
+		fprintf(stderr, PROG ": %s: %s\n", a->name, e.msg);
+		result__add_skip(r, a->name, e.msg);
+		rc = -1;
+	}
+	snprintf(path, sizeof(path), "%s/%s.json", ctx->out_dir, a->name);
+	if (result__write(r, path, &e) < 0) {
+		err__print(PROG, &e);
+		rc = -1;
+	}
+	result__destroy(r);
+	return rc;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "only", required_argument, NULL, 'o' },
+		{ "runs", required_argument, NULL, 'n' },
+		{ "warmup", required_argument, NULL, 'w' },
+		{ "out", required_argument, NULL, 'd' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct bench_ctx ctx = { .runs = 100, .warmup = 5,
+				 .out_dir = "results/latest" };
+	struct isolab_err e = { 0, "" };
+	char build[PATH_MAX];
+	const char *only = NULL;
+	int quiet = 0, steps = 0, failed = 0, c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': only = optarg; break;
+		case 'n': ctx.runs = parse_int("--runs", optarg, 1, 1000000); break;
+		case 'w': ctx.warmup = parse_int("--warmup", optarg, 0, 1000000); break;
+		case 'd': ctx.out_dir = optarg; break;
+		case 'q': quiet = 1; break;
+		case 'h': print_usage(stdout); return 0;
+		default: print_usage(stderr); return 2;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, PROG ": run: unexpected argument '%s'\n",
+			argv[optind]);
+		return 2;
+	}
+	if (only)
+		check_only(only);
+	find_build_dir(build, sizeof(build));
+	ctx.build_dir = build;
+	if (result__mkdirs(ctx.out_dir, &e) < 0) {
+		err__print(PROG, &e);
+		return 1;
+	}
+	meta__collect(&ctx.meta);
+	for (size_t i = 0; approaches[i]; i++)
+		if (selected(only, approaches[i]->name))
+			steps += approaches[i]->steps;
+	progress__init(&ctx.prog, steps, quiet);
+	for (size_t i = 0; approaches[i]; i++)
+		if (selected(only, approaches[i]->name) &&
+		    run_one(&ctx, approaches[i]) < 0)
+			failed = 1;
+	if (report__table(stdout, ctx.out_dir, &e) < 0 ||
+	    report__plot(ctx.out_dir, &e) < 0) {
+		err__print(PROG, &e);
+		return 1;
+	}
+	printf("results: %s/*.json, plots: %s/*.png and *.svg\n", ctx.out_dir,
+	       ctx.out_dir);
+	return failed;
+}
+
+/* plot DIR and table DIR take exactly one directory. */
+static const char *one_dir(int argc, char **argv, const char *cmd)
+{
+	if (argc != 3) {
+		fprintf(stderr, PROG ": %s: expected one results directory\n",
+			cmd);
+		exit(2);
+	}
+	return argv[2];
+}
+
+static int cmd_meta(void)
+{
+	struct meta m;
+	json_t *j;
+
+	meta__collect(&m);
+	j = meta__to_json(&m);
+	if (!j || json_dumpf(j, stdout, JSON_INDENT(2) | JSON_SORT_KEYS) < 0) {
+		fprintf(stderr, PROG ": meta: out of memory\n");
+		return 1;
+	}
+	putchar('\n');
+	json_decref(j);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct isolab_err e = { 0, "" };
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+
+	if (!cmd) {
+		print_usage(stderr);
+		return 2;
+	}
+	if (strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0 ||
+	    strcmp(cmd, "help") == 0) {
+		print_usage(stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "run") == 0)
+		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(cmd, "meta") == 0)
+		return cmd_meta();
+	if (strcmp(cmd, "plot") == 0) {
+		if (report__plot(one_dir(argc, argv, cmd), &e) < 0) {
+			err__print(PROG, &e);
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "table") == 0) {
+		if (report__table(stdout, one_dir(argc, argv, cmd), &e) < 0) {
+			err__print(PROG, &e);
+			return 1;
+		}
+		return 0;
+	}
+	fprintf(stderr, PROG ": '%s' is not a command (see isobench --help)\n",
+		cmd);
+	return 2;
+}

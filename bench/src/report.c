@@ -1,0 +1,218 @@
+/*
+ * report.c - Tables and plots from a directory of result files (see
+ * report.h).
+ */
+#define _GNU_SOURCE
+#include "report.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "plot.h"
+#include "result.h"
+
+/* Result files in dir, sorted, as a NULL-terminated list of paths. */
+struct result_list {
+	struct result **r;
+	size_t n;
+};
+
+static int is_json(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && strcmp(d->d_name + n - 5, ".json") == 0;
+}
+
+static void list_free(struct result_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		result__destroy(l->r[i]);
+	free(l->r);
+}
+
+static int list_load(const char *dir, struct result_list *l,
+		     struct isolab_err *e)
+{
+	struct dirent **names;
+	char path[4400];
+	int n = scandir(dir, &names, is_json, alphasort);
+	int rc = 0;
+
+	l->n = 0;
+	l->r = NULL;
+	if (n < 0)
+		return err__set(e, errno, "%s", dir);
+	if (n == 0) {
+		free(names);
+		return err__set(e, 0, "%s: no result files (*.json)", dir);
+	}
+	l->r = calloc((size_t)n, sizeof(*l->r));
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		if (rc == 0 && !l->r)
+			rc = err__set(e, ENOMEM, "%s", dir);
+		if (rc == 0 && !(l->r[l->n++] = result__read(path, e)))
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	if (rc < 0)
+		list_free(l);
+	return rc;
+}
+
+/* "412.3 us", "1.9 MiB": a value in its series' unit, made readable. */
+static void fmt_value(char *buf, size_t len, double v, const char *unit,
+		      double ns_scale, const char *ns_unit)
+{
+	if (strcmp(unit, "ns") == 0)
+		snprintf(buf, len, "%.1f %s", v / ns_scale, ns_unit);
+	else if (strcmp(unit, "KiB") == 0 && v >= 10240)
+		snprintf(buf, len, "%.1f MiB", v / 1024);
+	else
+		snprintf(buf, len, "%.4g %s", v, unit);
+}
+
+static void table_row(FILE *out, const struct series_view *v)
+{
+	double scale = 1;
+	const char *u = plot__time_unit(v->st.median, &scale);
+	char med[32], p5[32], p95[32], mad[32];
+
+	fmt_value(med, sizeof(med), v->st.median, v->desc.unit, scale, u);
+	fmt_value(p5, sizeof(p5), v->st.p5, v->desc.unit, scale, u);
+	fmt_value(p95, sizeof(p95), v->st.p95, v->desc.unit, scale, u);
+	fmt_value(mad, sizeof(mad), v->st.mad, v->desc.unit, scale, u);
+	fprintf(out, "%-10s %-12s %-16s %5zu %12s %12s %12s %11s %8zu\n",
+		v->desc.approach ? v->desc.approach : "?",
+		v->desc.workload ? v->desc.workload : "?",
+		v->desc.metric ? v->desc.metric : "?", v->st.n, med, p5, p95,
+		mad, v->st.outliers);
+}
+
+int report__table(FILE *out, const char *dir, struct isolab_err *e)
+{
+	struct result_list l;
+	struct series_view v;
+
+	if (list_load(dir, &l, e) < 0)
+		return -1;
+	fprintf(out, "%-10s %-12s %-16s %5s %12s %12s %12s %11s %8s\n",
+		"approach", "workload", "metric", "runs", "median", "p5", "p95",
+		"MAD", "outliers");
+	for (size_t i = 0; i < l.n; i++) {
+		for (size_t k = 0; k < result__series_count(l.r[i]); k++) {
+			if (result__series(l.r[i], k, &v, e) < 0) {
+				list_free(&l);
+				return -1;
+			}
+			table_row(out, &v);
+			samples__free(&v.values);
+		}
+	}
+	for (size_t i = 0; i < l.n; i++) {
+		for (size_t k = 0; k < result__skip_count(l.r[i]); k++) {
+			const char *what, *why;
+
+			if (result__skip(l.r[i], k, &what, &why) == 0)
+				fprintf(out, "skipped: %s: %s\n", what, why);
+		}
+	}
+	list_free(&l);
+	return 0;
+}
+
+/* Series of unit ns (and, with metric != NULL, that metric) of result r,
+ * appended to s; their values are owned by vs. */
+static int collect_ns(const struct result *r, const char *metric,
+		      struct series_view *vs, struct plot_series *s,
+		      size_t *n, size_t max, struct isolab_err *e)
+{
+	for (size_t k = 0; k < result__series_count(r) && *n < max; k++) {
+		struct series_view *v = &vs[*n];
+
+		if (result__series(r, k, v, e) < 0)
+			return -1;
+		if (strcmp(v->desc.unit, "ns") != 0 ||
+		    (metric && strcmp(v->desc.metric, metric) != 0)) {
+			samples__free(&v->values);
+			continue;
+		}
+		s[*n] = (struct plot_series){ v->name, v->values.v,
+					      v->values.n };
+		(*n)++;
+	}
+	return 0;
+}
+
+#define REPORT_MAX_SERIES 64
+
+static void views_free(struct series_view *vs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		samples__free(&vs[i].values);
+}
+
+/* The scale that suits the median of the first series. */
+static const char *series_unit(const struct series_view *v, double *scale,
+			       char *label, size_t len, const char *what)
+{
+	const char *u = plot__time_unit(v->st.median, scale);
+
+	snprintf(label, len, "%s (%s)", what, u);
+	return u;
+}
+
+int report__plot(const char *dir, struct isolab_err *e)
+{
+	struct result_list l;
+	struct series_view vs[REPORT_MAX_SERIES];
+	struct plot_series s[REPORT_MAX_SERIES];
+	char base[4400], title[256], label[64];
+	double scale;
+	size_t n;
+	int rc = -1;
+
+	if (list_load(dir, &l, e) < 0)
+		return -1;
+	for (size_t i = 0; i < l.n; i++) {
+		n = 0;
+		if (collect_ns(l.r[i], NULL, vs, s, &n, REPORT_MAX_SERIES,
+			       e) < 0) {
+			views_free(vs, n);
+			goto out;
+		}
+		if (n == 0)
+			continue;
+		series_unit(&vs[0], &scale, label, sizeof(label), "time");
+		snprintf(base, sizeof(base), "%s/%s", dir, result__name(l.r[i]));
+		snprintf(title, sizeof(title), "%s: distribution of %zu runs",
+			 result__name(l.r[i]), vs[0].st.n);
+		rc = plot__cdf(base, title, label, s, n, scale, e);
+		views_free(vs, n);
+		if (rc < 0)
+			goto out;
+	}
+	n = 0;
+	for (size_t i = 0; i < l.n; i++)
+		if (collect_ns(l.r[i], "start_to_exit", vs, s, &n,
+			       REPORT_MAX_SERIES, e) < 0) {
+			views_free(vs, n);
+			goto out;
+		}
+	rc = 0;
+	if (n > 0) {
+		series_unit(&vs[0], &scale, label, sizeof(label),
+			    "start to exit, median");
+		snprintf(base, sizeof(base), "%s/start_to_exit", dir);
+		rc = plot__bars(base, "Start to exit, by approach", label, s, n,
+				scale, e);
+	}
+	views_free(vs, n);
+out:
+	list_free(&l);
+	return rc;
+}

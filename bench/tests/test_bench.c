@@ -1,0 +1,518 @@
+/*
+ * test_bench.c - Known-answer tests of the shared harness (bench/lib) and
+ * black-box tests of the isobench command line.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "footprint.h"
+#include "meta.h"
+#include "result.h"
+#include "stats.h"
+#include "testing.h"
+#include "timing.h"
+
+#define EPS 1e-9
+
+/* ---- statistics ---- */
+
+static void test_stats_odd_count(void **state)
+{
+	/* NumPy: np.percentile([15,20,35,40,50], [5,40,50,95,99]) =
+	 * [16, 29, 35, 48, 49.6] (linear interpolation, type 7). */
+	const double v[] = { 40, 15, 50, 35, 20 };
+	struct stats st;
+
+	(void)state;
+	assert_int_equal(stats__compute(v, 5, &st), 0);
+	assert_int_equal(st.n, 5);
+	assert_float_equal(st.min, 15, EPS);
+	assert_float_equal(st.max, 50, EPS);
+	assert_float_equal(st.median, 35, EPS);
+	assert_float_equal(st.mean, 32, EPS);
+	assert_float_equal(st.p5, 16, EPS);
+	assert_float_equal(st.p95, 48, EPS);
+	assert_float_equal(st.p99, 49.6, EPS);
+	/* sum of squared deviations 17^2+12^2+3^2+8^2+18^2 = 830, /4 */
+	assert_float_equal(st.stddev, sqrt(830.0 / 4), EPS);
+	/* |x-35| = 5 20 15 0 15 -> sorted 0 5 15 15 20 -> MAD 15 */
+	assert_float_equal(st.mad, 15, EPS);
+	assert_int_equal(st.outliers, 0);
+}
+
+static void test_stats_even_count(void **state)
+{
+	const double v[] = { 4, 1, 3, 2 };
+	struct stats st;
+
+	(void)state;
+	assert_int_equal(stats__compute(v, 4, &st), 0);
+	assert_float_equal(st.median, 2.5, EPS);
+	assert_float_equal(st.mean, 2.5, EPS);
+	assert_float_equal(st.stddev, sqrt(5.0 / 3), EPS);
+	/* |x-2.5| = 1.5 .5 .5 1.5 -> MAD 1 */
+	assert_float_equal(st.mad, 1, EPS);
+	/* h = 3 * 0.05 = 0.15 -> 1 + 0.15 */
+	assert_float_equal(st.p5, 1.15, EPS);
+	assert_float_equal(st.p95, 3.85, EPS);
+}
+
+static void test_stats_one_sample(void **state)
+{
+	const double v[] = { 7 };
+	struct stats st;
+
+	(void)state;
+	assert_int_equal(stats__compute(v, 1, &st), 0);
+	assert_float_equal(st.min, 7, EPS);
+	assert_float_equal(st.max, 7, EPS);
+	assert_float_equal(st.median, 7, EPS);
+	assert_float_equal(st.p5, 7, EPS);
+	assert_float_equal(st.p99, 7, EPS);
+	assert_float_equal(st.stddev, 0, EPS);
+	assert_float_equal(st.mad, 0, EPS);
+	assert_int_equal(st.outliers, 0);
+}
+
+static void test_stats_identical_samples(void **state)
+{
+	const double v[] = { 3, 3, 3, 3, 3, 3 };
+	struct stats st;
+
+	(void)state;
+	assert_int_equal(stats__compute(v, 6, &st), 0);
+	assert_float_equal(st.median, 3, EPS);
+	assert_float_equal(st.stddev, 0, EPS);
+	assert_float_equal(st.mad, 0, EPS);
+	assert_int_equal(st.outliers, 0);
+}
+
+static void test_stats_percentile_table(void **state)
+{
+	/* 1..10: h = 9p; hand-computed type-7 values. */
+	const double s[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 10 };
+	const struct {
+		double p, want;
+	} table[] = {
+		{ 0.00, 1.00 }, { 0.05, 1.45 }, { 0.10, 1.90 },
+		{ 0.25, 3.25 }, { 0.50, 5.50 }, { 0.75, 7.75 },
+		{ 0.90, 9.10 }, { 0.95, 9.55 }, { 0.99, 9.91 },
+		{ 1.00, 10.0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++)
+		assert_float_equal(stats__percentile(s, 10, table[i].p),
+				   table[i].want, EPS);
+}
+
+static void test_stats_outliers_beyond_three_mads(void **state)
+{
+	/* median 5.5, MAD 2.5, limit 3 * 1.4826 * 2.5 = 11.12: only 100. */
+	const double v[] = { 1, 2, 3, 4, 5, 6, 7, 8, 9, 100 };
+	/* MAD 0: every value off the median counts (11, 9 and 100). */
+	const double w[] = { 10, 10, 10, 10, 11, 9, 10, 100 };
+	struct stats st;
+
+	(void)state;
+	assert_int_equal(stats__compute(v, 10, &st), 0);
+	assert_float_equal(st.mad, 2.5, EPS);
+	assert_int_equal(st.outliers, 1);
+	assert_int_equal(stats__compute(w, 8, &st), 0);
+	assert_float_equal(st.mad, 0, EPS);
+	assert_int_equal(st.outliers, 3);
+}
+
+static void test_stats_empty_is_an_error(void **state)
+{
+	struct stats st;
+
+	(void)state;
+	assert_int_equal(stats__compute(NULL, 0, &st), -1);
+}
+
+/* ---- results as JSON ---- */
+
+static void test_result_json_round_trip(void **state)
+{
+	struct isolab_err e;
+	struct samples s = SAMPLES_INIT;
+	const struct series_desc d = { "native", "true", "start_to_exit",
+				       "ns" };
+	struct series_view v;
+	struct meta m;
+	char dir[256], path[300];
+	const char *what, *why;
+	struct result *r, *back;
+
+	(void)state;
+	meta__collect(&m);
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/sub/dir/x.json", dir);
+	for (int i = 1; i <= 5; i++)
+		assert_int_equal(samples__push(&s, i * 1000.5), 0);
+	r = result__create("x", "a test result", &m);
+	assert_non_null(r);
+	json_object_set_new(result__params(r), "runs", json_integer(5));
+	assert_int_equal(result__add_series(r, &d, &s, &e), 0);
+	assert_int_equal(result__add_skip(r, "vm", "no /dev/kvm"), 0);
+	assert_int_equal(result__write(r, path, &e), 0);
+	result__destroy(r);
+
+	back = result__read(path, &e);
+	assert_non_null(back);
+	assert_string_equal(result__name(back), "x");
+	assert_int_equal(json_integer_value(json_object_get(
+				 result__params(back), "runs")),
+			 5);
+	assert_int_equal(result__series_count(back), 1);
+	assert_int_equal(result__series(back, 0, &v, &e), 0);
+	assert_string_equal(v.name, "native:true:start_to_exit");
+	assert_string_equal(v.desc.unit, "ns");
+	assert_int_equal(v.values.n, 5);
+	for (size_t i = 0; i < 5; i++)
+		assert_float_equal(v.values.v[i], (double)(i + 1) * 1000.5,
+				   EPS);
+	assert_float_equal(v.st.median, 3001.5, EPS);
+	samples__free(&v.values);
+	assert_int_equal(result__skip_count(back), 1);
+	assert_int_equal(result__skip(back, 0, &what, &why), 0);
+	assert_string_equal(what, "vm");
+	assert_string_equal(why, "no /dev/kvm");
+	assert_int_equal(result__series(back, 1, &v, &e), -1);
+	result__destroy(back);
+	samples__free(&s);
+	testing__rmtree(dir);
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_result_read_rejects_bad_files(void **state)
+{
+	struct isolab_err e;
+	char dir[256], path[300];
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/bad.json", dir);
+	write_file(path, "{\"schema_version\": 1, ");
+	assert_null(result__read(path, &e));
+	assert_non_null(strstr(e.msg, path));
+	write_file(path, "{\"schema_version\": 99, \"name\": \"x\", "
+			 "\"meta\": {}, \"series\": [], \"skipped\": []}");
+	assert_null(result__read(path, &e));
+	assert_non_null(strstr(e.msg, "schema_version 99"));
+	write_file(path, "{\"schema_version\": 1, \"name\": \"x\", "
+			 "\"meta\": {}, \"series\": {}, \"skipped\": []}");
+	assert_null(result__read(path, &e));
+	assert_non_null(strstr(e.msg, "series"));
+	snprintf(path, sizeof(path), "%s/missing.json", dir);
+	assert_null(result__read(path, &e));
+	testing__rmtree(dir);
+}
+
+/* ---- metadata ---- */
+
+static int exists(const char *p)
+{
+	struct stat st;
+
+	return stat(p, &st) == 0;
+}
+
+static void test_meta_matches_the_machine(void **state)
+{
+	struct meta m;
+	const char *mode;
+	json_t *j;
+
+	(void)state;
+	meta__collect(&m);
+	assert_int_equal(m.cores, (int)sysconf(_SC_NPROCESSORS_ONLN));
+	assert_true(m.mem_total_kib > 0);
+	assert_true(strlen(m.kernel) > 0);
+	assert_string_not_equal(m.cpu_model, "");
+	if (exists("/sys/module/kvm_pvm"))
+		assert_string_equal(m.kvm_backend, "pvm");
+	else if (!exists("/sys/module/kvm"))
+		assert_string_equal(m.kvm_backend, "none");
+	assert_int_equal(m.kvm_device, exists("/dev/kvm"));
+	if (m.kvm_usable)
+		assert_int_equal(m.kvm_api, 12); /* KVM's stable API */
+	mode = m.cgroup_mode;
+	assert_true(strcmp(mode, "v1") == 0 || strcmp(mode, "v2") == 0 ||
+		    strcmp(mode, "hybrid") == 0 || strcmp(mode, "none") == 0);
+	if (exists("/sys/fs/cgroup/cgroup.controllers"))
+		assert_string_equal(mode, "v2");
+	assert_string_equal(m.version, ISOLAB_VERSION);
+	assert_int_equal(strlen(m.date), 20); /* 2026-01-01T00:00:00Z */
+	j = meta__to_json(&m);
+	assert_non_null(j);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(j, "kvm"), "backend")),
+			    m.kvm_backend);
+	json_decref(j);
+}
+
+/* ---- timing and footprint ---- */
+
+static void test_cmd_once_reports_exit_status(void **state)
+{
+	char *argv[] = { "/bin/sh", "-c", "exit 3", NULL };
+	struct cmd_result r;
+	struct isolab_err e;
+
+	(void)state;
+	assert_int_equal(timing__cmd_once(argv, NULL, &r, &e), 0);
+	assert_true(WIFEXITED(r.status));
+	assert_int_equal(WEXITSTATUS(r.status), 3);
+	assert_true(r.elapsed_ns > 0);
+	assert_true(r.maxrss_kib > 0);
+}
+
+static void test_cmd_once_kills_at_timeout(void **state)
+{
+	char *argv[] = { "/bin/sleep", "10", NULL };
+	struct cmd_opts o = { .timeout_s = 0.2 };
+	struct cmd_result r;
+	struct isolab_err e;
+
+	(void)state;
+	assert_int_equal(timing__cmd_once(argv, &o, &r, &e), 0);
+	assert_true(WIFSIGNALED(r.status));
+	assert_int_equal(WTERMSIG(r.status), SIGKILL);
+	assert_true(r.elapsed_ns < 5000000000u); /* long before 10 s */
+}
+
+static void test_repeat_cmd_stops_on_failure(void **state)
+{
+	char *ok[] = { "/bin/true", NULL };
+	char *bad[] = { "/bin/false", NULL };
+	struct samples t = SAMPLES_INIT, rss = SAMPLES_INIT;
+	struct isolab_err e;
+
+	(void)state;
+	assert_int_equal(timing__repeat_cmd(ok, NULL, 2, 7, &t, &rss, NULL,
+					    NULL, &e),
+			 0);
+	assert_int_equal(t.n, 7); /* warm-ups are not kept */
+	assert_int_equal(rss.n, 7);
+	assert_int_equal(timing__repeat_cmd(bad, NULL, 0, 3, &t, NULL, NULL,
+					    NULL, &e),
+			 -1);
+	assert_non_null(strstr(e.msg, "exit status 1"));
+	samples__free(&t);
+	samples__free(&rss);
+}
+
+static int count_calls(void *arg, struct isolab_err *e)
+{
+	(void)e;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void test_repeat_fn_counts_runs(void **state)
+{
+	struct samples t = SAMPLES_INIT;
+	struct isolab_err e;
+	int calls = 0;
+
+	(void)state;
+	assert_int_equal(timing__repeat_fn(count_calls, &calls, 3, 10, &t,
+					   NULL, NULL, &e),
+			 0);
+	assert_int_equal(calls, 13);
+	assert_int_equal(t.n, 10);
+	samples__free(&t);
+}
+
+static void test_footprint_of_this_process(void **state)
+{
+	struct proc_mem m;
+	struct isolab_err e;
+	char *big;
+
+	(void)state;
+	assert_int_equal(footprint__proc(0, &m, &e), 0);
+	assert_true(m.rss_kib > 0);
+	/* Touch 8 MiB: the high-water mark must grow by about that. */
+	big = malloc(8 << 20);
+	assert_non_null(big);
+	memset(big, 1, 8 << 20);
+	struct proc_mem after;
+	assert_int_equal(footprint__proc(getpid(), &after, &e), 0);
+	assert_true(after.hwm_kib >= m.rss_kib + 7 * 1024);
+	assert_true(after.pss_kib > 0 && after.pss_kib <= after.rss_kib);
+	free(big);
+	assert_int_equal(footprint__proc(999999999, &m, &e), -1);
+}
+
+static void test_footprint_of_a_cgroup_directory(void **state)
+{
+	char dir[256], path[300];
+	int64_t cur, peak;
+	struct isolab_err e;
+
+	(void)state;
+	/* A stand-in directory with v1 file names: the reader must not care
+	 * where the hierarchy is mounted. */
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/memory.usage_in_bytes", dir);
+	write_file(path, "1048576\n");
+	assert_int_equal(footprint__cgroup(dir, &cur, &peak, &e), 0);
+	assert_int_equal(cur, 1048576);
+	assert_int_equal(peak, -1);
+	snprintf(path, sizeof(path), "%s/memory.max_usage_in_bytes", dir);
+	write_file(path, "2097152\n");
+	assert_int_equal(footprint__cgroup(dir, &cur, &peak, &e), 0);
+	assert_int_equal(peak, 2097152);
+	testing__rmtree(dir);
+	assert_int_equal(footprint__cgroup(dir, &cur, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, dir));
+}
+
+/* ---- isobench, as a user runs it ---- */
+
+static int have_gnuplot(void)
+{
+	return system("command -v gnuplot >/dev/null 2>&1") == 0;
+}
+
+static void test_isobench_run_writes_json_and_png(void **state)
+{
+	char bin[256], dir[256], path[300];
+	struct test_run tr;
+	struct isolab_err e;
+	struct series_view v;
+	struct result *r;
+	unsigned char magic[8];
+	FILE *f;
+
+	(void)state;
+	if (!have_gnuplot())
+		TEST_SKIP("gnuplot is not installed (apt-get install gnuplot-nox)");
+	testing__path(bin, sizeof(bin), "bin", "isobench");
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	char *argv[] = { bin, "run", "--runs", "5", "--warmup", "1", "--out",
+			 dir, NULL };
+	assert_int_equal(testing__run(argv, NULL, 120, &tr), 0);
+	assert_int_equal(tr.exit_code, 0);
+	/* The table on stdout, progress on stderr (one line: not a tty). */
+	assert_non_null(strstr(tr.out, "native"));
+	assert_non_null(strstr(tr.out, "start_to_exit"));
+	assert_non_null(strstr(tr.err, "[1/1] native:start 5/5\n"));
+	testing__run_free(&tr);
+
+	snprintf(path, sizeof(path), "%s/native.json", dir);
+	r = result__read(path, &e);
+	assert_non_null(r);
+	assert_int_equal(result__series_count(r), 2);
+	assert_int_equal(result__series(r, 0, &v, &e), 0);
+	assert_int_equal(v.values.n, 5);
+	assert_true(v.st.min > 0);
+	samples__free(&v.values);
+	result__destroy(r);
+
+	snprintf(path, sizeof(path), "%s/native.png", dir);
+	f = fopen(path, "rb");
+	assert_non_null(f);
+	assert_int_equal(fread(magic, 1, 8, f), 8);
+	fclose(f);
+	assert_memory_equal(magic, "\x89PNG\r\n\x1a\n", 8);
+	snprintf(path, sizeof(path), "%s/start_to_exit.svg", dir);
+	assert_true(exists(path));
+	testing__rmtree(dir);
+}
+
+static void test_isobench_bad_options_give_one_line(void **state)
+{
+	char bin[256];
+	struct test_run tr;
+	char *bad_runs[] = { bin, "run", "--runs", "abc", NULL };
+	char *bad_only[] = { bin, "run", "--only", "native,teleport", NULL };
+	char *bad_cmd[] = { bin, "fly", NULL };
+	char *bad_plot[] = { bin, "plot", "/nonexistent-isolab-dir", NULL };
+	char **cases[] = { bad_runs, bad_only, bad_cmd, bad_plot };
+	const char *want[] = { "--runs: 'abc'", "'teleport' is not an approach",
+			       "'fly' is not a command",
+			       "/nonexistent-isolab-dir" };
+
+	(void)state;
+	testing__path(bin, sizeof(bin), "bin", "isobench");
+	for (size_t i = 0; i < 4; i++) {
+		assert_int_equal(testing__run(cases[i], NULL, 30, &tr), 0);
+		assert_true(tr.exit_code == 1 || tr.exit_code == 2);
+		assert_non_null(strstr(tr.err, want[i]));
+		/* exactly one line */
+		assert_non_null(strchr(tr.err, '\n'));
+		assert_null(strchr(tr.err, '\n') + 1 < tr.err + strlen(tr.err)
+				    ? strchr(tr.err, '\n')
+				    : NULL);
+		testing__run_free(&tr);
+	}
+}
+
+static void test_isobench_plot_rejects_corrupt_result(void **state)
+{
+	char bin[256], dir[256], path[300];
+	struct test_run tr;
+
+	(void)state;
+	testing__path(bin, sizeof(bin), "bin", "isobench");
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/broken.json", dir);
+	write_file(path, "[1, 2");
+	char *argv[] = { bin, "plot", dir, NULL };
+	assert_int_equal(testing__run(argv, NULL, 30, &tr), 0);
+	assert_int_equal(tr.exit_code, 1);
+	assert_non_null(strstr(tr.err, "broken.json"));
+	testing__run_free(&tr);
+	testing__rmtree(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_stats_odd_count),
+		cmocka_unit_test(test_stats_even_count),
+		cmocka_unit_test(test_stats_one_sample),
+		cmocka_unit_test(test_stats_identical_samples),
+		cmocka_unit_test(test_stats_percentile_table),
+		cmocka_unit_test(test_stats_outliers_beyond_three_mads),
+		cmocka_unit_test(test_stats_empty_is_an_error),
+		cmocka_unit_test(test_result_json_round_trip),
+		cmocka_unit_test(test_result_read_rejects_bad_files),
+		cmocka_unit_test(test_meta_matches_the_machine),
+		cmocka_unit_test(test_cmd_once_reports_exit_status),
+		cmocka_unit_test(test_cmd_once_kills_at_timeout),
+		cmocka_unit_test(test_repeat_cmd_stops_on_failure),
+		cmocka_unit_test(test_repeat_fn_counts_runs),
+		cmocka_unit_test(test_footprint_of_this_process),
+		cmocka_unit_test(test_footprint_of_a_cgroup_directory),
+		cmocka_unit_test(test_isobench_run_writes_json_and_png),
+		cmocka_unit_test(test_isobench_bad_options_give_one_line),
+		cmocka_unit_test(test_isobench_plot_rejects_corrupt_result),
+	};
+
+	return cmocka_run_group_tests_name("bench", tests, NULL, NULL);
+}
