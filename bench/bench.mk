@@ -11,10 +11,13 @@ $(BENCH_LIB): $(BENCH_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
+# isobench: every file of bench/src/ (one per approach, see approach.h).
+# A component whose approach needs more libraries adds them to
+# ISOBENCH_LIBS in its own fragment.
 ISOBENCH_SRCS := $(wildcard bench/src/*.c)
 $(BUILD)/bin/isobench: $(ISOBENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BENCH_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_COMMON) $(filter %.o,$^) -o $@ $(BENCH_LIBS)
+	$(CC) $(LDFLAGS_COMMON) $(filter %.o,$^) -o $@ $(BENCH_LIBS) $(ISOBENCH_LIBS)
 
 # Native workloads: static, no sanitizer (a static binary cannot carry the
 # sanitizer runtimes, and the baseline must not be slowed by them).
@@ -23,9 +26,8 @@ $(BUILD)/workloads/native/%: bench/workloads/%.c
 	@mkdir -p $(@D)
 	$(CC) $(WORKLOAD_CFLAGS) $< -o $@
 
-$(BUILD)/tests/test_bench: $(BUILD)/obj/bench/tests/test_bench.o \
-		$(filter-out %/isobench.o,$(ISOBENCH_SRCS:%.c=$(BUILD)/obj/%.o)) \
-		$(BENCH_LIB)
+$(BUILD)/tests/test_bench: $(BUILD)/obj/bench/tests/test_bench.o $(BENCH_LIB) \
+		$(BUILD)/bin/isobench $(BUILD)/workloads/native/true
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_COMMON) $(filter %.o,$^) -o $@ $(BENCH_LIBS) $(CMOCKA_LIBS)
 

@@ -1,21 +1,50 @@
 /*
  * approach.c - The table of approaches isobench measures (see approach.h).
+ *
+ * Each approach lives in its own file of bench/src/ (native.c, vm.c,
+ * container.c, wasm.c, and the simulators' experiments paging.c and
+ * sched.c).  The slots are weak references: a slot whose file is not built
+ * yet is NULL and skipped, so each approach can be added on its own.
  */
 #include "approach.h"
 
 #include <string.h>
 
 extern const struct approach_ops native_approach;
+extern const struct approach_ops container_approach __attribute__((weak));
+extern const struct approach_ops vm_approach __attribute__((weak));
+extern const struct approach_ops wasm_approach __attribute__((weak));
+extern const struct approach_ops paging_approach __attribute__((weak));
+extern const struct approach_ops sched_approach __attribute__((weak));
 
-const struct approach_ops *const approaches[] = {
-	&native_approach,
-	NULL,
+static const struct approach_ops *const slots[] = {
+	&native_approach, &container_approach, &vm_approach,
+	&wasm_approach,   &paging_approach,    &sched_approach,
 };
+
+#define NSLOTS (sizeof(slots) / sizeof(slots[0]))
+
+/* The built approaches, in table order, NULL-terminated. */
+static const struct approach_ops *built[NSLOTS + 1];
+
+const struct approach_ops *const *approach__all(void)
+{
+	if (!built[0]) {
+		size_t n = 0;
+
+		for (size_t i = 0; i < NSLOTS; i++)
+			if (slots[i])
+				built[n++] = slots[i];
+	}
+	return built;
+}
 
 const struct approach_ops *approach__find(const char *name)
 {
-	for (size_t i = 0; approaches[i]; i++)
-		if (strcmp(approaches[i]->name, name) == 0)
-			return approaches[i];
+	const struct approach_ops *const *all = approach__all();
+
+	for (size_t i = 0; all[i]; i++)
+		if (strcmp(all[i]->name, name) == 0)
+			return all[i];
 	return NULL;
 }

@@ -4,7 +4,8 @@
  * Each approach (native, container, VM, Wasm, ...) is an ops struct in the
  * table of approach.c, as kvmtool registers devices: isobench walks the
  * table, asks each approach whether it can run here, and lets it measure
- * into its own result.  Adding an approach is one file and one table row.
+ * into its own result DIR/<name>.json.  An approach is one file in
+ * bench/src/ defining `const struct approach_ops <name>_approach`.
  */
 #ifndef ISOLAB_APPROACH_H
 #define ISOLAB_APPROACH_H
@@ -37,8 +38,9 @@ struct approach_ops {
 		       struct isolab_err *e);
 };
 
-/* The approaches, NULL-terminated, in the order they are measured. */
-extern const struct approach_ops *const approaches[];
+/* The approaches built into this isobench, NULL-terminated, in the order
+ * they are measured. */
+const struct approach_ops *const *approach__all(void);
 
 /* The approach called name, or NULL. */
 const struct approach_ops *approach__find(const char *name);

@@ -43,6 +43,8 @@ static const char usage[] =
 
 static void print_usage(FILE *f)
 {
+	const struct approach_ops *const *approaches = approach__all();
+
 	fputs(usage, f);
 	for (size_t i = 0; approaches[i]; i++)
 		fprintf(f, "  %-14s %s\n", approaches[i]->name,
@@ -168,6 +170,7 @@ static int cmd_run(int argc, char **argv)
 	};
 	struct bench_ctx ctx = { .runs = 100, .warmup = 5,
 				 .out_dir = "results/latest" };
+	const struct approach_ops *const *approaches = approach__all();
 	struct isolab_err e = { 0, "" };
 	char build[PATH_MAX];
 	const char *only = NULL;
