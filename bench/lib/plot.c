@@ -188,18 +188,30 @@ static void vars_labels(struct plot_vars *pv, const struct plot_series *s,
 	vars_add(pv, "labels", labels);
 }
 
+/* Open out_base.dat for writing (its path left in dat), or NULL with e
+ * filled. */
+static FILE *open_data(const char *out_base, char *dat, size_t len,
+		       struct isolab_err *e)
+{
+	FILE *f;
+
+	snprintf(dat, len, "%s.dat", out_base);
+	f = fopen(dat, "we");
+	if (!f)
+		err__set(e, errno, "%s", dat);
+	return f;
+}
+
 int plot__cdf(const char *out_base, const char *title, const char *xlabel,
 	      const struct plot_series *s, size_t ns, double scale,
 	      struct isolab_err *e)
 {
 	char dat[4400];
 	struct plot_vars pv = { .n = 0 };
-	FILE *f;
+	FILE *f = open_data(out_base, dat, sizeof(dat), e);
 
-	snprintf(dat, sizeof(dat), "%s.dat", out_base);
-	f = fopen(dat, "we");
 	if (!f)
-		return err__set(e, errno, "%s", dat);
+		return -1;
 	for (size_t i = 0; i < ns; i++) {
 		double *v = malloc((s[i].n ? s[i].n : 1) * sizeof(*v));
 
@@ -231,12 +243,10 @@ int plot__bars(const char *out_base, const char *title, const char *ylabel,
 {
 	char dat[4400], label[128];
 	struct plot_vars pv = { .n = 0 };
-	FILE *f;
+	FILE *f = open_data(out_base, dat, sizeof(dat), e);
 
-	snprintf(dat, sizeof(dat), "%s.dat", out_base);
-	f = fopen(dat, "we");
 	if (!f)
-		return err__set(e, errno, "%s", dat);
+		return -1;
 	fprintf(f, "# label median p5 p95\n");
 	for (size_t i = 0; i < ns; i++) {
 		struct stats st;
