@@ -1,0 +1,895 @@
+/*
+ * cgroup.c - Control groups on v1, hybrid and v2 machines (see cgroup.h).
+ *
+ * The lecture's "resource isolation" half of a container: namespaces
+ * decide what a process can see, cgroups how much it may use.  A cgroup is
+ * a directory in a cgroup file system; its files are the knobs
+ * (memory.limit_in_bytes, cpu.max, pids.max) and the meters
+ * (cpuacct.usage, memory.peak); writing a pid to cgroup.procs moves a
+ * process in.
+ *
+ *  - v1 (and "hybrid", v1 plus an empty cgroup2): one hierarchy per
+ *    controller, each mounted on its own (or co-mounted, like "cpu,cpuacct"
+ *    on many distributions).  A group is one directory in each hierarchy.
+ *  - v2: one unified tree; a controller works in a group only when its
+ *    parent lists it in cgroup.subtree_control, and (the "no internal
+ *    processes" rule) a non-root group that hands controllers down may hold
+ *    no process itself.
+ *
+ * Mount points come from /proc/self/mountinfo and the runtime's own place
+ * in each hierarchy from /proc/self/cgroup: never hard-coded, because
+ * /sys/fs/cgroup differs between machines and inside containers.
+ *
+ * Start reading at cgroup__create_opts().
+ */
+#define _GNU_SOURCE
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Controllers a group is made in (v1: each hierarchy that carries one). */
+enum {
+	C_MEMORY = 1 << 0,
+	C_CPU = 1 << 1,
+	C_CPUACCT = 1 << 2,
+	C_PIDS = 1 << 3,
+	C_CPUSET = 1 << 4,
+};
+
+static const struct {
+	const char *name;
+	unsigned bit;
+} cg_controllers[] = {
+	{ "memory", C_MEMORY }, { "cpu", C_CPU },       { "cpuacct", C_CPUACCT },
+	{ "pids", C_PIDS },     { "cpuset", C_CPUSET },
+};
+
+#define CG_NCONTROLLERS (sizeof(cg_controllers) / sizeof(cg_controllers[0]))
+#define CG_MAX_DIRS 8
+
+/* One directory of the group: in v1 one per hierarchy (ctrls = the wanted
+ * controllers that hierarchy carries), in v2 the single unified one. */
+struct cg_dir {
+	char path[PATH_MAX];
+	unsigned ctrls;
+};
+
+struct cgroup {
+	bool v2;
+	int ndirs;
+	struct cg_dir dir[CG_MAX_DIRS];
+};
+
+/* ---- small file helpers ---------------------------------------------- */
+
+/* Write value to dir/file.  Returns 0 or -1 with e naming the file. */
+static int cg_write(const char *dir, const char *file, const char *value,
+		    struct isolab_err *e)
+{
+	char path[PATH_MAX + 64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err__set(e, errno, "%s: open", path);
+	n = write(fd, value, strlen(value));
+	if (n < 0) {
+		int saved = errno;
+
+		close(fd);
+		return err__set(e, saved, "%s: write \"%s\"", path, value);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Read dir/file (at most len-1 bytes, NUL-terminated, trailing newline
+ * removed).  Returns 0 or -1. */
+static int cg_read(const char *dir, const char *file, char *buf, size_t len,
+		   struct isolab_err *e)
+{
+	char path[PATH_MAX + 64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err__set(e, errno, "%s: open", path);
+	n = read(fd, buf, len - 1);
+	if (n < 0) {
+		int saved = errno;
+
+		close(fd);
+		return err__set(e, saved, "%s: read", path);
+	}
+	close(fd);
+	buf[n] = '\0';
+	while (n > 0 && buf[n - 1] == '\n')
+		buf[--n] = '\0';
+	return 0;
+}
+
+/* Read dir/file as one integer ("max" reads as -1).  Returns 0 or -1. */
+static int cg_read_i64(const char *dir, const char *file, int64_t *v,
+		       struct isolab_err *e)
+{
+	char buf[64], *end;
+
+	if (cg_read(dir, file, buf, sizeof(buf), e) < 0)
+		return -1;
+	if (strcmp(buf, "max") == 0) {
+		*v = -1;
+		return 0;
+	}
+	errno = 0;
+	*v = strtoll(buf, &end, 10);
+	if (errno || end == buf)
+		return err__set(e, 0, "%s/%s: not a number: \"%s\"", dir, file,
+				buf);
+	return 0;
+}
+
+/* The value of `key N` in a flat keyed file like cpu.stat or
+ * memory.events.  Returns 0, or -1 if the file or key is missing. */
+static int cg_read_key(const char *dir, const char *file, const char *key,
+		       uint64_t *v, struct isolab_err *e)
+{
+	char buf[4096], *line, *save = NULL;
+	size_t klen = strlen(key);
+
+	if (cg_read(dir, file, buf, sizeof(buf), e) < 0)
+		return -1;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+			*v = strtoull(line + klen + 1, NULL, 10);
+			return 0;
+		}
+	}
+	return err__set(e, 0, "%s/%s: no \"%s\"", dir, file, key);
+}
+
+static bool cg_exists(const char *dir, const char *file)
+{
+	char path[PATH_MAX + 64];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	return access(path, F_OK) == 0;
+}
+
+/* Is `word` one of the comma-separated items of list? */
+static bool cg_in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; p && *p;) {
+		const char *c = strchr(p, ',');
+		size_t len = c ? (size_t)(c - p) : strlen(p);
+
+		if (len == n && strncmp(p, word, n) == 0)
+			return true;
+		p = c ? c + 1 : NULL;
+	}
+	return false;
+}
+
+/* Undo mountinfo's octal escapes (\040 for a space) in place. */
+static void cg_unescape(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '7' && r[2] &&
+		    r[3]) {
+			*w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 +
+				      (r[3] - '0'));
+			r += 3;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+}
+
+/* ---- where the hierarchies are --------------------------------------- */
+
+/* A cgroup mount from /proc/self/mountinfo. */
+struct cg_mount {
+	char root[PATH_MAX];   /* the mount's root inside the hierarchy */
+	char point[PATH_MAX];  /* where it is mounted */
+	char opts[256];        /* super options: "rw,memory" */
+};
+
+/* Find the cgroup mount of controller (v1: fstype cgroup whose super
+ * options name it; controller NULL: the cgroup2 mount).  Returns 0 with m
+ * filled, or -1 if there is none (e filled). */
+static int cg_find_mount(const char *controller, struct cg_mount *m,
+			 struct isolab_err *e)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = -1;
+
+	if (!f)
+		return err__set(e, errno, "/proc/self/mountinfo: open");
+	while (getline(&line, &cap, f) > 0) {
+		char root[PATH_MAX], point[PATH_MAX], fstype[64], opts[256];
+		char *sep = strstr(line, " - ");
+
+		/* ID PARENT MAJ:MIN ROOT POINT OPTS [optional...] - FSTYPE
+		 * SOURCE SUPEROPTS */
+		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root,
+				   point) != 2)
+			continue;
+		if (sscanf(sep + 3, "%63s %*s %255s", fstype, opts) != 2)
+			continue;
+		if (controller ? strcmp(fstype, "cgroup") != 0 ||
+					 !cg_in_list(opts, controller)
+			       : strcmp(fstype, "cgroup2") != 0)
+			continue;
+		cg_unescape(root);
+		cg_unescape(point);
+		snprintf(m->root, sizeof(m->root), "%s", root);
+		snprintf(m->point, sizeof(m->point), "%s", point);
+		snprintf(m->opts, sizeof(m->opts), "%s", opts);
+		rc = 0;
+		/* The last match wins: a later mount hides an earlier one. */
+	}
+	free(line);
+	fclose(f);
+	if (rc < 0)
+		err__set(e, 0, "/proc/self/mountinfo: no %s%s hierarchy mounted",
+			 controller ? "cgroup v1 " : "cgroup2",
+			 controller ? controller : "");
+	return rc;
+}
+
+/* This process's path in the hierarchy of controller (NULL: the v2 "0::"
+ * line) from /proc/self/cgroup.  Returns 0 or -1. */
+static int cg_own_path(const char *controller, char *buf, size_t len,
+		       struct isolab_err *e)
+{
+	FILE *f = fopen("/proc/self/cgroup", "re");
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = -1;
+
+	if (!f)
+		return err__set(e, errno, "/proc/self/cgroup: open");
+	while (getline(&line, &cap, f) > 0) {
+		char *c1 = strchr(line, ':'), *c2;
+
+		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
+			continue;
+		*c2 = '\0';
+		c2[1 + strcspn(c2 + 1, "\n")] = '\0';
+		if (controller ? cg_in_list(c1 + 1, controller)
+			       : strcmp(line, "0:") == 0 && c1[1] == '\0') {
+			snprintf(buf, len, "%s", c2 + 1);
+			rc = 0;
+			break;
+		}
+	}
+	free(line);
+	fclose(f);
+	if (rc < 0)
+		err__set(e, 0, "/proc/self/cgroup: no line for %s",
+			 controller ? controller : "the unified hierarchy");
+	return rc;
+}
+
+/* The directory of this process's own group for controller: the mount
+ * point joined with the path from /proc/self/cgroup, less the mount's
+ * root (a hierarchy can be mounted from a sub-group, e.g. in a
+ * container).  Returns 0 or -1. */
+static int cg_parent_dir(const char *controller, char *buf, size_t len,
+			 struct isolab_err *e)
+{
+	struct cg_mount m;
+	char own[PATH_MAX];
+	const char *rel = own;
+	size_t rl;
+
+	if (cg_find_mount(controller, &m, e) < 0 ||
+	    cg_own_path(controller, own, sizeof(own), e) < 0)
+		return -1;
+	rl = strlen(m.root);
+	if (strcmp(m.root, "/") != 0 && strncmp(own, m.root, rl) == 0 &&
+	    (own[rl] == '/' || own[rl] == '\0'))
+		rel = own + rl;
+	if (strcmp(rel, "/") == 0)
+		rel = "";
+	if ((size_t)snprintf(buf, len, "%s%s", m.point, rel) >= len)
+		return err__set(e, ENAMETOOLONG, "%s%s", m.point, rel);
+	return 0;
+}
+
+/* ---- removing a group ------------------------------------------------ */
+
+/* SIGKILL every process in dir (v2: cgroup.kill when the kernel has it).
+ * Returns how many were signalled. */
+static int cg_kill_all(const char *dir)
+{
+	char path[PATH_MAX + 32];
+	FILE *f;
+	int pid, n = 0;
+
+	if (cg_exists(dir, "cgroup.kill") &&
+	    cg_write(dir, "cgroup.kill", "1", NULL) == 0)
+		return 1;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "re");
+	if (!f)
+		return 0;
+	while (fscanf(f, "%d", &pid) == 1)
+		if (pid > 0 && kill(pid, SIGKILL) == 0)
+			n++;
+	fclose(f);
+	return n;
+}
+
+static void cg_sleep_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+/* Remove group dir and every sub-group in it, killing their processes:
+ * sub-groups first (rmdir of a group with children fails ENOTEMPTY), then
+ * rmdir, retried while the killed tasks are still exiting (EBUSY).
+ * Returns 0 or -1. */
+static int cg_remove_tree(const char *dir, struct isolab_err *e)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int rc = 0;
+
+	if (!d)
+		return errno == ENOENT ? 0 : err__set(e, errno, "%s", dir);
+	while ((de = readdir(d))) {
+		char sub[PATH_MAX];
+
+		if (de->d_type != DT_DIR || strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir,
+				     de->d_name) >= sizeof(sub))
+			continue;
+		if (cg_remove_tree(sub, e) < 0)
+			rc = -1;
+	}
+	closedir(d);
+	/* Up to ~3 s: a task killed by SIGKILL leaves once it has run its
+	 * exit path, which can take a while on a loaded machine. */
+	for (int i = 0; i < 300; i++) {
+		cg_kill_all(dir);
+		if (rmdir(dir) == 0 || errno == ENOENT)
+			return rc;
+		if (errno != EBUSY && errno != ENOTEMPTY)
+			break;
+		cg_sleep_ms(i < 10 ? 1 : 10);
+	}
+	return err__set(e, errno, "%s: rmdir", dir);
+}
+
+/* Does group dir hold any process? */
+static bool cg_populated(const char *dir)
+{
+	char buf[64];
+
+	if (cg_read(dir, "cgroup.procs", buf, sizeof(buf), NULL) < 0)
+		return false;
+	return buf[0] != '\0';
+}
+
+/* ---- creating a group ------------------------------------------------ */
+
+/* mkdir parent/name into d->path; a stale empty group of that name is
+ * removed first, one with processes refused.  Returns 0 or -1. */
+static int cg_make_dir(const char *parent, const char *name, struct cg_dir *d,
+		       struct isolab_err *e)
+{
+	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/%s", parent,
+			     name) >= sizeof(d->path))
+		return err__set(e, ENAMETOOLONG, "%s/%s", parent, name);
+	if (mkdir(d->path, 0755) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return err__set(e, errno, "%s: mkdir", d->path);
+	if (cg_populated(d->path))
+		return err__set(e, EEXIST,
+				"%s: a group of that name is in use", d->path);
+	if (cg_remove_tree(d->path, e) < 0)
+		return -1;
+	if (mkdir(d->path, 0755) < 0)
+		return err__set(e, errno, "%s: mkdir", d->path);
+	return 0;
+}
+
+/* A new v1 cpuset group has empty cpuset.cpus and cpuset.mems and refuses
+ * tasks (ENOSPC) until both are set: copy them from the parent. */
+static int cg_cpuset_inherit(const char *parent, const char *dir,
+			     struct isolab_err *e)
+{
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	char buf[1024];
+
+	for (size_t i = 0; i < 2; i++) {
+		if (cg_read(parent, files[i], buf, sizeof(buf), e) < 0)
+			return -1;
+		if (buf[0] && cg_write(dir, files[i], buf, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* v1: one directory in each hierarchy that carries a wanted controller;
+ * co-mounted controllers (cpu,cpuacct) share one.  A controller that is
+ * not mounted at all is left out (its setter then reports it). */
+static int cg_create_v1(struct cgroup *cg, const char *name,
+			struct isolab_err *e)
+{
+	for (size_t i = 0; i < CG_NCONTROLLERS; i++) {
+		char parent[PATH_MAX];
+		struct cg_dir *d = NULL;
+		struct cg_mount m;
+
+		if (cg_find_mount(cg_controllers[i].name, &m, NULL) < 0)
+			continue;
+		if (cg_parent_dir(cg_controllers[i].name, parent,
+				  sizeof(parent), e) < 0)
+			return -1;
+		/* Already made in a co-mounted hierarchy? */
+		for (int j = 0; j < cg->ndirs; j++) {
+			size_t pl = strlen(parent);
+
+			if (strncmp(cg->dir[j].path, parent, pl) == 0 &&
+			    cg->dir[j].path[pl] == '/' &&
+			    strcmp(cg->dir[j].path + pl + 1, name) == 0)
+				d = &cg->dir[j];
+		}
+		if (!d) {
+			d = &cg->dir[cg->ndirs];
+			if (cg_make_dir(parent, name, d, e) < 0)
+				return -1;
+			cg->ndirs++;
+			if (cg_in_list(m.opts, "cpuset") &&
+			    cg_cpuset_inherit(parent, d->path, e) < 0)
+				return -1;
+		}
+		d->ctrls |= cg_controllers[i].bit;
+	}
+	if (cg->ndirs == 0)
+		return err__set(e, 0,
+				"/proc/self/mountinfo: no cgroup v1 hierarchy "
+				"with memory, cpu, cpuacct, pids or cpuset");
+	return 0;
+}
+
+/* v2: enable the controllers the parent offers in its subtree_control,
+ * then make the group.  cpu time accounting (cpu.stat) is always there. */
+static int cg_create_v2(struct cgroup *cg, const char *name,
+			struct isolab_err *e)
+{
+	static const char *const want[] = { "memory", "cpu", "pids", "cpuset" };
+	static const unsigned bits[] = { C_MEMORY, C_CPU, C_PIDS, C_CPUSET };
+	char parent[PATH_MAX], avail[512], on[512];
+	struct cg_dir *d = &cg->dir[0];
+
+	if (cg_parent_dir(NULL, parent, sizeof(parent), e) < 0 ||
+	    cg_read(parent, "cgroup.controllers", avail, sizeof(avail), e) < 0 ||
+	    cg_read(parent, "cgroup.subtree_control", on, sizeof(on), e) < 0)
+		return -1;
+	/* Both files separate names by spaces; cg_in_list wants commas. */
+	for (char *p = avail; *p; p++)
+		if (*p == ' ')
+			*p = ',';
+	for (char *p = on; *p; p++)
+		if (*p == ' ')
+			*p = ',';
+	d->ctrls = C_CPUACCT;
+	for (size_t i = 0; i < 4; i++) {
+		char plus[32];
+
+		if (!cg_in_list(avail, want[i]))
+			continue;
+		if (!cg_in_list(on, want[i])) {
+			snprintf(plus, sizeof(plus), "+%s", want[i]);
+			if (cg_write(parent, "cgroup.subtree_control", plus,
+				     e) < 0) {
+				if (e && e->errnum == EBUSY)
+					err__set(e, EBUSY,
+						 "%s: cannot enable %s for "
+						 "sub-groups while this group "
+						 "holds processes (cgroup v2's "
+						 "no-internal-process rule); "
+						 "run from a leaf group of its "
+						 "own",
+						 parent, want[i]);
+				return -1;
+			}
+		}
+		d->ctrls |= bits[i];
+	}
+	if (cg_make_dir(parent, name, d, e) < 0)
+		return -1;
+	cg->ndirs = 1;
+	return 0;
+}
+
+/* Is a v1 hierarchy with a resource controller mounted? */
+static bool cg_have_v1(void)
+{
+	struct cg_mount m;
+
+	for (size_t i = 0; i < CG_NCONTROLLERS; i++)
+		if (cg_find_mount(cg_controllers[i].name, &m, NULL) == 0)
+			return true;
+	return false;
+}
+
+int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
+			struct isolab_err *e)
+{
+	struct cgroup *cg;
+	int rc;
+
+	*out = NULL;
+	if (!name || !*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return err__set(e, 0, "%s: not a valid cgroup name",
+				name ? name : "(null)");
+	cg = calloc(1, sizeof(*cg));
+	if (!cg)
+		return err__set(e, ENOMEM, "%s: cgroup", name);
+	cg->v2 = (flags & CGROUP_FORCE_V2) || !cg_have_v1();
+	rc = cg->v2 ? cg_create_v2(cg, name, e) : cg_create_v1(cg, name, e);
+	if (rc < 0) {
+		cgroup__destroy(cg, NULL);
+		return -1;
+	}
+	*out = cg;
+	return 0;
+}
+
+int cgroup__create(const char *name, struct cgroup **out,
+		   struct isolab_err *e)
+{
+	return cgroup__create_opts(name, 0, out, e);
+}
+
+/* ---- knobs ----------------------------------------------------------- */
+
+/* The group's directory for controller bit c, or NULL with e filled. */
+static const char *cg_dir_for(const struct cgroup *cg, unsigned c,
+			      struct isolab_err *e)
+{
+	for (int i = 0; i < cg->ndirs; i++)
+		if (cg->dir[i].ctrls & c)
+			return cg->dir[i].path;
+	for (size_t i = 0; i < CG_NCONTROLLERS; i++)
+		if (cg_controllers[i].bit == c)
+			err__set(e, 0,
+				 "the %s controller is not available in this "
+				 "machine's cgroup %s hierarchy",
+				 cg_controllers[i].name, cg->v2 ? "v2" : "v1");
+	return NULL;
+}
+
+const char *cgroup__dir(const struct cgroup *cg, const char *controller)
+{
+	for (size_t i = 0; i < CG_NCONTROLLERS; i++)
+		if (strcmp(cg_controllers[i].name, controller) == 0)
+			return cg_dir_for(cg, cg_controllers[i].bit, NULL);
+	return NULL;
+}
+
+const char *cgroup__mode(const struct cgroup *cg)
+{
+	return cg->v2 ? "v2" : "v1";
+}
+
+int cgroup__set_memory(struct cgroup *cg, int64_t bytes, struct isolab_err *e)
+{
+	const char *dir = cg_dir_for(cg, C_MEMORY, e);
+	char v[32];
+
+	if (!dir)
+		return -1;
+	if (bytes < -1)
+		return err__set(e, 0, "memory limit %" PRId64 ": negative",
+				bytes);
+	if (cg->v2) {
+		snprintf(v, sizeof(v), bytes < 0 ? "max" : "%" PRId64, bytes);
+		if (cg_write(dir, "memory.max", v, e) < 0)
+			return -1;
+		if (cg_exists(dir, "memory.swap.max") &&
+		    cg_write(dir, "memory.swap.max", bytes < 0 ? "max" : "0",
+			     e) < 0)
+			return -1;
+		return 0;
+	}
+	snprintf(v, sizeof(v), "%" PRId64, bytes);
+	/* v1 insists memory <= memory+swap at every moment: raise memsw
+	 * first, or lower memory first. */
+	if (!cg_exists(dir, "memory.memsw.limit_in_bytes"))
+		return cg_write(dir, "memory.limit_in_bytes", v, e);
+	if (cg_write(dir, "memory.limit_in_bytes", v, NULL) == 0)
+		return cg_write(dir, "memory.memsw.limit_in_bytes", v, e);
+	if (cg_write(dir, "memory.memsw.limit_in_bytes", v, e) < 0)
+		return -1;
+	return cg_write(dir, "memory.limit_in_bytes", v, e);
+}
+
+int cgroup__set_cpu_shares(struct cgroup *cg, uint64_t shares,
+			   struct isolab_err *e)
+{
+	const char *dir = cg_dir_for(cg, C_CPU, e);
+	char v[32];
+
+	if (!dir)
+		return -1;
+	/* The kernel's bounds: MIN_SHARES 2, MAX_SHARES 1 << 18. */
+	if (shares < 2 || shares > 262144)
+		return err__set(e, 0, "cpu shares %" PRIu64
+				      ": not in [2, 262144]", shares);
+	if (cg->v2) {
+		/* runc's and crun's mapping of [2, 262144] onto v2's
+		 * cpu.weight range [1, 10000]. */
+		snprintf(v, sizeof(v), "%" PRIu64,
+			 1 + ((shares - 2) * 9999) / 262142);
+		return cg_write(dir, "cpu.weight", v, e);
+	}
+	snprintf(v, sizeof(v), "%" PRIu64, shares);
+	return cg_write(dir, "cpu.shares", v, e);
+}
+
+int cgroup__set_cpu_max(struct cgroup *cg, int64_t quota_us,
+			uint64_t period_us, struct isolab_err *e)
+{
+	const char *dir = cg_dir_for(cg, C_CPU, e);
+	char v[64];
+
+	if (!dir)
+		return -1;
+	/* The kernel's bounds for the period: 1 ms to 1 s. */
+	if (period_us < 1000 || period_us > 1000000)
+		return err__set(e, 0, "cpu period %" PRIu64
+				      " us: not in [1000, 1000000]", period_us);
+	if (quota_us < -1 || (quota_us >= 0 && quota_us < 1000))
+		return err__set(e, 0, "cpu quota %" PRId64
+				      " us: below the kernel's 1000 us",
+				quota_us);
+	if (cg->v2) {
+		if (quota_us < 0)
+			snprintf(v, sizeof(v), "max %" PRIu64, period_us);
+		else
+			snprintf(v, sizeof(v), "%" PRId64 " %" PRIu64,
+				 quota_us, period_us);
+		return cg_write(dir, "cpu.max", v, e);
+	}
+	/* Drop the old quota first so that no intermediate quota/period
+	 * pair is refused. */
+	if (cg_write(dir, "cpu.cfs_quota_us", "-1", e) < 0)
+		return -1;
+	snprintf(v, sizeof(v), "%" PRIu64, period_us);
+	if (cg_write(dir, "cpu.cfs_period_us", v, e) < 0)
+		return -1;
+	snprintf(v, sizeof(v), "%" PRId64, quota_us);
+	return cg_write(dir, "cpu.cfs_quota_us", v, e);
+}
+
+int cgroup__set_cpuset(struct cgroup *cg, const char *cpus,
+		       struct isolab_err *e)
+{
+	const char *dir = cg_dir_for(cg, C_CPUSET, e);
+
+	if (!dir)
+		return -1;
+	return cg_write(dir, "cpuset.cpus", cpus, e);
+}
+
+int cgroup__set_pids(struct cgroup *cg, int64_t max, struct isolab_err *e)
+{
+	const char *dir = cg_dir_for(cg, C_PIDS, e);
+	char v[32];
+
+	if (!dir)
+		return -1;
+	if (max < -1 || max == 0)
+		return err__set(e, 0, "pids limit %" PRId64 ": must be >= 1",
+				max);
+	snprintf(v, sizeof(v), max < 0 ? "max" : "%" PRId64, max);
+	return cg_write(dir, "pids.max", v, e);
+}
+
+int cgroup__attach(struct cgroup *cg, pid_t pid, struct isolab_err *e)
+{
+	char v[32];
+
+	snprintf(v, sizeof(v), "%d", (int)pid);
+	for (int i = 0; i < cg->ndirs; i++)
+		if (cg_write(cg->dir[i].path, "cgroup.procs", v, e) < 0)
+			return -1;
+	return 0;
+}
+
+/* ---- meters ---------------------------------------------------------- */
+
+int cgroup__cpu_usage_ns(struct cgroup *cg, uint64_t *ns, struct isolab_err *e)
+{
+	const char *dir = cg_dir_for(cg, C_CPUACCT, e);
+	int64_t v;
+
+	if (!dir)
+		return -1;
+	if (cg->v2) {
+		uint64_t us;
+
+		if (cg_read_key(dir, "cpu.stat", "usage_usec", &us, e) < 0)
+			return -1;
+		*ns = us * 1000;
+		return 0;
+	}
+	if (cg_read_i64(dir, "cpuacct.usage", &v, e) < 0)
+		return -1;
+	*ns = (uint64_t)v;
+	return 0;
+}
+
+int cgroup__memory(struct cgroup *cg, int64_t *current, int64_t *peak,
+		   struct isolab_err *e)
+{
+	const char *dir = cg_dir_for(cg, C_MEMORY, e);
+	const char *cur_f = cg->v2 ? "memory.current" : "memory.usage_in_bytes";
+	const char *peak_f = cg->v2 ? "memory.peak" : "memory.max_usage_in_bytes";
+
+	if (!dir || cg_read_i64(dir, cur_f, current, e) < 0)
+		return -1;
+	if (!peak)
+		return 0;
+	if (!cg_exists(dir, peak_f)) {
+		*peak = -1;
+		return 0;
+	}
+	return cg_read_i64(dir, peak_f, peak, e);
+}
+
+int cgroup__oom_kills(struct cgroup *cg, uint64_t *count,
+		      struct isolab_err *e)
+{
+	const char *dir = cg_dir_for(cg, C_MEMORY, e);
+
+	if (!dir)
+		return -1;
+	return cg_read_key(dir, cg->v2 ? "memory.events" : "memory.oom_control",
+			   "oom_kill", count, e);
+}
+
+int cgroup__pids(struct cgroup *cg, pid_t *pids, size_t max, size_t *n,
+		 struct isolab_err *e)
+{
+	char path[PATH_MAX + 32];
+	FILE *f;
+	int pid;
+
+	if (cg->ndirs == 0)
+		return err__set(e, 0, "cgroup without directories");
+	snprintf(path, sizeof(path), "%s/cgroup.procs", cg->dir[0].path);
+	f = fopen(path, "re");
+	if (!f)
+		return err__set(e, errno, "%s: open", path);
+	*n = 0;
+	while (fscanf(f, "%d", &pid) == 1) {
+		if (*n < max)
+			pids[*n] = pid;
+		(*n)++;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* ---- handing a group to another process ------------------------------ */
+
+int cgroup__describe(const struct cgroup *cg, char *buf, size_t len)
+{
+	size_t off;
+	int n;
+
+	n = snprintf(buf, len, "%s\n", cgroup__mode(cg));
+	if (n < 0 || (size_t)n >= len)
+		return -1;
+	off = (size_t)n;
+	for (int i = 0; i < cg->ndirs; i++) {
+		char names[128] = "";
+
+		for (size_t c = 0; c < CG_NCONTROLLERS; c++) {
+			if (!(cg->dir[i].ctrls & cg_controllers[c].bit))
+				continue;
+			if (names[0])
+				strcat(names, ",");
+			strcat(names, cg_controllers[c].name);
+		}
+		n = snprintf(buf + off, len - off, "%s %s\n", names,
+			     cg->dir[i].path);
+		if (n < 0 || (size_t)n >= len - off)
+			return -1;
+		off += (size_t)n;
+	}
+	return (int)off;
+}
+
+int cgroup__open(const char *desc, struct cgroup **out, struct isolab_err *e)
+{
+	struct cgroup *cg = calloc(1, sizeof(*cg));
+	const char *p = desc;
+
+	*out = NULL;
+	if (!cg)
+		return err__set(e, ENOMEM, "cgroup");
+	if (strncmp(p, "v1\n", 3) != 0 && strncmp(p, "v2\n", 3) != 0)
+		goto bad;
+	cg->v2 = p[1] == '2';
+	for (p += 3; *p; p = strchr(p, '\n') + 1) {
+		struct cg_dir *d = &cg->dir[cg->ndirs];
+		const char *sp = strchr(p, ' '), *nl = strchr(p, '\n');
+		char names[128];
+
+		if (!sp || !nl || sp > nl || cg->ndirs == CG_MAX_DIRS ||
+		    (size_t)(sp - p) >= sizeof(names) ||
+		    (size_t)(nl - sp - 1) >= sizeof(d->path) || sp[1] != '/')
+			goto bad;
+		memcpy(names, p, (size_t)(sp - p));
+		names[sp - p] = '\0';
+		memcpy(d->path, sp + 1, (size_t)(nl - sp - 1));
+		d->path[nl - sp - 1] = '\0';
+		for (size_t c = 0; c < CG_NCONTROLLERS; c++)
+			if (cg_in_list(names, cg_controllers[c].name))
+				d->ctrls |= cg_controllers[c].bit;
+		cg->ndirs++;
+	}
+	if (cg->ndirs == 0)
+		goto bad;
+	*out = cg;
+	return 0;
+bad:
+	free(cg);
+	return err__set(e, 0, "not a cgroup description");
+}
+
+void cgroup__close(struct cgroup *cg)
+{
+	free(cg);
+}
+
+int cgroup__destroy(struct cgroup *cg, struct isolab_err *e)
+{
+	int rc = 0;
+
+	if (!cg)
+		return 0;
+	/* Kill everywhere first, so no hierarchy waits on another. */
+	for (int i = 0; i < cg->ndirs; i++)
+		cg_kill_all(cg->dir[i].path);
+	for (int i = 0; i < cg->ndirs; i++)
+		if (cg_remove_tree(cg->dir[i].path, rc ? NULL : e) < 0)
+			rc = -1;
+	free(cg);
+	return rc;
+}

@@ -1,0 +1,13 @@
+/*
+ * test_main.c - mini-container's test binary: runs every group of tests
+ * (see tests.h) and fails if any group failed.
+ */
+#include "tests.h"
+
+int main(void)
+{
+	int failed = 0;
+
+	failed += test_cgroup__run();
+	return failed ? 1 : 0;
+}
