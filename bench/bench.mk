@@ -21,15 +21,26 @@ $(BUILD)/bin/isobench: $(ISOBENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BENCH_LIB)
 
 # Native workloads: static, no sanitizer (a static binary cannot carry the
 # sanitizer runtimes, and the baseline must not be slowed by them).
-WORKLOAD_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -static
-$(BUILD)/workloads/native/%: bench/workloads/%.c
+# -fno-math-errno lets sqrt be one instruction, as it is in Wasm and in a
+# freestanding guest.
+WORKLOAD_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -O2 -fno-math-errno -static
+WORKLOADS       := hello fib sieve matmul crc32 nbody sort memrand syscalls
+WL_NATIVE_RT    := bench/workloads/wl_fmt.c bench/workloads/wl_native.c
+WL_NATIVE       := $(WORKLOADS:%=$(BUILD)/workloads/native/%)
+
+$(BUILD)/workloads/native/true: bench/workloads/true.c
 	@mkdir -p $(@D)
 	$(CC) $(WORKLOAD_CFLAGS) $< -o $@
 
+$(WL_NATIVE): $(BUILD)/workloads/native/%: bench/workloads/%.c \
+		$(WL_NATIVE_RT) bench/workloads/wl.h
+	@mkdir -p $(@D)
+	$(CC) $(WORKLOAD_CFLAGS) -Ibench/workloads $< $(WL_NATIVE_RT) -o $@
+
 $(BUILD)/tests/test_bench: $(BUILD)/obj/bench/tests/test_bench.o $(BENCH_LIB) \
-		$(BUILD)/bin/isobench $(BUILD)/workloads/native/true
+		$(BUILD)/bin/isobench $(BUILD)/workloads/native/true $(WL_NATIVE)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_COMMON) $(filter %.o,$^) -o $@ $(BENCH_LIBS) $(CMOCKA_LIBS)
 
-PROGS += $(BUILD)/bin/isobench $(BUILD)/workloads/native/true
+PROGS += $(BUILD)/bin/isobench $(BUILD)/workloads/native/true $(WL_NATIVE)
 TESTS += $(BUILD)/tests/test_bench

@@ -5,6 +5,9 @@ set title plottitle
 set xlabel xlabel_text
 set ylabel "fraction of runs at or below (CDF)"
 set yrange [0:1]
+# Start-up figures span microseconds to seconds: a log axis keeps each
+# distribution's shape readable.
+set logscale x 10
 set grid
 set key bottom right
 n = words(labels)

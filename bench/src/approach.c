@@ -48,3 +48,27 @@ const struct approach_ops *approach__find(const char *name)
 			return all[i];
 	return NULL;
 }
+
+const char *const bench_workloads[] = {
+	"hello", "fib", "sieve", "matmul", "crc32", "nbody", "sort",
+	"memrand", "syscalls", NULL,
+};
+
+bool approach__in_list(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+
+	for (const char *p = list; *p;) {
+		size_t w = strcspn(p, ",");
+
+		if (w == len && strncmp(p, name, len) == 0)
+			return true;
+		p += w + (p[w] == ',');
+	}
+	return false;
+}
+
+bool approach__wants(const struct bench_ctx *ctx, const char *w)
+{
+	return !ctx->workloads || approach__in_list(ctx->workloads, w);
+}

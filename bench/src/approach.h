@@ -19,8 +19,10 @@
 
 /* What every approach gets from isobench. */
 struct bench_ctx {
-	int runs;              /* measured runs per figure */
+	int runs;              /* measured runs per start-up figure */
 	int warmup;            /* unmeasured runs before them */
+	int compute_runs;      /* measured runs of each compute workload */
+	const char *workloads; /* --workloads: comma-separated, NULL = all */
 	const char *out_dir;   /* where results are written */
 	const char *build_dir; /* the build tree isobench came from */
 	struct meta meta;      /* this machine */
@@ -30,7 +32,7 @@ struct bench_ctx {
 struct approach_ops {
 	const char *name; /* short name, used in --only and file names */
 	const char *what; /* one line for --help and tables */
-	int steps;        /* progress steps measure() takes */
+	int steps;        /* progress steps measure() takes at most */
 	/* Why it cannot run here (static string), or NULL if it can. */
 	const char *(*unavailable)(const struct bench_ctx *ctx);
 	/* Measure into r.  Returns 0, or -1 with e filled. */
@@ -44,5 +46,25 @@ const struct approach_ops *const *approach__all(void);
 
 /* The approach called name, or NULL. */
 const struct approach_ops *approach__find(const char *name);
+
+/* The shared workloads of bench/workloads/, NULL-terminated; "hello" first
+ * (the start-up workload), then the compute, memory and syscall kernels. */
+extern const char *const bench_workloads[];
+
+/* Is workload w selected by --workloads (all when not given)? */
+bool approach__wants(const struct bench_ctx *ctx, const char *w);
+
+/* Is name in the comma-separated list? */
+bool approach__in_list(const char *list, const char *name);
+
+/* Run argv (an approach launching workload w) runs times after one warm-up
+ * with its marks stamped (bench/lib/marks.h), and add to r the series
+ * APPROACH:W:start_to_ready, :compute (ready to done), :start_to_exit and
+ * :peak_rss, and data.checksums.W.  Fails if a run exits non-zero, misses a
+ * mark, or prints another checksum than the first run.  Returns 0 or -1. */
+int approach__measure_workload(struct bench_ctx *ctx, struct result *r,
+			       const char *approach, const char *w,
+			       char *const argv[], int runs,
+			       struct isolab_err *e);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * isobench.c - The command line of isolab's benchmark harness.
  *
- *   isobench run [--only A,B] [--runs N] [--warmup W] [--out DIR] [--quiet]
+ *   isobench run [--only A,B] [--workloads W,..] [--runs N] [--warmup W]
+ *                [--compute-runs N] [--out DIR] [--quiet]
  *   isobench plot DIR      redraw the plots of a results directory
  *   isobench table DIR     print the table of a results directory
  *   isobench meta          print this machine's metadata as JSON
@@ -34,8 +35,13 @@ static const char usage[] =
 	"\n"
 	"options of run:\n"
 	"  --only A,B,...  measure only these approaches (default: all)\n"
-	"  --runs N        measured runs per figure, 1..1000000 (default 100)\n"
+	"  --workloads W,...  run only these workloads (default: all):\n"
+	"                  hello fib sieve matmul crc32 nbody sort memrand syscalls\n"
+	"  --runs N        measured runs per start-up figure, 1..1000000\n"
+	"                  (default 100)\n"
 	"  --warmup W      unmeasured runs before them, 0..1000000 (default 5)\n"
+	"  --compute-runs N  measured runs of each compute workload, 1..100000\n"
+	"                  (default 10)\n"
 	"  --out DIR       results directory (default results/latest)\n"
 	"  --quiet         no progress on stderr\n"
 	"\n"
@@ -83,20 +89,9 @@ static void find_build_dir(char *buf, size_t len)
 }
 
 /* Is approach name selected by --only (a comma-separated list)? */
-static int selected(const char *only, const char *name)
+static bool selected(const char *only, const char *name)
 {
-	size_t len = strlen(name);
-
-	if (!only)
-		return 1;
-	for (const char *p = only; *p;) {
-		size_t w = strcspn(p, ",");
-
-		if (w == len && strncmp(p, name, len) == 0)
-			return 1;
-		p += w + (p[w] == ',');
-	}
-	return 0;
+	return !only || approach__in_list(only, name);
 }
 
 /* Every name in --only must be an approach; exits 2 otherwise. */
@@ -119,6 +114,29 @@ static void check_only(const char *only)
 	}
 }
 
+/* Every name in --workloads must be a workload; exits 2 otherwise. */
+static void check_workloads(const char *list)
+{
+	char name[64];
+
+	for (const char *p = list; *p;) {
+		size_t w = strcspn(p, ","), i;
+
+		snprintf(name, sizeof(name), "%.*s", (int)w, p);
+		for (i = 0; bench_workloads[i]; i++)
+			if (strcmp(bench_workloads[i], name) == 0)
+				break;
+		if (!bench_workloads[i]) {
+			fprintf(stderr,
+				PROG ": --workloads: '%s' is not a workload "
+				"(see isobench --help)\n",
+				name);
+			exit(2);
+		}
+		p += w + (p[w] == ',');
+	}
+}
+
 /* Measure one approach into DIR/<name>.json.  A failure is recorded in the
  * result as a skip, never silently dropped. */
 static int run_one(struct bench_ctx *ctx, const struct approach_ops *a)
@@ -126,6 +144,7 @@ static int run_one(struct bench_ctx *ctx, const struct approach_ops *a)
 	struct isolab_err e = { 0, "" };
 	char path[PATH_MAX], title[256];
 	const char *why = a->unavailable(ctx);
+	int first_step = ctx->prog.step;
 	struct result *r;
 	int rc = 0;
 
@@ -138,16 +157,21 @@ static int run_one(struct bench_ctx *ctx, const struct approach_ops *a)
 	json_object_set_new(result__params(r), "runs", json_integer(ctx->runs));
 	json_object_set_new(result__params(r), "warmup",
 			    json_integer(ctx->warmup));
+	if (ctx->workloads)
+		json_object_set_new(result__params(r), "workloads",
+				    json_string(ctx->workloads));
 	if (why) {
 		fprintf(stderr, PROG ": %s: skipped: %s\n", a->name, why);
 		result__add_skip(r, a->name, why);
-		for (int i = 0; i < a->steps; i++)
-			progress__step(&ctx->prog, a->name);
 	} else if (a->measure(ctx, r, &e) < 0) {
 		fprintf(stderr, PROG ": %s: %s\n", a->name, e.msg);
 		result__add_skip(r, a->name, e.msg);
 		rc = -1;
 	}
+	/* Steps it did not take (skipped, failed, or workloads left out by
+	 * --workloads) are passed over, so the next approach's numbers stay
+	 * where the total promised. */
+	ctx->prog.step = first_step + a->steps;
 	snprintf(path, sizeof(path), "%s/%s.json", ctx->out_dir, a->name);
 	if (result__write(r, path, &e) < 0) {
 		err__print(PROG, &e);
@@ -161,6 +185,8 @@ static int cmd_run(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "only", required_argument, NULL, 'o' },
+		{ "workloads", required_argument, NULL, 'W' },
+		{ "compute-runs", required_argument, NULL, 'c' },
 		{ "runs", required_argument, NULL, 'n' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "out", required_argument, NULL, 'd' },
@@ -168,7 +194,7 @@ static int cmd_run(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct bench_ctx ctx = { .runs = 100, .warmup = 5,
+	struct bench_ctx ctx = { .runs = 100, .warmup = 5, .compute_runs = 10,
 				 .out_dir = "results/latest" };
 	const struct approach_ops *const *approaches = approach__all();
 	struct isolab_err e = { 0, "" };
@@ -176,15 +202,27 @@ static int cmd_run(int argc, char **argv)
 	const char *only = NULL;
 	int quiet = 0, steps = 0, failed = 0, c;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	opterr = 0; /* our own one-line messages */
+	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': only = optarg; break;
+		case 'W': ctx.workloads = optarg; break;
+		case 'c': ctx.compute_runs = parse_int("--compute-runs", optarg, 1, 100000); break;
 		case 'n': ctx.runs = parse_int("--runs", optarg, 1, 1000000); break;
 		case 'w': ctx.warmup = parse_int("--warmup", optarg, 0, 1000000); break;
 		case 'd': ctx.out_dir = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': print_usage(stdout); return 0;
-		default: print_usage(stderr); return 2;
+		case ':':
+			fprintf(stderr, PROG ": run: %s needs a value\n",
+				argv[optind - 1]);
+			return 2;
+		default:
+			fprintf(stderr,
+				PROG ": run: unknown option '%s' (see isobench "
+				"--help)\n",
+				argv[optind - 1]);
+			return 2;
 		}
 	}
 	if (optind < argc) {
@@ -194,6 +232,8 @@ static int cmd_run(int argc, char **argv)
 	}
 	if (only)
 		check_only(only);
+	if (ctx.workloads)
+		check_workloads(ctx.workloads);
 	find_build_dir(build, sizeof(build));
 	ctx.build_dir = build;
 	if (result__mkdirs(ctx.out_dir, &e) < 0) {

@@ -180,17 +180,19 @@ int report__plot(const char *dir, struct isolab_err *e)
 		return -1;
 	for (size_t i = 0; i < l.n; i++) {
 		n = 0;
-		if (collect_ns(l.r[i], NULL, vs, s, &n, REPORT_MAX_SERIES,
-			       e) < 0) {
+		if (collect_ns(l.r[i], "start_to_exit", vs, s, &n,
+			       REPORT_MAX_SERIES, e) < 0) {
 			views_free(vs, n);
 			goto out;
 		}
 		if (n == 0)
 			continue;
-		series_unit(&vs[0], &scale, label, sizeof(label), "time");
+		series_unit(&vs[0], &scale, label, sizeof(label),
+			    "start to exit, log scale");
 		snprintf(base, sizeof(base), "%s/%s", dir, result__name(l.r[i]));
-		snprintf(title, sizeof(title), "%s: distribution of %zu runs",
-			 result__name(l.r[i]), vs[0].st.n);
+		snprintf(title, sizeof(title),
+			 "%s: distribution of start-to-exit times",
+			 result__name(l.r[i]));
 		rc = plot__cdf(base, title, label, s, n, scale, e);
 		views_free(vs, n);
 		if (rc < 0)

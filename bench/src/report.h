@@ -15,7 +15,7 @@
  * or -1 if dir or a result in it can't be read. */
 int report__table(FILE *out, const char *dir, struct isolab_err *e);
 
-/* Draw DIR/<result>.png/.svg (CDF of each result's time series) and
+/* Draw DIR/<result>.png/.svg (CDF of each result's start_to_exit series) and
  * DIR/start_to_exit.png/.svg (medians of every start_to_exit series).
  * Returns 0 or -1. */
 int report__plot(const char *dir, struct isolab_err *e);

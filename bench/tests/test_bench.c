@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "footprint.h"
+#include "marks.h"
 #include "meta.h"
 #include "result.h"
 #include "stats.h"
@@ -391,6 +392,87 @@ static void test_footprint_of_a_cgroup_directory(void **state)
 	assert_non_null(strstr(e.msg, dir));
 }
 
+/* ---- milestone marks and the shared workloads ---- */
+
+static void test_marks_are_stamped_in_order(void **state)
+{
+	char *argv[] = { "/bin/sh", "-c",
+			 "echo 'isolab-mark: ready'; echo hello; sleep 0.05;"
+			 " echo 'isolab-mark: done'; echo 'checksum 00ff'",
+			 NULL };
+	struct mark_run m;
+	struct isolab_err e;
+	char sum[32];
+
+	(void)state;
+	assert_int_equal(marks__run(argv, NULL, &m, &e), 0);
+	assert_int_equal(m.nmarks, 2);
+	assert_string_equal(m.name[0], "ready");
+	assert_string_equal(m.name[1], "done");
+	/* done comes at least the 50 ms sleep after ready */
+	assert_true(marks__at(&m, "done") - marks__at(&m, "ready") >=
+		    50000000u);
+	assert_true(m.res.elapsed_ns >= marks__at(&m, "done"));
+	assert_int_equal(marks__at(&m, "never"), 0);
+	/* mark lines are taken out of the output, the rest is kept */
+	assert_string_equal(m.out, "hello\nchecksum 00ff\n");
+	assert_int_equal(marks__checksum(&m, sum, sizeof(sum)), 0);
+	assert_string_equal(sum, "00ff");
+	marks__free(&m);
+}
+
+static void test_marks_run_is_killed_at_timeout(void **state)
+{
+	char *argv[] = { "/bin/sh", "-c",
+			 "echo 'isolab-mark: ready'; exec sleep 10", NULL };
+	struct cmd_opts o = { .timeout_s = 0.3 };
+	struct mark_run m;
+	struct isolab_err e;
+	char sum[32];
+
+	(void)state;
+	assert_int_equal(marks__run(argv, &o, &m, &e), 0);
+	assert_true(WIFSIGNALED(m.res.status));
+	assert_int_equal(m.nmarks, 1);
+	assert_true(m.res.elapsed_ns < 5000000000u);
+	assert_int_equal(marks__checksum(&m, sum, sizeof(sum)), -1);
+	marks__free(&m);
+}
+
+/* Each native workload prints its known answer (see its source). */
+static void test_native_workloads_print_known_checksums(void **state)
+{
+	static const struct {
+		const char *name, *checksum;
+	} known[] = {
+		{ "fib", "00000000008cccc9" },   /* fib(35) = 9227465 */
+		{ "sieve", "000000000004520a" }, /* 283146 primes < 4e6 */
+		{ "syscalls", "000000000beb9af0" }, /* sum 0..19999 */
+		{ "hello", "000069736f6c6162" }, /* "isolab" */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		char path[256], sum[32];
+		char *argv[] = { path, NULL };
+		struct cmd_opts o = { .stderr_path = "/dev/null",
+				      .timeout_s = 60 };
+		struct mark_run m;
+		struct isolab_err e;
+
+		testing__path(path, sizeof(path), "workloads/native",
+			      known[i].name);
+		assert_int_equal(marks__run(argv, &o, &m, &e), 0);
+		assert_true(WIFEXITED(m.res.status));
+		assert_int_equal(WEXITSTATUS(m.res.status), 0);
+		assert_true(marks__at(&m, "ready") > 0);
+		assert_true(marks__at(&m, "done") >= marks__at(&m, "ready"));
+		assert_int_equal(marks__checksum(&m, sum, sizeof(sum)), 0);
+		assert_string_equal(sum, known[i].checksum);
+		marks__free(&m);
+	}
+}
+
 /* ---- isobench, as a user runs it ---- */
 
 static int have_gnuplot(void)
@@ -413,24 +495,36 @@ static void test_isobench_run_writes_json_and_png(void **state)
 		TEST_SKIP("gnuplot is not installed (apt-get install gnuplot-nox)");
 	testing__path(bin, sizeof(bin), "bin", "isobench");
 	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
-	char *argv[] = { bin, "run", "--runs", "5", "--warmup", "1", "--out",
-			 dir, NULL };
+	char *argv[] = { bin,	   "run",	 "--runs", "5",	  "--warmup",
+			 "1",	   "--workloads", "hello,fib", "--compute-runs",
+			 "2",	   "--out",	 dir,	   NULL };
 	assert_int_equal(testing__run(argv, NULL, 120, &tr), 0);
 	assert_int_equal(tr.exit_code, 0);
 	/* The table on stdout, progress on stderr (one line: not a tty). */
 	assert_non_null(strstr(tr.out, "native"));
 	assert_non_null(strstr(tr.out, "start_to_exit"));
-	assert_non_null(strstr(tr.err, "[1/1] native:start 5/5\n"));
+	assert_non_null(strstr(tr.err, "[1/10] native:start 5/5\n"));
+	assert_non_null(strstr(tr.err, "[3/10] native:fib 2/2\n"));
 	testing__run_free(&tr);
 
 	snprintf(path, sizeof(path), "%s/native.json", dir);
 	r = result__read(path, &e);
 	assert_non_null(r);
-	assert_int_equal(result__series_count(r), 2);
+	/* true: start_to_exit, peak_rss; hello and fib: four each */
+	assert_int_equal(result__series_count(r), 10);
 	assert_int_equal(result__series(r, 0, &v, &e), 0);
 	assert_int_equal(v.values.n, 5);
 	assert_true(v.st.min > 0);
 	samples__free(&v.values);
+	assert_int_equal(result__series(r, 7, &v, &e), 0);
+	assert_string_equal(v.name, "native:fib:compute");
+	assert_int_equal(v.values.n, 2);
+	samples__free(&v.values);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(result__data(r),
+						    "checksums"),
+				    "fib")),
+			    "00000000008cccc9");
 	result__destroy(r);
 
 	snprintf(path, sizeof(path), "%s/native.png", dir);
@@ -509,6 +603,9 @@ int main(void)
 		cmocka_unit_test(test_repeat_fn_counts_runs),
 		cmocka_unit_test(test_footprint_of_this_process),
 		cmocka_unit_test(test_footprint_of_a_cgroup_directory),
+		cmocka_unit_test(test_marks_are_stamped_in_order),
+		cmocka_unit_test(test_marks_run_is_killed_at_timeout),
+		cmocka_unit_test(test_native_workloads_print_known_checksums),
 		cmocka_unit_test(test_isobench_run_writes_json_and_png),
 		cmocka_unit_test(test_isobench_bad_options_give_one_line),
 		cmocka_unit_test(test_isobench_plot_rejects_corrupt_result),

@@ -1,0 +1,202 @@
+/*
+ * marks.c - Reading a child's stdout and stamping its milestone marks
+ * (see marks.h).  Start at marks__run(): fork with a pipe as stdout, then
+ * a poll loop that stamps each chunk as it arrives and splits it into
+ * lines.
+ */
+#define _GNU_SOURCE
+#include "marks.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+extern char **environ;
+
+/* Append bytes to r->out. */
+static int out_append(struct mark_run *r, const char *p, size_t n)
+{
+	char *o = realloc(r->out, r->out_len + n + 1);
+
+	if (!o)
+		return -1;
+	memcpy(o + r->out_len, p, n);
+	r->out = o;
+	r->out_len += n;
+	r->out[r->out_len] = '\0';
+	return 0;
+}
+
+/* One complete line: a mark stamped at `now`, or output. */
+static int take_line(struct mark_run *r, const char *line, size_t n,
+		     uint64_t now)
+{
+	size_t plen = strlen(MARKS_PREFIX);
+
+	if (n > plen && memcmp(line, MARKS_PREFIX, plen) == 0) {
+		if (r->nmarks < MARKS_MAX) {
+			size_t len = n - plen - 1; /* without '\n' */
+
+			if (len >= sizeof(r->name[0]))
+				len = sizeof(r->name[0]) - 1;
+			memcpy(r->name[r->nmarks], line + plen, len);
+			r->name[r->nmarks][len] = '\0';
+			r->at_ns[r->nmarks++] = now;
+		}
+		return 0;
+	}
+	return out_append(r, line, n);
+}
+
+static uint64_t tv_ns(struct timeval tv)
+{
+	return (uint64_t)tv.tv_sec * 1000000000u + (uint64_t)tv.tv_usec * 1000u;
+}
+
+/* Read the pipe until EOF or the deadline; returns 0, or -1 on a read
+ * error or out of memory. */
+static int read_marks(int fd, pid_t pid, uint64_t t0, double timeout_s,
+		      struct mark_run *r)
+{
+	char buf[65536];
+	size_t have = 0; /* bytes of an unfinished line at buf's start */
+	uint64_t deadline = timeout_s > 0
+				    ? t0 + (uint64_t)(timeout_s * 1e9)
+				    : UINT64_MAX;
+
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		uint64_t now = timing__now_ns();
+		int wait_ms = deadline == UINT64_MAX
+				      ? -1
+				      : (int)((deadline > now ? deadline - now
+							      : 0) /
+					      1000000);
+		int pr = poll(&p, 1, wait_ms);
+		ssize_t n;
+
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (pr == 0) {
+			kill(pid, SIGKILL);
+			return 0;
+		}
+		if (have == sizeof(buf)) { /* a line longer than buf */
+			if (out_append(r, buf, have) < 0)
+				return -1;
+			have = 0;
+		}
+		n = read(fd, buf + have, sizeof(buf) - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		now = timing__now_ns() - t0;
+		have += (size_t)n;
+		char *start = buf, *nl;
+		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
+			if (take_line(r, start, (size_t)(nl - start) + 1, now) < 0)
+				return -1;
+			start = nl + 1;
+		}
+		have -= (size_t)(start - buf);
+		memmove(buf, start, have);
+	}
+	return have ? take_line(r, buf, have, timing__now_ns() - t0) : 0;
+}
+
+int marks__run(char *const argv[], const struct cmd_opts *opts,
+	       struct mark_run *r, struct isolab_err *e)
+{
+	static const struct cmd_opts none;
+	struct rusage ru;
+	int pfd[2], status, rc;
+	uint64_t t0;
+	pid_t pid, w;
+
+	memset(r, 0, sizeof(*r));
+	if (!opts)
+		opts = &none;
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return err__set(e, errno, "%s: pipe", argv[0]);
+	t0 = timing__now_ns();
+	pid = fork();
+	if (pid < 0) {
+		close(pfd[0]);
+		close(pfd[1]);
+		return err__set(e, errno, "%s: fork", argv[0]);
+	}
+	if (pid == 0) {
+		int f;
+
+		if (dup2(pfd[1], STDOUT_FILENO) < 0)
+			_exit(127);
+		if (opts->stdin_path &&
+		    ((f = open(opts->stdin_path, O_RDONLY)) < 0 ||
+		     dup2(f, STDIN_FILENO) < 0))
+			_exit(127);
+		if (opts->stderr_path &&
+		    ((f = open(opts->stderr_path,
+			       O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 ||
+		     dup2(f, STDERR_FILENO) < 0))
+			_exit(127);
+		execve(argv[0], argv, opts->envp ? opts->envp : environ);
+		_exit(127);
+	}
+	close(pfd[1]);
+	rc = read_marks(pfd[0], pid, t0, opts->timeout_s, r);
+	close(pfd[0]);
+	do
+		w = wait4(pid, &status, 0, &ru);
+	while (w < 0 && errno == EINTR);
+	if (w < 0)
+		return err__set(e, errno, "%s: wait4", argv[0]);
+	if (rc < 0) {
+		marks__free(r);
+		return err__set(e, ENOMEM, "%s: output", argv[0]);
+	}
+	r->res.elapsed_ns = timing__now_ns() - t0;
+	r->res.status = status;
+	r->res.maxrss_kib = ru.ru_maxrss;
+	r->res.user_ns = tv_ns(ru.ru_utime);
+	r->res.sys_ns = tv_ns(ru.ru_stime);
+	return 0;
+}
+
+uint64_t marks__at(const struct mark_run *r, const char *name)
+{
+	for (int i = 0; i < r->nmarks; i++)
+		if (strcmp(r->name[i], name) == 0)
+			return r->at_ns[i];
+	return 0;
+}
+
+int marks__checksum(const struct mark_run *r, char *buf, size_t len)
+{
+	const char *p = r->out ? strstr(r->out, "checksum ") : NULL;
+	size_t n;
+
+	if (!p)
+		return -1;
+	p += strlen("checksum ");
+	n = strspn(p, "0123456789abcdef");
+	if (n == 0 || n >= len)
+		return -1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return 0;
+}
+
+void marks__free(struct mark_run *r)
+{
+	free(r->out);
+	r->out = NULL;
+	r->out_len = 0;
+}
