@@ -1,0 +1,70 @@
+/*
+ * code.h - The internal, pre-decoded form of a function body that the
+ * interpreter runs (written by validate.c, run by interp.c).
+ *
+ * A function is an array of 8-byte cells.  An instruction is one cell
+ * holding the address of its handler in the interpreter's loop (computed
+ * goto: `goto *pc->op`), followed by its immediates, already decoded from
+ * LEB128: constants as 64-bit values, local indices, memory offsets, and
+ * branch targets as pointers to the cell to continue at, together with
+ * the stack height to cut back to.  Blocks, `nop` and `end` leave no code
+ * at all: the validator knows every stack height statically, so a branch
+ * carries everything it needs.
+ *
+ * Internal opcodes reuse the Wasm opcode where there is one (0x6A is
+ * i32.add), 0x100 + n for the 0xFC-prefixed n, and OP_* above 0x120 for
+ * the forms that only exist here.
+ */
+#ifndef MINI_WASM_CODE_H
+#define MINI_WASM_CODE_H
+
+#include <stdint.h>
+
+union cell {
+	const void *op;     /* handler address */
+	uint64_t u64;       /* constant bits, indices, offsets */
+	union cell *target; /* branch target */
+};
+
+/* The label's stack height (in slots from the frame base) and arity,
+ * packed in one cell after a branch's target. */
+#define CELL_HN(h, n) (((uint64_t)(h) << 32) | (uint32_t)(n))
+
+enum {
+	OP_UNREACHABLE = 0x00,
+	OP_BR = 0x0C,            /* target, HN: move n results down to h */
+	OP_BR_IF = 0x0D,         /* target, HN */
+	OP_BR_TABLE = 0x0E,      /* count, then count+1 x (target, HN) */
+	OP_RETURN = 0x0F,        /* nresults */
+	OP_CALL = 0x10,          /* function index */
+	OP_CALL_INDIRECT = 0x11, /* type index */
+	OP_DROP = 0x1A,
+	OP_SELECT = 0x1B,
+	OP_LOCAL_GET = 0x20, /* local index (parameters first) */
+	OP_LOCAL_SET = 0x21,
+	OP_LOCAL_TEE = 0x22,
+	OP_GLOBAL_GET = 0x23, /* global index */
+	OP_GLOBAL_SET = 0x24,
+	/* 0x28..0x3E loads and stores: static offset */
+	OP_MEMORY_SIZE = 0x3F,
+	OP_MEMORY_GROW = 0x40,
+	OP_CONST = 0x42, /* 64-bit bits of any constant */
+	/* 0x45..0xC4 numeric, as in Wasm; 0x100+0..7 saturating truncs */
+	OP_PREFIX_FC = 0x100,
+	OP_JMP = 0x120,       /* target: a branch with nothing to move */
+	OP_BR_IF_JMP = 0x121, /* target */
+	OP_BR_UNLESS = 0x122, /* target: `if` without a taken else */
+	/* fused forms (validate.c's peephole, see README) */
+	OP_LOCAL_GET2 = 0x123,       /* a, b: push both */
+	OP_I32_ADD_LL = 0x124,       /* a, b: push la + lb */
+	OP_I32_ADD_LC = 0x125,       /* a, c: push la + c */
+	OP_LOCAL_SET_GET = 0x126,    /* a, b: la = pop; push lb */
+	OP_BR_IF_LT_S_LL = 0x127,    /* reserved */
+	OP_COUNT = 0x130,
+};
+
+/* The interpreter's handler table, indexed by internal opcode; NULL for
+ * an opcode that does not exist.  Defined in interp.c. */
+const void *const *interp__handlers(void);
+
+#endif

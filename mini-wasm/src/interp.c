@@ -1,0 +1,695 @@
+/*
+ * interp.c - The interpreter: runs the pre-decoded code of code.h (spec
+ * section 4.4, "Instructions").
+ *
+ * This is the one clever part of mini-wasm, and it is long on purpose:
+ * one function, run(), holds every handler so that the compiler keeps the
+ * machine state in registers (pc: the next cell; sp: the first free stack
+ * slot; fp: the frame's first local; mem/memsize: the linear memory).
+ * Each handler ends with NEXT(), an indirect jump straight to the next
+ * handler (GCC's "labels as values", computed goto): no switch, no
+ * bounds check of the opcode, one well-predicted jump per instruction
+ * (README, "The interpreter's design").
+ *
+ * Semantics follow the spec's numerics (section 4.3): traps for division
+ * by zero, signed overflow and out-of-range float-to-int conversions, the
+ * NaN rules for min/max, bit-exact abs/neg/copysign, and a bounds check
+ * on every memory access computed in 64 bits so no address wraps.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "runtime.h"
+
+#define T_OOB "out of bounds memory access"
+#define T_DIV0 "integer divide by zero"
+#define T_OVF "integer overflow"
+#define T_CONV "invalid conversion to integer"
+#define T_EXHAUSTED "call stack exhausted"
+#define T_FUEL "out of fuel"
+
+int exec__trap(struct exec *ex, const char *msg)
+{
+	ex->trap = msg;
+	return -1;
+}
+
+static inline uint32_t rotl32(uint32_t x, uint32_t n)
+{
+	n &= 31;
+	return n ? (x << n) | (x >> (32 - n)) : x;
+}
+
+static inline uint64_t rotl64(uint64_t x, uint64_t n)
+{
+	n &= 63;
+	return n ? (x << n) | (x >> (64 - n)) : x;
+}
+
+static inline uint32_t f32_bits(float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	return u;
+}
+
+static inline float f32_of(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static inline uint64_t f64_bits(double d)
+{
+	uint64_t u;
+	memcpy(&u, &d, 8);
+	return u;
+}
+
+static inline double f64_of(uint64_t u)
+{
+	double d;
+	memcpy(&d, &u, 8);
+	return d;
+}
+
+/* fmin/fmax with the spec's rules: NaN in, NaN out; -0 < +0. */
+static inline float f32_min(float a, float b)
+{
+	if (isnan(a) || isnan(b))
+		return a + b;
+	if (a == b)
+		return f32_of(f32_bits(a) | f32_bits(b));
+	return a < b ? a : b;
+}
+
+static inline float f32_max(float a, float b)
+{
+	if (isnan(a) || isnan(b))
+		return a + b;
+	if (a == b)
+		return f32_of(f32_bits(a) & f32_bits(b));
+	return a > b ? a : b;
+}
+
+static inline double f64_min(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return a + b;
+	if (a == b)
+		return f64_of(f64_bits(a) | f64_bits(b));
+	return a < b ? a : b;
+}
+
+static inline double f64_max(double a, double b)
+{
+	if (isnan(a) || isnan(b))
+		return a + b;
+	if (a == b)
+		return f64_of(f64_bits(a) & f64_bits(b));
+	return a > b ? a : b;
+}
+
+/* Saturating truncations (the non-trapping float-to-int proposal). */
+#define SAT(name, FT, IT, lo, hi, min, max)                  \
+	static inline IT name(FT x)                          \
+	{                                                    \
+		if (isnan(x))                                \
+			return 0;                            \
+		if (!(x > (FT)(lo)))                         \
+			return min;                          \
+		if (!(x < (FT)(hi)))                         \
+			return max;                          \
+		return (IT)x;                                \
+	}
+SAT(sat_i32_f32, float, int32_t, -2147483904.0, 2147483648.0, INT32_MIN,
+    INT32_MAX)
+SAT(sat_u32_f32, float, uint32_t, -1.0, 4294967296.0, 0, UINT32_MAX)
+SAT(sat_i32_f64, double, int32_t, -2147483649.0, 2147483648.0, INT32_MIN,
+    INT32_MAX)
+SAT(sat_u32_f64, double, uint32_t, -1.0, 4294967296.0, 0, UINT32_MAX)
+SAT(sat_i64_f32, float, int64_t, -9223373136366403584.0,
+    9223372036854775808.0, INT64_MIN, INT64_MAX)
+SAT(sat_u64_f32, float, uint64_t, -1.0, 18446744073709551616.0, 0,
+    UINT64_MAX)
+SAT(sat_i64_f64, double, int64_t, -9223372036854777856.0,
+    9223372036854775808.0, INT64_MIN, INT64_MAX)
+SAT(sat_u64_f64, double, uint64_t, -1.0, 18446744073709551616.0, 0,
+    UINT64_MAX)
+
+/* The trapping truncations check the same open ranges: x must lie
+ * strictly between lo and hi (the first unrepresentable values). */
+#define IN_RANGE(x, lo, hi) ((x) > (lo) && (x) < (hi))
+
+static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
+	       const void *const **table_out)
+{
+	/* Indexed by internal opcode (code.h); NULL: no such opcode. */
+	static const void *const table[OP_COUNT] = {
+#define H(n) [n] = &&op_##n
+		H(0x00), H(0x0C), H(0x0D), H(0x0E), H(0x0F), H(0x10), H(0x11),
+		H(0x1A), H(0x1B), H(0x20), H(0x21), H(0x22), H(0x23), H(0x24),
+		H(0x28), H(0x29), H(0x2A), H(0x2B), H(0x2C), H(0x2D), H(0x2E),
+		H(0x2F), H(0x30), H(0x31), H(0x32), H(0x33), H(0x34), H(0x35),
+		H(0x36), H(0x37), H(0x38), H(0x39), H(0x3A), H(0x3B), H(0x3C),
+		H(0x3D), H(0x3E), H(0x3F), H(0x40), H(0x42), H(0x45), H(0x46),
+		H(0x47), H(0x48), H(0x49), H(0x4A), H(0x4B), H(0x4C), H(0x4D),
+		H(0x4E), H(0x4F), H(0x50), H(0x51), H(0x52), H(0x53), H(0x54),
+		H(0x55), H(0x56), H(0x57), H(0x58), H(0x59), H(0x5A), H(0x5B),
+		H(0x5C), H(0x5D), H(0x5E), H(0x5F), H(0x60), H(0x61), H(0x62),
+		H(0x63), H(0x64), H(0x65), H(0x66), H(0x67), H(0x68), H(0x69),
+		H(0x6A), H(0x6B), H(0x6C), H(0x6D), H(0x6E), H(0x6F), H(0x70),
+		H(0x71), H(0x72), H(0x73), H(0x74), H(0x75), H(0x76), H(0x77),
+		H(0x78), H(0x79), H(0x7A), H(0x7B), H(0x7C), H(0x7D), H(0x7E),
+		H(0x7F), H(0x80), H(0x81), H(0x82), H(0x83), H(0x84), H(0x85),
+		H(0x86), H(0x87), H(0x88), H(0x89), H(0x8A), H(0x8B), H(0x8C),
+		H(0x8D), H(0x8E), H(0x8F), H(0x90), H(0x91), H(0x92), H(0x93),
+		H(0x94), H(0x95), H(0x96), H(0x97), H(0x98), H(0x99), H(0x9A),
+		H(0x9B), H(0x9C), H(0x9D), H(0x9E), H(0x9F), H(0xA0), H(0xA1),
+		H(0xA2), H(0xA3), H(0xA4), H(0xA5), H(0xA6), H(0xA7), H(0xA8),
+		H(0xA9), H(0xAA), H(0xAB), H(0xAC), H(0xAD), H(0xAE), H(0xAF),
+		H(0xB0), H(0xB1), H(0xB2), H(0xB3), H(0xB4), H(0xB5), H(0xB6),
+		H(0xB7), H(0xB8), H(0xB9), H(0xBA), H(0xBB), H(0xBC), H(0xBD),
+		H(0xBE), H(0xBF), H(0xC0), H(0xC1), H(0xC2), H(0xC3), H(0xC4),
+		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
+		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122), H(0x123),
+		H(0x124), H(0x125), H(0x126),
+#undef H
+	};
+	const union cell *pc;
+	union slot *sp;
+	struct instance *inst;
+	uint8_t *mem;
+	uint64_t memsize;
+	uint32_t base_depth;
+	uint64_t fuel;
+
+	if (table_out) {
+		*table_out = table;
+		return 0;
+	}
+
+#define RELOAD_MEM()                                              \
+	do {                                                      \
+		inst = fn->inst;                                  \
+		mem = inst->mem ? inst->mem->data : NULL;         \
+		memsize = inst->mem ? inst->mem->size : 0;        \
+	} while (0)
+#define NEXT() goto *(pc++)->op
+#define TRAP(msg)                  \
+	do {                       \
+		ex->trap = (msg);  \
+		goto trapped;      \
+	} while (0)
+#define CHARGE()                                   \
+	do {                                       \
+		if (__builtin_expect(--fuel == 0, 0)) \
+			TRAP(T_FUEL);              \
+	} while (0)
+
+	fuel = ex->fuel_on ? ex->fuel + 1 : UINT64_MAX;
+	base_depth = ex->depth;
+	/* the entry call: arguments are already at fp */
+	if (fp + fn->def->frame_slots > ex->stack_end)
+		return exec__trap(ex, T_EXHAUSTED);
+	sp = fp + fn->type->nparams;
+	memset(sp, 0, fn->def->nlocals * sizeof(*sp));
+	sp += fn->def->nlocals;
+	pc = fn->def->code;
+	RELOAD_MEM();
+	NEXT();
+
+	/* --- control --- */
+op_0x00:
+	TRAP("unreachable");
+op_0x120: /* jmp */
+	CHARGE();
+	pc = pc->target;
+	NEXT();
+op_0x121: /* br_if without values to move */
+	if ((--sp)->u32) {
+		CHARGE();
+		pc = pc->target;
+	} else {
+		pc++;
+	}
+	NEXT();
+op_0x122: /* br_unless: the `if` */
+	if (!(--sp)->u32)
+		pc = pc->target;
+	else
+		pc++;
+	NEXT();
+op_0x0D: /* br_if that moves values */
+	if (!(--sp)->u32) {
+		pc += 2;
+		NEXT();
+	}
+	/* fall through */
+op_0x0C: { /* br: keep the top n values, cut the stack to height h */
+	uint64_t hn = pc[1].u64;
+	uint32_t h = (uint32_t)(hn >> 32), n = (uint32_t)hn;
+
+	CHARGE();
+	memmove(fp + h, sp - n, n * sizeof(*sp));
+	sp = fp + h + n;
+	pc = pc->target;
+	NEXT();
+}
+op_0x0E: { /* br_table */
+	uint32_t i = (--sp)->u32, cnt = (uint32_t)pc->u64;
+	const union cell *e = pc + 1 + 2 * (size_t)(i < cnt ? i : cnt);
+	uint64_t hn = e[1].u64;
+	uint32_t h = (uint32_t)(hn >> 32), n = (uint32_t)hn;
+
+	CHARGE();
+	memmove(fp + h, sp - n, n * sizeof(*sp));
+	sp = fp + h + n;
+	pc = e->target;
+	NEXT();
+}
+op_0x0F: { /* return */
+	uint32_t n = (uint32_t)pc->u64;
+
+	memmove(fp, sp - n, n * sizeof(*sp));
+	sp = fp + n;
+	if (ex->depth == base_depth)
+		return 0;
+	ex->depth--;
+	pc = ex->frames[ex->depth].pc;
+	fp = (union slot *)ex->frames[ex->depth].fp;
+	fn = ex->frames[ex->depth].fn;
+	RELOAD_MEM();
+	NEXT();
+}
+op_0x10: { /* call */
+	struct wfunc *callee = inst->funcs[(pc++)->u64];
+	union slot *nfp;
+
+	CHARGE();
+do_call:
+	nfp = sp - callee->type->nparams;
+	if (callee->host) {
+		ex->trap_fn = callee;
+		if (callee->host(ex, callee->env, (uint64_t *)nfp) < 0)
+			goto trapped;
+		sp = nfp + callee->type->nresults;
+		RELOAD_MEM();
+		NEXT();
+	}
+	if (ex->depth >= ex->max_depth ||
+	    nfp + callee->def->frame_slots > ex->stack_end)
+		TRAP(T_EXHAUSTED);
+	ex->frames[ex->depth].pc = pc;
+	ex->frames[ex->depth].fp = (uint64_t *)fp;
+	ex->frames[ex->depth].fn = fn;
+	ex->depth++;
+	memset(sp, 0, callee->def->nlocals * sizeof(*sp));
+	sp += callee->def->nlocals;
+	fp = nfp;
+	fn = callee;
+	pc = callee->def->code;
+	RELOAD_MEM();
+	NEXT();
+op_0x11: /* call_indirect */
+	{
+		const struct functype *want =
+			&inst->m->types[(pc++)->u64];
+		uint32_t i = (--sp)->u32;
+
+		CHARGE();
+		if (!inst->table || i >= inst->table->size)
+			TRAP("undefined element");
+		callee = inst->table->elems[i];
+		if (!callee)
+			TRAP("uninitialized element");
+		if (callee->type != want && functype__cmp(callee->type, want))
+			TRAP("indirect call type mismatch");
+		goto do_call;
+	}
+}
+
+	/* --- parametric, variables --- */
+op_0x1A:
+	sp--;
+	NEXT();
+op_0x1B: { /* select */
+	uint32_t c = (--sp)->u32;
+	sp--;
+	if (!c)
+		sp[-1] = sp[0];
+	NEXT();
+}
+op_0x20:
+	*sp++ = fp[(pc++)->u64];
+	NEXT();
+op_0x21:
+	fp[(pc++)->u64] = *--sp;
+	NEXT();
+op_0x22:
+	fp[(pc++)->u64] = sp[-1];
+	NEXT();
+op_0x23:
+	(sp++)->u64 = inst->globals[(pc++)->u64]->val;
+	NEXT();
+op_0x24:
+	inst->globals[(pc++)->u64]->val = (--sp)->u64;
+	NEXT();
+op_0x42:
+	(sp++)->u64 = (pc++)->u64;
+	NEXT();
+op_0x123: /* local.get a; local.get b */
+	sp[0] = fp[pc[0].u64];
+	sp[1] = fp[pc[1].u64];
+	sp += 2;
+	pc += 2;
+	NEXT();
+op_0x124: /* local.get a; local.get b; i32.add */
+	(sp++)->u32 = fp[pc[0].u64].u32 + fp[pc[1].u64].u32;
+	pc += 2;
+	NEXT();
+op_0x125: /* local.get a; i32.const c; i32.add */
+	(sp++)->u32 = fp[pc[0].u64].u32 + (uint32_t)pc[1].u64;
+	pc += 2;
+	NEXT();
+op_0x126: /* local.set a; local.get b */
+	fp[pc[0].u64] = sp[-1];
+	sp[-1] = fp[pc[1].u64];
+	pc += 2;
+	NEXT();
+
+	/* --- memory: every access checked against memsize in 64 bits --- */
+#define EA(n)                                                             \
+	({                                                                \
+		uint64_t ea_ = (uint64_t)sp[-1].u32 + (pc++)->u64;        \
+		if (__builtin_expect(ea_ + (n) > memsize, 0))             \
+			TRAP(T_OOB);                                      \
+		mem + ea_;                                                \
+	})
+#define LOAD(op, n, T, field, cast)             \
+	op_##op: {                              \
+		T v_;                           \
+		memcpy(&v_, EA(n), n);          \
+		sp[-1].field = cast v_;         \
+		NEXT();                         \
+	}
+	LOAD(0x28, 4, uint32_t, u32, )
+	LOAD(0x29, 8, uint64_t, u64, )
+	LOAD(0x2A, 4, uint32_t, u32, )
+	LOAD(0x2B, 8, uint64_t, u64, )
+	LOAD(0x2C, 1, int8_t, u32, (uint32_t)(int32_t))
+	LOAD(0x2D, 1, uint8_t, u32, (uint32_t))
+	LOAD(0x2E, 2, int16_t, u32, (uint32_t)(int32_t))
+	LOAD(0x2F, 2, uint16_t, u32, (uint32_t))
+	LOAD(0x30, 1, int8_t, u64, (uint64_t)(int64_t))
+	LOAD(0x31, 1, uint8_t, u64, (uint64_t))
+	LOAD(0x32, 2, int16_t, u64, (uint64_t)(int64_t))
+	LOAD(0x33, 2, uint16_t, u64, (uint64_t))
+	LOAD(0x34, 4, int32_t, u64, (uint64_t)(int64_t))
+	LOAD(0x35, 4, uint32_t, u64, (uint64_t))
+#define STORE(op, n, T, field)                   \
+	op_##op: {                               \
+		T v_ = (T)(sp - 1)->field;       \
+		sp--;                            \
+		memcpy(EA(n), &v_, n);           \
+		sp--;                            \
+		NEXT();                          \
+	}
+	STORE(0x36, 4, uint32_t, u32)
+	STORE(0x37, 8, uint64_t, u64)
+	STORE(0x38, 4, uint32_t, u32)
+	STORE(0x39, 8, uint64_t, u64)
+	STORE(0x3A, 1, uint8_t, u32)
+	STORE(0x3B, 2, uint16_t, u32)
+	STORE(0x3C, 1, uint8_t, u64)
+	STORE(0x3D, 2, uint16_t, u64)
+	STORE(0x3E, 4, uint32_t, u64)
+op_0x3F:
+	(sp++)->u64 = memsize / WASM_PAGE;
+	NEXT();
+op_0x40:
+	sp[-1].u32 = (uint32_t)memory__grow(inst->mem, sp[-1].u32);
+	RELOAD_MEM();
+	NEXT();
+
+	/* --- numeric: a = second from top, b = top --- */
+#define BIN(op, F, RF, expr)                              \
+	op_##op: {                                        \
+		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F; \
+		sp--;                                     \
+		sp[-1].RF = (expr);                       \
+		NEXT();                                   \
+	}
+#define UN(op, F, RF, expr)                 \
+	op_##op: {                          \
+		__typeof__(sp->F) a = sp[-1].F; \
+		sp[-1].RF = (expr);         \
+		NEXT();                     \
+	}
+	UN(0x45, u32, u32, a == 0)
+	BIN(0x46, u32, u32, a == b)
+	BIN(0x47, u32, u32, a != b)
+	BIN(0x48, i32, u32, a < b)
+	BIN(0x49, u32, u32, a < b)
+	BIN(0x4A, i32, u32, a > b)
+	BIN(0x4B, u32, u32, a > b)
+	BIN(0x4C, i32, u32, a <= b)
+	BIN(0x4D, u32, u32, a <= b)
+	BIN(0x4E, i32, u32, a >= b)
+	BIN(0x4F, u32, u32, a >= b)
+	UN(0x50, u64, u32, a == 0)
+	BIN(0x51, u64, u32, a == b)
+	BIN(0x52, u64, u32, a != b)
+	BIN(0x53, i64, u32, a < b)
+	BIN(0x54, u64, u32, a < b)
+	BIN(0x55, i64, u32, a > b)
+	BIN(0x56, u64, u32, a > b)
+	BIN(0x57, i64, u32, a <= b)
+	BIN(0x58, u64, u32, a <= b)
+	BIN(0x59, i64, u32, a >= b)
+	BIN(0x5A, u64, u32, a >= b)
+	BIN(0x5B, f32, u32, a == b)
+	BIN(0x5C, f32, u32, a != b)
+	BIN(0x5D, f32, u32, a < b)
+	BIN(0x5E, f32, u32, a > b)
+	BIN(0x5F, f32, u32, a <= b)
+	BIN(0x60, f32, u32, a >= b)
+	BIN(0x61, f64, u32, a == b)
+	BIN(0x62, f64, u32, a != b)
+	BIN(0x63, f64, u32, a < b)
+	BIN(0x64, f64, u32, a > b)
+	BIN(0x65, f64, u32, a <= b)
+	BIN(0x66, f64, u32, a >= b)
+	UN(0x67, u32, u32, a ? (uint32_t)__builtin_clz(a) : 32)
+	UN(0x68, u32, u32, a ? (uint32_t)__builtin_ctz(a) : 32)
+	UN(0x69, u32, u32, (uint32_t)__builtin_popcount(a))
+	BIN(0x6A, u32, u32, a + b)
+	BIN(0x6B, u32, u32, a - b)
+	BIN(0x6C, u32, u32, a * b)
+op_0x6D: { /* i32.div_s */
+	int32_t a = sp[-2].i32, b = sp[-1].i32;
+	if (b == 0)
+		TRAP(T_DIV0);
+	if (a == INT32_MIN && b == -1)
+		TRAP(T_OVF);
+	(--sp)[-1].i32 = a / b;
+	NEXT();
+}
+op_0x6E: { /* i32.div_u */
+	uint32_t a = sp[-2].u32, b = sp[-1].u32;
+	if (b == 0)
+		TRAP(T_DIV0);
+	(--sp)[-1].u32 = a / b;
+	NEXT();
+}
+op_0x6F: { /* i32.rem_s */
+	int32_t a = sp[-2].i32, b = sp[-1].i32;
+	if (b == 0)
+		TRAP(T_DIV0);
+	(--sp)[-1].i32 = b == -1 ? 0 : a % b;
+	NEXT();
+}
+op_0x70: { /* i32.rem_u */
+	uint32_t a = sp[-2].u32, b = sp[-1].u32;
+	if (b == 0)
+		TRAP(T_DIV0);
+	(--sp)[-1].u32 = a % b;
+	NEXT();
+}
+	BIN(0x71, u32, u32, a & b)
+	BIN(0x72, u32, u32, a | b)
+	BIN(0x73, u32, u32, a ^ b)
+	BIN(0x74, u32, u32, a << (b & 31))
+	BIN(0x75, i32, i32, a >> (b & 31))
+	BIN(0x76, u32, u32, a >> (b & 31))
+	BIN(0x77, u32, u32, rotl32(a, b))
+	BIN(0x78, u32, u32, rotl32(a, 32 - (b & 31)))
+	UN(0x79, u64, u64, a ? (uint64_t)__builtin_clzll(a) : 64)
+	UN(0x7A, u64, u64, a ? (uint64_t)__builtin_ctzll(a) : 64)
+	UN(0x7B, u64, u64, (uint64_t)__builtin_popcountll(a))
+	BIN(0x7C, u64, u64, a + b)
+	BIN(0x7D, u64, u64, a - b)
+	BIN(0x7E, u64, u64, a * b)
+op_0x7F: { /* i64.div_s */
+	int64_t a = sp[-2].i64, b = sp[-1].i64;
+	if (b == 0)
+		TRAP(T_DIV0);
+	if (a == INT64_MIN && b == -1)
+		TRAP(T_OVF);
+	(--sp)[-1].i64 = a / b;
+	NEXT();
+}
+op_0x80: { /* i64.div_u */
+	uint64_t a = sp[-2].u64, b = sp[-1].u64;
+	if (b == 0)
+		TRAP(T_DIV0);
+	(--sp)[-1].u64 = a / b;
+	NEXT();
+}
+op_0x81: { /* i64.rem_s */
+	int64_t a = sp[-2].i64, b = sp[-1].i64;
+	if (b == 0)
+		TRAP(T_DIV0);
+	(--sp)[-1].i64 = b == -1 ? 0 : a % b;
+	NEXT();
+}
+op_0x82: { /* i64.rem_u */
+	uint64_t a = sp[-2].u64, b = sp[-1].u64;
+	if (b == 0)
+		TRAP(T_DIV0);
+	(--sp)[-1].u64 = a % b;
+	NEXT();
+}
+	BIN(0x83, u64, u64, a & b)
+	BIN(0x84, u64, u64, a | b)
+	BIN(0x85, u64, u64, a ^ b)
+	BIN(0x86, u64, u64, a << (b & 63))
+	BIN(0x87, i64, i64, a >> (b & 63))
+	BIN(0x88, u64, u64, a >> (b & 63))
+	BIN(0x89, u64, u64, rotl64(a, b))
+	BIN(0x8A, u64, u64, rotl64(a, 64 - (b & 63)))
+	UN(0x8B, u32, u32, a & 0x7FFFFFFFu)
+	UN(0x8C, u32, u32, a ^ 0x80000000u)
+	UN(0x8D, f32, f32, ceilf(a))
+	UN(0x8E, f32, f32, floorf(a))
+	UN(0x8F, f32, f32, truncf(a))
+	UN(0x90, f32, f32, nearbyintf(a))
+	UN(0x91, f32, f32, sqrtf(a))
+	BIN(0x92, f32, f32, a + b)
+	BIN(0x93, f32, f32, a - b)
+	BIN(0x94, f32, f32, a * b)
+	BIN(0x95, f32, f32, a / b)
+	BIN(0x96, f32, f32, f32_min(a, b))
+	BIN(0x97, f32, f32, f32_max(a, b))
+	BIN(0x98, u32, u32, (a & 0x7FFFFFFFu) | (b & 0x80000000u))
+	UN(0x99, u64, u64, a & 0x7FFFFFFFFFFFFFFFull)
+	UN(0x9A, u64, u64, a ^ 0x8000000000000000ull)
+	UN(0x9B, f64, f64, ceil(a))
+	UN(0x9C, f64, f64, floor(a))
+	UN(0x9D, f64, f64, trunc(a))
+	UN(0x9E, f64, f64, nearbyint(a))
+	UN(0x9F, f64, f64, sqrt(a))
+	BIN(0xA0, f64, f64, a + b)
+	BIN(0xA1, f64, f64, a - b)
+	BIN(0xA2, f64, f64, a * b)
+	BIN(0xA3, f64, f64, a / b)
+	BIN(0xA4, f64, f64, f64_min(a, b))
+	BIN(0xA5, f64, f64, f64_max(a, b))
+	BIN(0xA6, u64, u64,
+	    (a & 0x7FFFFFFFFFFFFFFFull) | (b & 0x8000000000000000ull))
+	UN(0xA7, u64, u32, (uint32_t)a)
+
+	/* trapping truncations: NaN is "invalid", out of range "overflow" */
+#define TRUNC(op, F, RF, RT, lo, hi)                  \
+	op_##op: {                                    \
+		__typeof__(sp->F) a = sp[-1].F;       \
+		if (isnan(a))                         \
+			TRAP(T_CONV);                 \
+		if (!IN_RANGE(a, lo, hi))             \
+			TRAP(T_OVF);                  \
+		sp[-1].RF = (RT)a;                    \
+		NEXT();                               \
+	}
+	TRUNC(0xA8, f32, i32, int32_t, -2147483904.0f, 2147483648.0f)
+	TRUNC(0xA9, f32, u32, uint32_t, -1.0f, 4294967296.0f)
+	TRUNC(0xAA, f64, i32, int32_t, -2147483649.0, 2147483648.0)
+	TRUNC(0xAB, f64, u32, uint32_t, -1.0, 4294967296.0)
+	UN(0xAC, i32, i64, (int64_t)a)
+	UN(0xAD, u32, u64, (uint64_t)a)
+	TRUNC(0xAE, f32, i64, int64_t, -9223373136366403584.0f,
+	      9223372036854775808.0f)
+	TRUNC(0xAF, f32, u64, uint64_t, -1.0f, 18446744073709551616.0f)
+	TRUNC(0xB0, f64, i64, int64_t, -9223372036854777856.0,
+	      9223372036854775808.0)
+	TRUNC(0xB1, f64, u64, uint64_t, -1.0, 18446744073709551616.0)
+	UN(0xB2, i32, f32, (float)a)
+	UN(0xB3, u32, f32, (float)a)
+	UN(0xB4, i64, f32, (float)a)
+	UN(0xB5, u64, f32, (float)a)
+	UN(0xB6, f64, f32, (float)a)
+	UN(0xB7, i32, f64, (double)a)
+	UN(0xB8, u32, f64, (double)a)
+	UN(0xB9, i64, f64, (double)a)
+	UN(0xBA, u64, f64, (double)a)
+	UN(0xBB, f32, f64, (double)a)
+op_0xBC: /* reinterpretations: the bits are already in the slot */
+op_0xBD:
+op_0xBE:
+op_0xBF:
+	NEXT();
+	UN(0xC0, u32, i32, (int32_t)(int8_t)a)
+	UN(0xC1, u32, i32, (int32_t)(int16_t)a)
+	UN(0xC2, u64, i64, (int64_t)(int8_t)a)
+	UN(0xC3, u64, i64, (int64_t)(int16_t)a)
+	UN(0xC4, u64, i64, (int64_t)(int32_t)a)
+	UN(0x100, f32, i32, sat_i32_f32(a))
+	UN(0x101, f32, u32, sat_u32_f32(a))
+	UN(0x102, f64, i32, sat_i32_f64(a))
+	UN(0x103, f64, u32, sat_u32_f64(a))
+	UN(0x104, f32, i64, sat_i64_f32(a))
+	UN(0x105, f32, u64, sat_u64_f32(a))
+	UN(0x106, f64, i64, sat_i64_f64(a))
+	UN(0x107, f64, u64, sat_u64_f64(a))
+
+trapped:
+	if (!ex->trap_fn || !ex->exited)
+		ex->trap_fn = fn;
+	ex->depth = base_depth;
+	return -1;
+}
+
+const void *const *interp__handlers(void)
+{
+	const void *const *t;
+
+	run(NULL, NULL, NULL, &t);
+	return t;
+}
+
+int interp__call(struct exec *ex, struct wfunc *f, const uint64_t *args,
+		 uint64_t *results)
+{
+	uint32_t np = f->type->nparams, nr = f->type->nresults;
+	union slot *base = ex->stack;
+	int rc;
+
+	ex->trap = NULL;
+	ex->trap_fn = NULL;
+	if (f->host) {
+		uint64_t slots[np > nr ? np + 1 : nr + 1];
+		memcpy(slots, args, np * sizeof(*args));
+		ex->trap_fn = f;
+		if (f->host(ex, f->env, slots) < 0)
+			return -1;
+		memcpy(results, slots, nr * sizeof(*results));
+		return 0;
+	}
+	for (uint32_t i = 0; i < np; i++)
+		base[i].u64 = args[i];
+	rc = run(ex, f, base, NULL);
+	if (rc == 0)
+		for (uint32_t i = 0; i < nr; i++)
+			results[i] = base[i].u64;
+	return rc;
+}
