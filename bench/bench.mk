@@ -11,11 +11,18 @@ $(BENCH_LIB): $(BENCH_LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 	@mkdir -p $(@D)
 	$(AR) rcs $@ $^
 
+# The launcher of measured children (bench/spawn/isolab-spawn.c): small and
+# static, never sanitized, so a child's peak RSS is its own (launch.h).
+$(BUILD)/bin/isolab-spawn: bench/spawn/isolab-spawn.c
+	@mkdir -p $(@D)
+	$(CC) -std=gnu11 -Wall -Wextra -Werror -O2 -static $< -o $@
+
 # isobench: every file of bench/src/ (one per approach, see approach.h).
 # A component whose approach needs more libraries adds them to
 # ISOBENCH_LIBS in its own fragment.
 ISOBENCH_SRCS := $(wildcard bench/src/*.c)
-$(BUILD)/bin/isobench: $(ISOBENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BENCH_LIB)
+$(BUILD)/bin/isobench: $(ISOBENCH_SRCS:%.c=$(BUILD)/obj/%.o) $(BENCH_LIB) \
+		$(BUILD)/bin/isolab-spawn
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_COMMON) $(filter %.o,$^) -o $@ $(BENCH_LIBS) $(ISOBENCH_LIBS)
 
@@ -38,9 +45,11 @@ $(WL_NATIVE): $(BUILD)/workloads/native/%: bench/workloads/%.c \
 	$(CC) $(WORKLOAD_CFLAGS) -Ibench/workloads $< $(WL_NATIVE_RT) -o $@
 
 $(BUILD)/tests/test_bench: $(BUILD)/obj/bench/tests/test_bench.o $(BENCH_LIB) \
-		$(BUILD)/bin/isobench $(BUILD)/workloads/native/true $(WL_NATIVE)
+		$(BUILD)/bin/isobench $(BUILD)/bin/isolab-spawn \
+		$(BUILD)/workloads/native/true $(WL_NATIVE)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_COMMON) $(filter %.o,$^) -o $@ $(BENCH_LIBS) $(CMOCKA_LIBS)
 
-PROGS += $(BUILD)/bin/isobench $(BUILD)/workloads/native/true $(WL_NATIVE)
+PROGS += $(BUILD)/bin/isobench $(BUILD)/bin/isolab-spawn \
+	$(BUILD)/workloads/native/true $(WL_NATIVE)
 TESTS += $(BUILD)/tests/test_bench

@@ -1,11 +1,13 @@
 /*
  * marks.c - Reading a child's stdout and stamping its milestone marks
- * (see marks.h).  Start at marks__run(): fork with a pipe as stdout, then
- * a poll loop that stamps each chunk as it arrives and splits it into
+ * (see marks.h).  Start at marks__run(): launch with a pipe as stdout,
+ * then a poll loop that stamps each chunk as it arrives and splits it into
  * lines.
  */
 #define _GNU_SOURCE
 #include "marks.h"
+
+#include "launch.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-extern char **environ;
 
 /* Append bytes to r->out. */
 static int out_append(struct mark_run *r, const char *p, size_t n)
@@ -55,13 +53,9 @@ static int take_line(struct mark_run *r, const char *line, size_t n,
 	return out_append(r, line, n);
 }
 
-static uint64_t tv_ns(struct timeval tv)
-{
-	return (uint64_t)tv.tv_sec * 1000000000u + (uint64_t)tv.tv_usec * 1000u;
-}
-
-/* Read the pipe until EOF or the deadline; returns 0, or -1 on a read
- * error or out of memory. */
+/* Read the pipe until EOF or the deadline (timeout_s after t0; none if 0),
+ * stamping marks with absolute CLOCK_MONOTONIC times; returns 0, or -1 out
+ * of memory. */
 static int read_marks(int fd, pid_t pid, uint64_t t0, double timeout_s,
 		      struct mark_run *r)
 {
@@ -98,7 +92,7 @@ static int read_marks(int fd, pid_t pid, uint64_t t0, double timeout_s,
 			continue;
 		if (n <= 0)
 			break;
-		now = timing__now_ns() - t0;
+		now = timing__now_ns();
 		have += (size_t)n;
 		char *start = buf, *nl;
 		while ((nl = memchr(start, '\n', have - (size_t)(start - buf)))) {
@@ -109,64 +103,49 @@ static int read_marks(int fd, pid_t pid, uint64_t t0, double timeout_s,
 		have -= (size_t)(start - buf);
 		memmove(buf, start, have);
 	}
-	return have ? take_line(r, buf, have, timing__now_ns() - t0) : 0;
+	return have ? take_line(r, buf, have, timing__now_ns()) : 0;
 }
 
 int marks__run(char *const argv[], const struct cmd_opts *opts,
 	       struct mark_run *r, struct isolab_err *e)
 {
 	static const struct cmd_opts none;
-	struct rusage ru;
-	int pfd[2], status, rc;
-	uint64_t t0;
-	pid_t pid, w;
+	struct launch l;
+	uint64_t t0, start;
+	int pfd[2], rc;
 
 	memset(r, 0, sizeof(*r));
 	if (!opts)
 		opts = &none;
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return err__set(e, errno, "%s: pipe", argv[0]);
-	t0 = timing__now_ns();
-	pid = fork();
-	if (pid < 0) {
-		close(pfd[0]);
-		close(pfd[1]);
-		return err__set(e, errno, "%s: fork", argv[0]);
-	}
-	if (pid == 0) {
-		int f;
-
-		if (dup2(pfd[1], STDOUT_FILENO) < 0)
-			_exit(127);
-		if (opts->stdin_path &&
-		    ((f = open(opts->stdin_path, O_RDONLY)) < 0 ||
-		     dup2(f, STDIN_FILENO) < 0))
-			_exit(127);
-		if (opts->stderr_path &&
-		    ((f = open(opts->stderr_path,
-			       O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0 ||
-		     dup2(f, STDERR_FILENO) < 0))
-			_exit(127);
-		execve(argv[0], argv, opts->envp ? opts->envp : environ);
-		_exit(127);
-	}
+	start = timing__now_ns();
+	rc = launch__start(argv, opts, pfd[1], &l, e);
 	close(pfd[1]);
-	rc = read_marks(pfd[0], pid, t0, opts->timeout_s, r);
+	if (rc < 0) {
+		close(pfd[0]);
+		return -1;
+	}
+	/* Through the launcher, it kills the program at opts->timeout_s and
+	 * reading stops a little later in any case; started directly, the
+	 * reader itself kills it at the timeout. */
+	rc = read_marks(pfd[0], l.pid, start,
+			opts->timeout_s > 0 && l.result_fd >= 0
+				? opts->timeout_s + 10
+				: opts->timeout_s,
+			r);
 	close(pfd[0]);
-	do
-		w = wait4(pid, &status, 0, &ru);
-	while (w < 0 && errno == EINTR);
-	if (w < 0)
-		return err__set(e, errno, "%s: wait4", argv[0]);
+	if (launch__finish(&l, argv[0], &r->res, &t0, e) < 0) {
+		marks__free(r);
+		return -1;
+	}
 	if (rc < 0) {
 		marks__free(r);
 		return err__set(e, ENOMEM, "%s: output", argv[0]);
 	}
-	r->res.elapsed_ns = timing__now_ns() - t0;
-	r->res.status = status;
-	r->res.maxrss_kib = ru.ru_maxrss;
-	r->res.user_ns = tv_ns(ru.ru_utime);
-	r->res.sys_ns = tv_ns(ru.ru_stime);
+	/* Stamps are absolute until the fork time is known. */
+	for (int i = 0; i < r->nmarks; i++)
+		r->at_ns[i] = r->at_ns[i] > t0 ? r->at_ns[i] - t0 : 0;
 	return 0;
 }
 

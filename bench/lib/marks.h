@@ -7,6 +7,11 @@
  * it arrives, so launch-to-ready, compute time (ready to done) and
  * done-to-exit are measured the same way for a process, a container, a VM
  * console or a Wasm runtime: all of them can print a line.
+ *
+ * Resolution: a mark is stamped when the read that brings it returns, so
+ * marks closer together than the reader's wake-up (tens of microseconds)
+ * can arrive in one read and share a stamp.  Intervals worth measuring
+ * this way are milliseconds long.
  */
 #ifndef ISOLAB_MARKS_H
 #define ISOLAB_MARKS_H
@@ -23,7 +28,7 @@ struct mark_run {
 	struct cmd_result res;         /* as timing__cmd_once fills it */
 	int nmarks;
 	char name[MARKS_MAX][32];      /* in the order they arrived */
-	uint64_t at_ns[MARKS_MAX];     /* arrival, ns after fork() */
+	uint64_t at_ns[MARKS_MAX];     /* arrival, ns after the fork */
 	char *out;                     /* stdout without the mark lines
 					  (owned, NUL-terminated) */
 	size_t out_len;

@@ -3,8 +3,10 @@
  * docs/results-schema.md).  The struct is a thin owner of the JSON tree:
  * what is in memory is exactly what is written.
  */
+#define _GNU_SOURCE
 #include "result.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,6 +63,11 @@ json_t *result__params(struct result *r)
 json_t *result__data(struct result *r)
 {
 	return json_object_get(r->root, "data");
+}
+
+json_t *result__json(const struct result *r)
+{
+	return r->root;
 }
 
 const char *result__name(const struct result *r)
@@ -260,4 +267,51 @@ int result__skip(const struct result *r, size_t i, const char **what,
 	*what = json_string_value(json_object_get(s, "what"));
 	*reason = json_string_value(json_object_get(s, "reason"));
 	return *what && *reason ? 0 : -1;
+}
+
+static int is_json(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 5 && strcmp(d->d_name + n - 5, ".json") == 0;
+}
+
+void result__free_set(struct result_set *set)
+{
+	for (size_t i = 0; i < set->n; i++)
+		result__destroy(set->r[i]);
+	free(set->r);
+	set->r = NULL;
+	set->n = 0;
+}
+
+int result__load_dir(const char *dir, struct result_set *set,
+		     struct isolab_err *e)
+{
+	struct dirent **names;
+	char path[4400];
+	int n = scandir(dir, &names, is_json, alphasort);
+	int rc = 0;
+
+	set->n = 0;
+	set->r = NULL;
+	if (n < 0)
+		return err__set(e, errno, "%s", dir);
+	if (n == 0) {
+		free(names);
+		return err__set(e, 0, "%s: no result files (*.json)", dir);
+	}
+	set->r = calloc((size_t)n, sizeof(*set->r));
+	for (int i = 0; i < n; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		if (rc == 0 && !set->r)
+			rc = err__set(e, ENOMEM, "%s", dir);
+		if (rc == 0 && !(set->r[set->n++] = result__read(path, e)))
+			rc = -1;
+		free(names[i]);
+	}
+	free(names);
+	if (rc < 0)
+		result__free_set(set);
+	return rc;
 }

@@ -51,6 +51,10 @@ json_t *result__params(struct result *r);
 json_t *result__data(struct result *r);
 const char *result__name(const struct result *r);
 
+/* The whole result as JSON (borrowed), for readers of fields beyond the
+ * accessors here (e.g. meta). */
+json_t *result__json(const struct result *r);
+
 /* Append a series of s->n >= 1 samples with their statistics.  Returns 0,
  * or -1 if s is empty or out of memory. */
 int result__add_series(struct result *r, const struct series_desc *d,
@@ -81,6 +85,19 @@ size_t result__skip_count(const struct result *r);
 /* Skipped part i: what and why (borrowed).  Returns 0 or -1. */
 int result__skip(const struct result *r, size_t i, const char **what,
 		 const char **reason);
+
+/* Every result file (*.json) of a directory, sorted by file name. */
+struct result_set {
+	struct result **r;
+	size_t n;
+};
+
+/* Read all result files of dir into set.  Returns 0, or -1 if dir can't be
+ * read, has no result file, or one of them is not a valid result (e names
+ * it).  Free with result__free_set(). */
+int result__load_dir(const char *dir, struct result_set *set,
+		     struct isolab_err *e);
+void result__free_set(struct result_set *set);
 
 /* mkdir -p: create dir and its missing parents.  Returns 0 or -1. */
 int result__mkdirs(const char *dir, struct isolab_err *e);

@@ -35,4 +35,13 @@ double stats__percentile(const double *sorted, size_t n, double p);
  * memory for a sorted copy couldn't be had. */
 int stats__compute(const double *v, size_t n, struct stats *out);
 
+/* Mann-Whitney U test: are samples a and b drawn from the same
+ * distribution, or is one shifted?  Returns the two-sided p-value by the
+ * normal approximation with the tie correction (as benchstat does for
+ * benchmark comparisons; fine from about 8 samples a side), or -1 if either
+ * side is empty or out of memory.  p < 0.01 means the difference is very
+ * unlikely to be noise. */
+double stats__mann_whitney_p(const double *a, size_t na, const double *b,
+			     size_t nb);
+
 #endif

@@ -36,7 +36,7 @@ int timing__repeat_fn(timing_fn fn, void *arg, int warmup, int runs,
 
 /* One run of a child command. */
 struct cmd_result {
-	uint64_t elapsed_ns; /* fork() to wait4() return */
+	uint64_t elapsed_ns; /* just before fork() to wait4()'s return */
 	int status;          /* raw wait status */
 	long maxrss_kib;     /* peak RSS of the child, from wait4's rusage */
 	uint64_t user_ns;    /* CPU time of the child in user mode */
@@ -53,9 +53,11 @@ struct cmd_opts {
 	double timeout_s;        /* > 0: SIGKILL the child after this long */
 };
 
-/* fork + execve argv[0] (searched in PATH only if it has no '/') and wait for it with
- * wait4.  Returns 0 when the child ran and was reaped (whatever its status),
- * -1 if fork or wait failed; a child that cannot exec exits 127. */
+/* Start argv[0] (searched in PATH only if it has no '/') and wait for it:
+ * fork + execve + wait4, through the isolab-spawn launcher when it is
+ * found (launch.h), so the child's figures are its own.  Returns 0 when the
+ * child ran and was reaped (whatever its status), -1 if it could not be
+ * started or waited for; a child that cannot exec exits 127. */
 int timing__cmd_once(char *const argv[], const struct cmd_opts *opts,
 		     struct cmd_result *res, struct isolab_err *e);
 

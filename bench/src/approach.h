@@ -59,8 +59,8 @@ bool approach__in_list(const char *list, const char *name);
 
 /* Run argv (an approach launching workload w) runs times after one warm-up
  * with its marks stamped (bench/lib/marks.h), and add to r the series
- * APPROACH:W:start_to_ready, :compute (ready to done), :start_to_exit and
- * :peak_rss, and data.checksums.W.  Fails if a run exits non-zero, misses a
+ * APPROACH:W:start_to_ready, :compute (ready to done; not for hello, which
+ * computes nothing), :start_to_exit and :peak_rss, and data.checksums.W.  Fails if a run exits non-zero, misses a
  * mark, or prints another checksum than the first run.  Returns 0 or -1. */
 int approach__measure_workload(struct bench_ctx *ctx, struct result *r,
 			       const char *approach, const char *w,

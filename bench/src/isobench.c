@@ -5,6 +5,7 @@
  *                [--compute-runs N] [--out DIR] [--quiet]
  *   isobench plot DIR      redraw the plots of a results directory
  *   isobench table DIR     print the table of a results directory
+ *   isobench compare A B   two results directories side by side
  *   isobench meta          print this machine's metadata as JSON
  *
  * `make bench` calls `isobench run`.  Start reading at cmd_run(): it walks
@@ -22,6 +23,8 @@
 #include <unistd.h>
 
 #include "approach.h"
+#include "compare.h"
+#include "launch.h"
 #include "report.h"
 
 #define PROG "isobench"
@@ -30,6 +33,7 @@ static const char usage[] =
 	"usage: isobench run [OPTIONS]   measure, write DIR/*.json and plots\n"
 	"       isobench plot DIR        redraw the plots of DIR from its JSON\n"
 	"       isobench table DIR       print the table of DIR\n"
+	"       isobench compare A B     two results directories side by side\n"
 	"       isobench meta            print this machine's metadata (JSON)\n"
 	"       isobench --help          this text\n"
 	"\n"
@@ -157,6 +161,8 @@ static int run_one(struct bench_ctx *ctx, const struct approach_ops *a)
 	json_object_set_new(result__params(r), "runs", json_integer(ctx->runs));
 	json_object_set_new(result__params(r), "warmup",
 			    json_integer(ctx->warmup));
+	json_object_set_new(result__params(r), "launcher",
+			    json_string(launch__mode()));
 	if (ctx->workloads)
 		json_object_set_new(result__params(r), "workloads",
 				    json_string(ctx->workloads));
@@ -313,6 +319,18 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(cmd, "table") == 0) {
 		if (report__table(stdout, one_dir(argc, argv, cmd), &e) < 0) {
+			err__print(PROG, &e);
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "compare") == 0) {
+		if (argc != 4) {
+			fprintf(stderr, PROG ": compare: expected two results "
+					"directories\n");
+			return 2;
+		}
+		if (compare__dirs(stdout, argv[2], argv[3], &e) < 0) {
 			err__print(PROG, &e);
 			return 1;
 		}

@@ -5,7 +5,6 @@
 #define _GNU_SOURCE
 #include "report.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,60 +12,8 @@
 #include "plot.h"
 #include "result.h"
 
-/* Result files in dir, sorted, as a NULL-terminated list of paths. */
-struct result_list {
-	struct result **r;
-	size_t n;
-};
-
-static int is_json(const struct dirent *d)
-{
-	size_t n = strlen(d->d_name);
-
-	return n > 5 && strcmp(d->d_name + n - 5, ".json") == 0;
-}
-
-static void list_free(struct result_list *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		result__destroy(l->r[i]);
-	free(l->r);
-}
-
-static int list_load(const char *dir, struct result_list *l,
-		     struct isolab_err *e)
-{
-	struct dirent **names;
-	char path[4400];
-	int n = scandir(dir, &names, is_json, alphasort);
-	int rc = 0;
-
-	l->n = 0;
-	l->r = NULL;
-	if (n < 0)
-		return err__set(e, errno, "%s", dir);
-	if (n == 0) {
-		free(names);
-		return err__set(e, 0, "%s: no result files (*.json)", dir);
-	}
-	l->r = calloc((size_t)n, sizeof(*l->r));
-	for (int i = 0; i < n; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-		if (rc == 0 && !l->r)
-			rc = err__set(e, ENOMEM, "%s", dir);
-		if (rc == 0 && !(l->r[l->n++] = result__read(path, e)))
-			rc = -1;
-		free(names[i]);
-	}
-	free(names);
-	if (rc < 0)
-		list_free(l);
-	return rc;
-}
-
-/* "412.3 us", "1.9 MiB": a value in its series' unit, made readable. */
-static void fmt_value(char *buf, size_t len, double v, const char *unit,
-		      double ns_scale, const char *ns_unit)
+void report__fmt_value(char *buf, size_t len, double v, const char *unit,
+		       double ns_scale, const char *ns_unit)
 {
 	if (strcmp(unit, "ns") == 0)
 		snprintf(buf, len, "%.1f %s", v / ns_scale, ns_unit);
@@ -82,10 +29,10 @@ static void table_row(FILE *out, const struct series_view *v)
 	const char *u = plot__time_unit(v->st.median, &scale);
 	char med[32], p5[32], p95[32], mad[32];
 
-	fmt_value(med, sizeof(med), v->st.median, v->desc.unit, scale, u);
-	fmt_value(p5, sizeof(p5), v->st.p5, v->desc.unit, scale, u);
-	fmt_value(p95, sizeof(p95), v->st.p95, v->desc.unit, scale, u);
-	fmt_value(mad, sizeof(mad), v->st.mad, v->desc.unit, scale, u);
+	report__fmt_value(med, sizeof(med), v->st.median, v->desc.unit, scale, u);
+	report__fmt_value(p5, sizeof(p5), v->st.p5, v->desc.unit, scale, u);
+	report__fmt_value(p95, sizeof(p95), v->st.p95, v->desc.unit, scale, u);
+	report__fmt_value(mad, sizeof(mad), v->st.mad, v->desc.unit, scale, u);
 	fprintf(out, "%-10s %-12s %-16s %5zu %12s %12s %12s %11s %8zu\n",
 		v->desc.approach ? v->desc.approach : "?",
 		v->desc.workload ? v->desc.workload : "?",
@@ -95,10 +42,10 @@ static void table_row(FILE *out, const struct series_view *v)
 
 int report__table(FILE *out, const char *dir, struct isolab_err *e)
 {
-	struct result_list l;
+	struct result_set l;
 	struct series_view v;
 
-	if (list_load(dir, &l, e) < 0)
+	if (result__load_dir(dir, &l, e) < 0)
 		return -1;
 	fprintf(out, "%-10s %-12s %-16s %5s %12s %12s %12s %11s %8s\n",
 		"approach", "workload", "metric", "runs", "median", "p5", "p95",
@@ -106,7 +53,7 @@ int report__table(FILE *out, const char *dir, struct isolab_err *e)
 	for (size_t i = 0; i < l.n; i++) {
 		for (size_t k = 0; k < result__series_count(l.r[i]); k++) {
 			if (result__series(l.r[i], k, &v, e) < 0) {
-				list_free(&l);
+				result__free_set(&l);
 				return -1;
 			}
 			table_row(out, &v);
@@ -121,7 +68,7 @@ int report__table(FILE *out, const char *dir, struct isolab_err *e)
 				fprintf(out, "skipped: %s: %s\n", what, why);
 		}
 	}
-	list_free(&l);
+	result__free_set(&l);
 	return 0;
 }
 
@@ -168,7 +115,7 @@ static const char *series_unit(const struct series_view *v, double *scale,
 
 int report__plot(const char *dir, struct isolab_err *e)
 {
-	struct result_list l;
+	struct result_set l;
 	struct series_view vs[REPORT_MAX_SERIES];
 	struct plot_series s[REPORT_MAX_SERIES];
 	char base[4400], title[256], label[64];
@@ -176,7 +123,7 @@ int report__plot(const char *dir, struct isolab_err *e)
 	size_t n;
 	int rc = -1;
 
-	if (list_load(dir, &l, e) < 0)
+	if (result__load_dir(dir, &l, e) < 0)
 		return -1;
 	for (size_t i = 0; i < l.n; i++) {
 		n = 0;
@@ -215,6 +162,6 @@ int report__plot(const char *dir, struct isolab_err *e)
 	}
 	views_free(vs, n);
 out:
-	list_free(&l);
+	result__free_set(&l);
 	return rc;
 }

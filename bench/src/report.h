@@ -20,4 +20,10 @@ int report__table(FILE *out, const char *dir, struct isolab_err *e);
  * Returns 0 or -1. */
 int report__plot(const char *dir, struct isolab_err *e);
 
+/* "412.3 us", "1.9 MiB": value v of a series in unit, made readable;
+ * times (unit "ns") are shown divided by ns_scale in ns_unit (from
+ * plot__time_unit). */
+void report__fmt_value(char *buf, size_t len, double v, const char *unit,
+		       double ns_scale, const char *ns_unit);
+
 #endif

@@ -97,6 +97,10 @@ int approach__measure_workload(struct bench_ctx *ctx, struct result *r,
 		struct series_desc d = { approach, w, metric[k],
 					 k == 3 ? "KiB" : "ns" };
 
+		/* hello computes nothing between its marks: the interval is
+		 * below what stamping at arrival resolves (marks.h). */
+		if (k == 1 && strcmp(w, "hello") == 0)
+			continue;
 		if (result__add_series(r, &d, series[k], e) < 0)
 			goto out;
 	}
