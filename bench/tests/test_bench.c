@@ -137,6 +137,25 @@ static void test_stats_outliers_beyond_three_mads(void **state)
 	assert_int_equal(st.outliers, 3);
 }
 
+static void test_mann_whitney_known_answers(void **state)
+{
+	/* Fully separated samples of 5: U = 0, mu = 12.5,
+	 * sigma = sqrt(25 * 11 / 12) = 4.787, z = (12.5 - 0.5) / sigma =
+	 * 2.507, p = erfc(z / sqrt 2) = 0.01219, as SciPy's mannwhitneyu
+	 * (asymptotic, continuity correction) gives. */
+	const double a[] = { 1, 2, 3, 4, 5 }, b[] = { 6, 7, 8, 9, 10 };
+	const double same[] = { 4, 4, 4, 4 };
+	/* Interleaved: U = 12.5 = mu, no evidence of a shift. */
+	const double c[] = { 1, 3, 5, 7, 9 }, d[] = { 2, 4, 6, 8, 10 };
+
+	(void)state;
+	assert_float_equal(stats__mann_whitney_p(a, 5, b, 5), 0.01219, 1e-4);
+	assert_float_equal(stats__mann_whitney_p(b, 5, a, 5), 0.01219, 1e-4);
+	assert_float_equal(stats__mann_whitney_p(same, 4, same, 4), 1, EPS);
+	assert_true(stats__mann_whitney_p(c, 5, d, 5) > 0.5);
+	assert_float_equal(stats__mann_whitney_p(a, 0, b, 5), -1, EPS);
+}
+
 static void test_stats_empty_is_an_error(void **state)
 {
 	struct stats st;
@@ -610,6 +629,39 @@ static void test_isobench_plot_rejects_corrupt_result(void **state)
 	testing__rmtree(dir);
 }
 
+static void test_isobench_compare_a_run_with_itself(void **state)
+{
+	char bin[256], dir[256];
+	struct test_run tr;
+
+	(void)state;
+	testing__path(bin, sizeof(bin), "bin", "isobench");
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	char *run[] = { bin,	     "run",	    "--quiet", "--runs",
+			"10",	     "--workloads", "hello",   "--only",
+			"native",    "--out",	    dir,       NULL };
+	char *cmp[] = { bin, "compare", dir, dir, NULL };
+	char *bad[] = { bin, "compare", dir, "/nonexistent-isolab-dir", NULL };
+
+	/* The table and plots need gnuplot only for the plots. */
+	assert_int_equal(testing__run(run, NULL, 120, &tr), 0);
+	testing__run_free(&tr);
+	assert_int_equal(testing__run(cmp, NULL, 30, &tr), 0);
+	assert_int_equal(tr.exit_code, 0);
+	/* identical samples: every series the same, none flagged */
+	assert_non_null(strstr(tr.out, "native:true:start_to_exit"));
+	assert_non_null(strstr(tr.out, "1.000x"));
+	assert_null(strstr(tr.out, "HIGHER"));
+	assert_null(strstr(tr.out, "LOWER"));
+	assert_null(strstr(tr.out, "only in"));
+	testing__run_free(&tr);
+	assert_int_equal(testing__run(bad, NULL, 30, &tr), 0);
+	assert_int_equal(tr.exit_code, 1);
+	assert_non_null(strstr(tr.err, "/nonexistent-isolab-dir"));
+	testing__run_free(&tr);
+	testing__rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -619,6 +671,7 @@ int main(void)
 		cmocka_unit_test(test_stats_identical_samples),
 		cmocka_unit_test(test_stats_percentile_table),
 		cmocka_unit_test(test_stats_outliers_beyond_three_mads),
+		cmocka_unit_test(test_mann_whitney_known_answers),
 		cmocka_unit_test(test_stats_empty_is_an_error),
 		cmocka_unit_test(test_result_json_round_trip),
 		cmocka_unit_test(test_result_read_rejects_bad_files),
@@ -636,6 +689,7 @@ int main(void)
 		cmocka_unit_test(test_isobench_run_writes_json_and_png),
 		cmocka_unit_test(test_isobench_bad_options_give_one_line),
 		cmocka_unit_test(test_isobench_plot_rejects_corrupt_result),
+		cmocka_unit_test(test_isobench_compare_a_run_with_itself),
 	};
 
 	return cmocka_run_group_tests_name("bench", tests, NULL, NULL);
