@@ -6,6 +6,7 @@
  *   isobench plot DIR      redraw the plots of a results directory
  *   isobench table DIR     print the table of a results directory
  *   isobench compare A B   two results directories side by side
+ *   isobench summary DIR   write DIR/summary.md: the lecture's comparison table
  *   isobench meta          print this machine's metadata as JSON
  *
  * `make bench` calls `isobench run`.  Start reading at cmd_run(): it walks
@@ -26,6 +27,7 @@
 #include "compare.h"
 #include "launch.h"
 #include "report.h"
+#include "summary.h"
 
 #define PROG "isobench"
 
@@ -34,6 +36,7 @@ static const char usage[] =
 	"       isobench plot DIR        redraw the plots of DIR from its JSON\n"
 	"       isobench table DIR       print the table of DIR\n"
 	"       isobench compare A B     two results directories side by side\n"
+	"       isobench summary DIR     (re)write DIR/summary.md, the comparison table\n"
 	"       isobench meta            print this machine's metadata (JSON)\n"
 	"       isobench --help          this text\n"
 	"\n"
@@ -256,12 +259,14 @@ static int cmd_run(int argc, char **argv)
 		    run_one(&ctx, approaches[i]) < 0)
 			failed = 1;
 	if (report__table(stdout, ctx.out_dir, &e) < 0 ||
+	    summary__write(ctx.out_dir, &e) < 0 ||
 	    report__plot(ctx.out_dir, &e) < 0) {
 		err__print(PROG, &e);
 		return 1;
 	}
-	printf("results: %s/*.json, plots: %s/*.png and *.svg\n", ctx.out_dir,
-	       ctx.out_dir);
+	printf("results: %s/*.json, summary: %s/summary.md, plots: %s/*.png "
+	       "and *.svg\n",
+	       ctx.out_dir, ctx.out_dir, ctx.out_dir);
 	return failed;
 }
 
@@ -312,6 +317,13 @@ int main(int argc, char **argv)
 		return cmd_meta();
 	if (strcmp(cmd, "plot") == 0) {
 		if (report__plot(one_dir(argc, argv, cmd), &e) < 0) {
+			err__print(PROG, &e);
+			return 1;
+		}
+		return 0;
+	}
+	if (strcmp(cmd, "summary") == 0) {
+		if (summary__write(one_dir(argc, argv, cmd), &e) < 0) {
 			err__print(PROG, &e);
 			return 1;
 		}

@@ -572,6 +572,17 @@ static void test_isobench_run_writes_json_and_png(void **state)
 			    "00000000008cccc9");
 	result__destroy(r);
 
+	/* The comparison table: native measured, the others listed as not
+	 * measured with the lecture's claim beside them. */
+	snprintf(path, sizeof(path), "%s/summary.md", dir);
+	char *md = testing__slurp(path, NULL);
+	assert_non_null(md);
+	assert_non_null(strstr(md, "| process (baseline) | native |"));
+	assert_non_null(strstr(md, "| container | - | - | not measured | "
+				   "not measured | not measured | 0.8-1 s to "
+				   "start |"));
+	free(md);
+
 	snprintf(path, sizeof(path), "%s/native.png", dir);
 	f = fopen(path, "rb");
 	assert_non_null(f);
