@@ -441,7 +441,7 @@ static void test_footprint_of_a_cgroup_directory(void **state)
 static void test_marks_are_stamped_in_order(void **state)
 {
 	char *argv[] = { "/bin/sh", "-c",
-			 "echo 'isolab-mark: ready'; echo hello; sleep 0.05;"
+			 "echo 'isolab-mark: ready'; echo hello; sleep 0.5;"
 			 " echo 'isolab-mark: done'; echo 'checksum 00ff'",
 			 NULL };
 	struct mark_run m;
@@ -453,9 +453,10 @@ static void test_marks_are_stamped_in_order(void **state)
 	assert_int_equal(m.nmarks, 2);
 	assert_string_equal(m.name[0], "ready");
 	assert_string_equal(m.name[1], "done");
-	/* done comes at least the 50 ms sleep after ready */
+	/* done comes the 0.5 s sleep after ready; stamps are taken when the
+	 * reader wakes, so allow it half of that late on a loaded machine. */
 	assert_true(marks__at(&m, "done") - marks__at(&m, "ready") >=
-		    50000000u);
+		    250000000u);
 	assert_true(m.res.elapsed_ns >= marks__at(&m, "done"));
 	assert_int_equal(marks__at(&m, "never"), 0);
 	/* mark lines are taken out of the output, the rest is kept */
