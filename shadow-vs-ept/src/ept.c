@@ -1,0 +1,74 @@
+/*
+ * ept.c - Guest physical memory and the extended page tables that map it.
+ *
+ * Lecture: "with nested paging the hardware walks a second table, owned
+ * by the VMM, for every guest-physical address".  The VMM backs guest
+ * frames lazily (KVM's memslots): the first touch of a guest frame is an
+ * EPT violation in nested mode, and the VMM writes the EPT entries then.
+ * In shadow mode the VMM uses the same guest-to-host map from software.
+ * The EPT is a real 4-level table in host frames, in EPT entry format
+ * (Intel SDM 29.3.2).
+ */
+#include <errno.h>
+
+#include "sim.h"
+
+int ept__map(struct sim *s, uint64_t gfn, uint64_t hfn, struct isolab_err *e)
+{
+	uint64_t gpa = gfn << PAGE_SHIFT, table = s->eptp, ent, next;
+
+	for (int level = 4; level > 1; level--) {
+		uint64_t at = table + pte_index(gpa, level) * 8;
+
+		ent = physmem__read64(s->pm, at);
+		if (!(ent & EPT_R)) {
+			next = physmem__alloc(s->pm, e);
+			if (!next)
+				return -1;
+			s->ept_pages++;
+			ent = (next << PAGE_SHIFT) | EPT_RWX;
+			physmem__write64(s->pm, at, ent);
+		}
+		table = ent & PTE_ADDR;
+	}
+	physmem__write64(s->pm, table + pte_index(gpa, 1) * 8,
+			 (hfn << PAGE_SHIFT) | EPT_RWX | EPT_MT_WB);
+	return 0;
+}
+
+uint64_t ept__lookup(const struct sim *s, uint64_t gfn)
+{
+	uint64_t gpa = gfn << PAGE_SHIFT, table = s->eptp, ent = 0;
+
+	for (int level = 4; level >= 1; level--) {
+		ent = physmem__read64(s->pm, table + pte_index(gpa, level) * 8);
+		if (!(ent & EPT_R))
+			return 0;
+		table = ent & PTE_ADDR;
+	}
+	return table >> PAGE_SHIFT;
+}
+
+int gmem__back(struct sim *s, uint64_t gfn, struct isolab_err *e)
+{
+	uint64_t hfn;
+
+	if (gfn >= s->ngfn)
+		return err__set(e, 0, "guest frame %#llx beyond guest memory",
+				(unsigned long long)gfn);
+	if (s->p2m[gfn])
+		return 0;
+	hfn = physmem__alloc(s->pm, e);
+	if (!hfn)
+		return -1;
+	if (hfn > UINT32_MAX)
+		return err__set(e, 0, "host memory: frame number too large");
+	s->p2m[gfn] = (uint32_t)hfn;
+	if (s->cfg.mode == MODE_NESTED) {
+		/* The guest's first touch of this frame faulted on the EPT:
+		 * an exit the VMM handles by mapping the frame. */
+		s->c.exits[EXIT_EPT_VIOLATION]++;
+		return ept__map(s, gfn, hfn, e);
+	}
+	return 0;
+}

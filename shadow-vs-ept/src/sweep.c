@@ -1,0 +1,397 @@
+/*
+ * sweep.c - The experiments that reproduce the literature's shape:
+ *   crossover  modeled cycles per access vs page-table-update rate, for
+ *              shadow and nested paging (where does each win?);
+ *   walkcache  page-walk references per TLB miss, with and without the
+ *              walk caches (paging-structure caches, nested TLB);
+ *   shadowmem  shadow-table memory vs number of guest processes.
+ * Each writes DIR/paging-NAME.json through the harness (params, and the
+ * points under data) and DIR/paging-NAME.{dat,gp,png,svg} through its
+ * gnuplot step with the templates bench/plots/sve-NAME.gp.
+ */
+#define _GNU_SOURCE
+#include "sweep.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "guestos.h"
+#include "meta.h"
+#include "plot.h"
+#include "result.h"
+#include "shadow.h"
+#include "sim.h"
+#include "workload.h"
+
+#define PROG "shadow-vs-ept sweep"
+
+/* What one run leaves behind. */
+struct point {
+	struct sim_counters c;
+	double cycles;
+	uint64_t shadow_pages, ept_pages, pt_pages;
+};
+
+static int run_one(const struct sim_config *cfg, const char *spec,
+		   struct point *pt, struct isolab_err *e)
+{
+	struct workload w;
+	struct sim *s;
+	int rc;
+
+	if (workload__parse(spec, &w, e) < 0)
+		return -1;
+	s = sim__create(cfg, e);
+	if (!s)
+		return -1;
+	rc = workload__run(s, &w, e);
+	if (rc == 0) {
+		pt->c = s->c;
+		pt->cycles = sim__modeled_cycles(s);
+		pt->shadow_pages = sim__shadow_pages(s);
+		pt->ept_pages = s->ept_pages;
+		pt->pt_pages = guestos__pt_pages(s->os);
+	}
+	sim__destroy(s);
+	return rc;
+}
+
+static double refs_per_miss(const struct point *p)
+{
+	uint64_t refs = 0;
+
+	for (int l = 1; l <= 4; l++)
+		refs += p->c.walk_refs_guest[l] + p->c.walk_refs_nested[l];
+	return p->c.tlb_misses ? (double)refs / (double)p->c.tlb_misses : 0;
+}
+
+/* Write the result and render its plot. */
+static int finish(struct result *r, const char *dir, const char *name,
+		  const char *const vars[], struct isolab_err *e)
+{
+	char path[4096], base[4096];
+
+	snprintf(path, sizeof(path), "%s/paging-%s.json", dir, name);
+	snprintf(base, sizeof(base), "%s/paging-%s", dir, name);
+	if (result__write(r, path, e) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "sve-%s.gp", name);
+	if (plot__render(path, base, vars, e) < 0)
+		return -1;
+	printf("%s: wrote %s.json and %s.png\n", name, base, base);
+	return 0;
+}
+
+static FILE *open_dat(const char *dir, const char *name, struct isolab_err *e)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/paging-%s.dat", dir, name);
+	f = fopen(path, "we");
+	if (!f)
+		err__set(e, errno, "%s", path);
+	return f;
+}
+
+static int sweep_crossover(const char *dir, bool quick, struct result *r,
+			   struct isolab_err *e)
+{
+	static const uint64_t periods[] = { 0,    100000, 30000, 10000, 3000,
+					    1000, 300,    100,   30,    10 };
+	static const enum sim_mode modes[] = { MODE_NATIVE, MODE_SHADOW,
+					       MODE_NESTED };
+	uint64_t acc = quick ? 200000 : 2000000;
+	json_t *pts = json_array();
+	double prev_diff = 0, prev_x = 0, cross = -1;
+	struct sim_config cfg;
+	struct point p[3];
+	char spec[256];
+	FILE *dat;
+
+	dat = open_dat(dir, "crossover", e);
+	if (!dat)
+		return -1;
+	fprintf(dat, "# pte_writes_per_1k native shadow nested "
+		     "(modeled cycles per access)\n");
+	json_object_set_new(
+		result__params(r), "workload",
+		json_sprintf("mmapchurn:pages=8192,chunk=1,warm=1,accesses=%llu,"
+			     "period=P",
+			     (unsigned long long)acc));
+	for (size_t i = 0; i < sizeof(periods) / sizeof(periods[0]); i++) {
+		double x, cpa[3];
+
+		snprintf(spec, sizeof(spec),
+			 "mmapchurn:pages=8192,chunk=1,warm=1,accesses=%llu,"
+			 "period=%llu",
+			 (unsigned long long)acc,
+			 (unsigned long long)periods[i]);
+		for (int m = 0; m < 3; m++) {
+			sim__default_config(&cfg);
+			cfg.mode = modes[m];
+			if (run_one(&cfg, spec, &p[m], e) < 0) {
+				fclose(dat);
+				return -1;
+			}
+			cpa[m] = p[m].cycles / (double)p[m].c.accesses;
+		}
+		x = 1000.0 * (double)p[1].c.guest_pte_writes / (double)acc;
+		json_array_append_new(
+			pts, json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f}",
+				       "period", (json_int_t)periods[i],
+				       "pte_writes_per_1k", x, "native", cpa[0],
+				       "shadow", cpa[1], "nested", cpa[2],
+				       "shadow_exits_per_1k",
+				       1000.0 * (double)(p[1].c.exits[0] +
+							 p[1].c.exits[1] +
+							 p[1].c.exits[2] +
+							 p[1].c.exits[3] +
+							 p[1].c.exits[4]) /
+					       (double)acc));
+		if (x > 0) {
+			fprintf(dat, "%g %g %g %g\n", x, cpa[0], cpa[1], cpa[2]);
+			if (prev_x > 0 && cross < 0 &&
+			    (prev_diff < 0) != (cpa[1] - cpa[2] < 0)) {
+				/* Interpolate in log x, where the curves
+				 * are drawn. */
+				double f = prev_diff /
+					   (prev_diff - (cpa[1] - cpa[2]));
+
+				cross = exp(log(prev_x) +
+					    f * (log(x) - log(prev_x)));
+			}
+			prev_x = x;
+		}
+		prev_diff = cpa[1] - cpa[2];
+		printf("crossover: period %6llu  %7.2f PTE writes/1k accesses"
+		       "  cycles/access native %.1f shadow %.1f nested %.1f\n",
+		       (unsigned long long)periods[i], x, cpa[0], cpa[1],
+		       cpa[2]);
+	}
+	fclose(dat);
+	json_object_set_new(result__data(r), "points", pts);
+	json_object_set_new(result__data(r), "crossover_pte_writes_per_1k",
+			    cross > 0 ? json_real(cross) : json_null());
+	return 0;
+}
+
+static int sweep_walkcache(const char *dir, bool quick, struct result *r,
+			   struct isolab_err *e)
+{
+	static const struct {
+		const char *label;
+		enum sim_mode mode;
+		bool pwc, ntlb;
+	} cfgs[] = {
+		{ "native", MODE_NATIVE, false, false },
+		{ "native+pwc", MODE_NATIVE, true, false },
+		{ "shadow", MODE_SHADOW, false, false },
+		{ "shadow+pwc", MODE_SHADOW, true, false },
+		{ "nested", MODE_NESTED, false, false },
+		{ "nested+pwc", MODE_NESTED, true, false },
+		{ "nested+ntlb", MODE_NESTED, false, true },
+		{ "nested+pwc+ntlb", MODE_NESTED, true, true },
+	};
+	static const uint64_t sets[] = { 4096, 65536 };
+	uint64_t acc = quick ? 200000 : 2000000;
+	json_t *pts = json_array();
+	struct sim_config cfg;
+	struct point p;
+	char spec[256];
+	FILE *dat = open_dat(dir, "walkcache", e);
+
+	if (!dat)
+		return -1;
+	fprintf(dat, "# config refs_per_miss(16MiB) refs_per_miss(256MiB)\n");
+	json_object_set_new(result__params(r), "workload",
+			    json_sprintf("random:pages=4096|65536,warm=1,"
+					 "accesses=%llu",
+					 (unsigned long long)acc));
+	for (size_t i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
+		double rpm[2];
+
+		for (int k = 0; k < 2; k++) {
+			sim__default_config(&cfg);
+			cfg.mode = cfgs[i].mode;
+			cfg.pwc = cfgs[i].pwc;
+			cfg.ntlb = cfgs[i].ntlb;
+			snprintf(spec, sizeof(spec),
+				 "random:pages=%llu,warm=1,accesses=%llu",
+				 (unsigned long long)sets[k],
+				 (unsigned long long)acc);
+			if (run_one(&cfg, spec, &p, e) < 0) {
+				fclose(dat);
+				return -1;
+			}
+			rpm[k] = refs_per_miss(&p);
+			json_array_append_new(
+				pts, json_pack("{s:s, s:I, s:f, s:I, s:I}",
+					       "config", cfgs[i].label, "pages",
+					       (json_int_t)sets[k],
+					       "refs_per_miss", rpm[k],
+					       "tlb_misses",
+					       (json_int_t)p.c.tlb_misses,
+					       "accesses",
+					       (json_int_t)p.c.accesses));
+		}
+		fprintf(dat, "%s %g %g\n", cfgs[i].label, rpm[0], rpm[1]);
+		printf("walkcache: %-16s refs per TLB miss %.2f (16 MiB) "
+		       "%.2f (256 MiB)\n",
+		       cfgs[i].label, rpm[0], rpm[1]);
+	}
+	fclose(dat);
+	json_object_set_new(result__data(r), "points", pts);
+	return 0;
+}
+
+static int sweep_shadowmem(const char *dir, bool quick, struct result *r,
+			   struct isolab_err *e)
+{
+	static const uint64_t procs[] = { 1, 2, 4, 8, 16, 32, 64, 128 };
+	json_t *pts = json_array();
+	struct sim_config cfg;
+	struct point sh, ne;
+	char spec[256];
+	FILE *dat = open_dat(dir, "shadowmem", e);
+
+	if (!dat)
+		return -1;
+	fprintf(dat, "# procs shadow_KiB guest_pt_KiB ept_KiB\n");
+	json_object_set_new(result__params(r), "workload",
+			    json_string("ctxsw:pages=512,quantum=1000,warm=1,"
+					"accesses=procs*(quick?2000:20000)"));
+	for (size_t i = 0; i < sizeof(procs) / sizeof(procs[0]); i++) {
+		snprintf(spec, sizeof(spec),
+			 "ctxsw:procs=%llu,pages=512,quantum=1000,warm=1,"
+			 "accesses=%llu",
+			 (unsigned long long)procs[i],
+			 (unsigned long long)(procs[i] *
+					      (quick ? 2000 : 20000)));
+		sim__default_config(&cfg);
+		cfg.mode = MODE_SHADOW;
+		if (run_one(&cfg, spec, &sh, e) < 0)
+			goto fail;
+		cfg.mode = MODE_NESTED;
+		if (run_one(&cfg, spec, &ne, e) < 0)
+			goto fail;
+		fprintf(dat, "%llu %llu %llu %llu\n",
+			(unsigned long long)procs[i],
+			(unsigned long long)sh.shadow_pages * 4,
+			(unsigned long long)sh.pt_pages * 4,
+			(unsigned long long)ne.ept_pages * 4);
+		json_array_append_new(
+			pts, json_pack("{s:I, s:I, s:I, s:I}", "procs",
+				       (json_int_t)procs[i], "shadow_pages",
+				       (json_int_t)sh.shadow_pages,
+				       "guest_pt_pages",
+				       (json_int_t)sh.pt_pages, "ept_pages",
+				       (json_int_t)ne.ept_pages));
+		printf("shadowmem: %3llu processes  shadow %llu KiB  guest "
+		       "tables %llu KiB  EPT %llu KiB\n",
+		       (unsigned long long)procs[i],
+		       (unsigned long long)sh.shadow_pages * 4,
+		       (unsigned long long)sh.pt_pages * 4,
+		       (unsigned long long)ne.ept_pages * 4);
+	}
+	fclose(dat);
+	json_object_set_new(result__data(r), "points", pts);
+	return 0;
+fail:
+	fclose(dat);
+	return -1;
+}
+
+static const struct {
+	const char *name, *title;
+	int (*run)(const char *dir, bool quick, struct result *r,
+		   struct isolab_err *e);
+	const char *vars[4];
+} sweeps[] = {
+	{ "crossover",
+	  "Shadow vs nested paging: modeled cost vs page-table update rate",
+	  sweep_crossover,
+	  { "plottitle = \"Modeled cycles per access vs page-table updates "
+	    "(mmapchurn, 32 MiB)\"",
+	    NULL } },
+	{ "walkcache", "Page-walk references per TLB miss, with and without "
+		       "walk caches",
+	  sweep_walkcache,
+	  { "plottitle = \"Walk references per TLB miss (random)\"", NULL } },
+	{ "shadowmem", "Shadow page-table memory vs guest processes",
+	  sweep_shadowmem,
+	  { "plottitle = \"Paging-structure memory vs processes (ctxsw, 2 MiB "
+	    "each)\"",
+	    NULL } },
+};
+
+int sweep__main(int argc, char **argv)
+{
+	const char *dir = "results/latest", *which = NULL;
+	bool quick = false;
+	struct isolab_err e = { 0 };
+	struct meta m;
+	int ran = 0;
+
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0)
+			quick = true;
+		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			dir = argv[++i];
+		else if (argv[i][0] != '-' && !which)
+			which = argv[i];
+		else {
+			fprintf(stderr,
+				PROG ": %s: unknown argument (usage: sweep "
+				     "crossover|walkcache|shadowmem|all [--out "
+				     "DIR] [--quick])\n",
+				argv[i]);
+			return 2;
+		}
+	}
+	if (!which) {
+		fprintf(stderr, PROG ": name a sweep: crossover, walkcache, "
+				     "shadowmem or all\n");
+		return 2;
+	}
+	meta__collect(&m);
+	if (result__mkdirs(dir, &e) < 0) {
+		err__print(PROG, &e);
+		return 1;
+	}
+	for (size_t i = 0; i < sizeof(sweeps) / sizeof(sweeps[0]); i++) {
+		char name[64];
+		struct result *r;
+		int rc;
+
+		if (strcmp(which, "all") && strcmp(which, sweeps[i].name))
+			continue;
+		ran++;
+		snprintf(name, sizeof(name), "paging-%s", sweeps[i].name);
+		r = result__create(name, sweeps[i].title, &m);
+		if (!r) {
+			fprintf(stderr, PROG ": out of memory\n");
+			return 1;
+		}
+		json_object_set_new(result__params(r), "quick",
+				    json_boolean(quick));
+		rc = sweeps[i].run(dir, quick, r, &e);
+		if (rc == 0)
+			rc = finish(r, dir, sweeps[i].name, sweeps[i].vars, &e);
+		result__destroy(r);
+		if (rc < 0) {
+			err__print(PROG, &e);
+			return 1;
+		}
+	}
+	if (!ran) {
+		fprintf(stderr,
+			PROG ": %s: unknown sweep (crossover, walkcache, "
+			     "shadowmem, all)\n",
+			which);
+		return 2;
+	}
+	return 0;
+}

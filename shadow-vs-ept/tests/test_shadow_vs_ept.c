@@ -1,0 +1,555 @@
+/*
+ * test_shadow_vs_ept.c - Known-answer tests of the paging simulator: walk
+ * costs of a cold TLB miss per mode, shadow-mode traps, the self-check
+ * against the reference walker, copy-on-write, the lackey reader, the cost
+ * model file, and black-box tests of the command line.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cost.h"
+#include "guestos.h"
+#include "lackey.h"
+#include "sim.h"
+#include "testing.h"
+#include "workload.h"
+
+/* A machine of mode with one running process that has npages mapped at
+ * *va.  Small memories keep the tests light. */
+static struct sim *machine(enum sim_mode mode, bool pwc, bool ntlb,
+			   uint64_t npages, uint64_t *va)
+{
+	struct sim_config cfg;
+	struct isolab_err e;
+	struct sim *s;
+	int pid;
+
+	sim__default_config(&cfg);
+	cfg.mode = mode;
+	cfg.pwc = pwc;
+	cfg.ntlb = ntlb;
+	cfg.check = true;
+	cfg.host_mib = 256;
+	cfg.guest_mib = 128;
+	s = sim__create(&cfg, &e);
+	assert_non_null(s);
+	pid = guestos__spawn(s, &e);
+	assert_true(pid > 0);
+	assert_int_equal(guestos__switch(s, pid, &e), 0);
+	assert_int_equal(guestos__mmap(s, npages, true, va, &e), 0);
+	return s;
+}
+
+static uint64_t guest_dim(const struct sim *s)
+{
+	uint64_t n = 0;
+
+	for (int l = 1; l <= 4; l++)
+		n += s->c.walk_refs_guest[l];
+	return n;
+}
+
+static uint64_t nested_dim(const struct sim *s)
+{
+	uint64_t n = 0;
+
+	for (int l = 1; l <= 4; l++)
+		n += s->c.walk_refs_nested[l];
+	return n;
+}
+
+/* Walk references of one access to a mapped page after the TLB and walk
+ * caches were flushed (and, when cold_ntlb, the nested TLB too). */
+static uint64_t cold_miss_refs(struct sim *s, uint64_t va, uint64_t *g,
+			       uint64_t *n)
+{
+	struct isolab_err e;
+	uint64_t before_g, before_n, hpa;
+
+	assert_int_equal(sim__access(s, va, false, &hpa, &e), 0);
+	mmu__flush_tag(s, s->tag);
+	tlb__flush_all(s->ntlb);
+	for (int l = 2; l <= 4; l++)
+		tlb__flush_all(s->epwc[l]);
+	before_g = guest_dim(s);
+	before_n = nested_dim(s);
+	assert_int_equal(sim__access(s, va, false, &hpa, &e), 0);
+	*g = guest_dim(s) - before_g;
+	*n = nested_dim(s) - before_n;
+	return *g + *n;
+}
+
+static void test_cold_miss_native_costs_4_refs(void **state)
+{
+	uint64_t va, g, n;
+	struct sim *s = machine(MODE_NATIVE, true, true, 4, &va);
+
+	(void)state;
+	/* One reference per level: PML4E, PDPTE, PDE, PTE. */
+	assert_int_equal(cold_miss_refs(s, va, &g, &n), 4);
+	assert_int_equal(n, 0);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
+static void test_cold_miss_nested_costs_24_refs_without_caches(void **state)
+{
+	uint64_t va, g, n, before;
+	struct sim *s = machine(MODE_NESTED, false, false, 4, &va);
+
+	(void)state;
+	/* 4 guest entries, each at a guest-physical address needing a
+	 * 4-reference EPT walk (4 x 5 = 20), plus the EPT walk of the data
+	 * page's guest-physical address (4): 24, of which 4 guest, 20 EPT. */
+	assert_int_equal(cold_miss_refs(s, va, &g, &n), 24);
+	assert_int_equal(g, 4);
+	assert_int_equal(n, 20);
+	/* Per EPT level: 5 EPT walks, one reference per level each. */
+	before = s->c.walk_refs_nested[4];
+	cold_miss_refs(s, va, &g, &n);
+	assert_int_equal(s->c.walk_refs_nested[4] - before, 5);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
+static void test_walk_caches_cut_nested_refs_of_a_neighbour(void **state)
+{
+	uint64_t va, g, n, hpa, before;
+	struct isolab_err e;
+	struct sim *s = machine(MODE_NESTED, true, true, 8, &va);
+
+	(void)state;
+	/* Caches on but empty: the first EPT walk costs 4 and fills the
+	 * EPT's PDE cache; the guest's tables and the data page all lie in
+	 * the first 2 MiB of guest-physical memory, so the other 4 EPT
+	 * walks cost 1 each: 4 guest + 4 + 4 x 1 = 12, not 24. */
+	assert_int_equal(cold_miss_refs(s, va, &g, &n), 12);
+	assert_int_equal(g, 4);
+	/* The neighbour page, after a TLB flush that keeps the walk caches:
+	 * the guest PDE cache gives the PT's host address and the nested
+	 * TLB the data page's: 1 reference (the PTE). */
+	assert_int_equal(sim__access(s, va + PAGE_SIZE, false, &hpa, &e), 0);
+	tlb__flush_all(s->l1);
+	tlb__flush_all(s->l2);
+	before = sim__walk_refs(s);
+	assert_int_equal(sim__access(s, va + PAGE_SIZE, false, &hpa, &e), 0);
+	assert_int_equal(sim__walk_refs(s) - before, 1);
+	/* Guest walk caches flushed too, nested TLB still warm: the 4
+	 * guest references, and no EPT reference (5 nested TLB hits). */
+	mmu__flush_tag(s, s->tag);
+	before = sim__walk_refs(s);
+	assert_int_equal(sim__access(s, va + PAGE_SIZE, false, &hpa, &e), 0);
+	assert_int_equal(sim__walk_refs(s) - before, 4);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
+static void test_cold_miss_shadow_costs_4_refs_once_filled(void **state)
+{
+	uint64_t va, g, n, exits;
+	struct sim *s = machine(MODE_SHADOW, true, true, 4, &va);
+
+	(void)state;
+	cold_miss_refs(s, va, &g, &n); /* fills the shadow entry */
+	exits = sim__vm_exits(s);
+	/* The hardware walks the shadow table like a native one: 4, and
+	 * with the shadow entry present the miss needs no exit. */
+	assert_int_equal(cold_miss_refs(s, va, &g, &n), 4);
+	assert_int_equal(sim__vm_exits(s), exits);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
+static void test_shadow_traps_every_pte_write_to_a_shadowed_table(void **state)
+{
+	const uint64_t P = 10;
+	uint64_t va, hpa, traps, writes;
+	struct isolab_err e;
+	struct sim *s = machine(MODE_SHADOW, true, true, P, &va);
+
+	(void)state;
+	/* First touch: the guest writes PML4E, PDPTE, PDE and PTE; only the
+	 * PML4 is shadowed yet (it is the root), so 1 trap.  The retry's
+	 * hidden fault shadows PDPT, PD and PT; each later first touch
+	 * writes one PTE into the now write-protected PT: 1 trap each.
+	 * P fresh pages in one PT: P traps for 4 + (P - 1) PTE writes. */
+	for (uint64_t i = 0; i < P; i++)
+		assert_int_equal(sim__access(s, va + i * PAGE_SIZE, true, &hpa,
+					     &e),
+				 0);
+	assert_int_equal(s->c.guest_pte_writes, 4 + (P - 1));
+	assert_int_equal(s->c.exits[EXIT_PT_WRITE], P);
+	assert_int_equal(s->c.exits[EXIT_PF_INJECT], P);
+	/* fork makes the parent's P writable PTEs read-only: P more traps;
+	 * the child's new tables are not shadowed, so its writes do not. */
+	traps = s->c.exits[EXIT_PT_WRITE];
+	writes = s->c.guest_pte_writes;
+	assert_true(guestos__fork(s, &e) > 0);
+	assert_int_equal(s->c.exits[EXIT_PT_WRITE] - traps, P);
+	assert_int_equal(s->c.guest_pte_writes - writes, P + 3 + P);
+	/* Every trap is a write to a write-protected page, and back. */
+	assert_int_equal(s->c.exits[EXIT_PT_WRITE], s->c.guest_pte_writes_wp);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
+static void run_spec(enum sim_mode mode, const char *spec, struct sim **out)
+{
+	struct sim_config cfg;
+	struct workload w;
+	struct isolab_err e;
+	struct sim *s;
+
+	sim__default_config(&cfg);
+	cfg.mode = mode;
+	cfg.check = true;
+	cfg.host_mib = 512;
+	cfg.guest_mib = 256;
+	assert_int_equal(workload__parse(spec, &w, &e), 0);
+	s = sim__create(&cfg, &e);
+	assert_non_null(s);
+	if (workload__run(s, &w, &e) < 0)
+		fail_msg("%s: %s", spec, e.msg);
+	*out = s;
+}
+
+static void test_every_access_matches_the_reference_walk(void **state)
+{
+	static const char *const specs[] = {
+		"random:pages=3000,accesses=100000",
+		"forkexec:pages=200,accesses=50000,period=1000,child=300",
+		"mmapchurn:pages=2000,accesses=50000,period=50,chunk=3",
+		"ctxsw:procs=12,pages=100,accesses=50000,quantum=200",
+	};
+	struct sim *s;
+
+	(void)state;
+	for (int m = MODE_NATIVE; m <= MODE_NESTED; m++)
+		for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
+			run_spec(m, specs[i], &s);
+			/* Each access was checked and none differed. */
+			assert_int_equal(s->c.checks, s->c.accesses);
+			assert_true(s->c.accesses >= 50000);
+			if (s->c.check_failures)
+				fail_msg("%s %s: %llu mismatches",
+					 sim__mode_name(m), specs[i],
+					 (unsigned long long)s->c.check_failures);
+			sim__destroy(s);
+		}
+}
+
+static void test_self_check_catches_a_stale_tlb_entry(void **state)
+{
+	uint64_t va, hpa;
+	struct isolab_err e;
+	struct sim *s = machine(MODE_NATIVE, true, true, 4, &va);
+	uint64_t *v;
+
+	(void)state;
+	assert_int_equal(sim__access(s, va, false, &hpa, &e), 0);
+	/* Corrupt the cached translation as a missing INVLPG would leave
+	 * it: the next access must be reported, exactly once. */
+	v = tlb__lookup(s->l1, tlb__key(s->tag, va >> PAGE_SHIFT));
+	assert_non_null(v);
+	*v += PAGE_SIZE;
+	assert_int_equal(sim__access(s, va, false, &hpa, &e), 0);
+	assert_int_equal(s->c.check_failures, 1);
+	assert_int_equal(s->c.first_bad_va, va);
+	sim__destroy(s);
+}
+
+static void test_fork_copy_on_write_gives_the_writer_its_own_frame(void **state)
+{
+	for (int m = MODE_NATIVE; m <= MODE_NESTED; m++) {
+		uint64_t va, parent_hpa, child_hpa, hpa;
+		struct isolab_err e;
+		struct sim *s = machine(m, true, true, 2, &va);
+		int parent = guestos__current(s), child;
+		uint8_t *byte;
+
+		(void)state;
+		assert_int_equal(sim__access(s, va, true, &parent_hpa, &e), 0);
+		byte = physmem__frame(s->pm, parent_hpa >> PAGE_SHIFT);
+		byte[7] = 42;
+		child = guestos__fork(s, &e);
+		assert_true(child > parent);
+		assert_int_equal(guestos__switch(s, child, &e), 0);
+		/* Reading shares the parent's frame... */
+		assert_int_equal(sim__access(s, va, false, &hpa, &e), 0);
+		assert_int_equal(hpa, parent_hpa);
+		/* ...writing copies it: a new frame holding the same bytes. */
+		assert_int_equal(sim__access(s, va, true, &child_hpa, &e), 0);
+		assert_int_not_equal(child_hpa >> PAGE_SHIFT,
+				     parent_hpa >> PAGE_SHIFT);
+		assert_int_equal(
+			physmem__frame(s->pm, child_hpa >> PAGE_SHIFT)[7], 42);
+		assert_int_equal(s->c.pages_copied, 1);
+		/* The parent, now the frame's only user, writes in place. */
+		assert_int_equal(guestos__switch(s, parent, &e), 0);
+		assert_int_equal(sim__access(s, va, true, &hpa, &e), 0);
+		assert_int_equal(hpa, parent_hpa);
+		assert_int_equal(s->c.pages_copied, 1);
+		assert_int_equal(s->c.check_failures, 0);
+		sim__destroy(s);
+	}
+}
+
+static void test_lackey_lines_parse_with_edge_cases(void **state)
+{
+	struct lackey_rec r;
+	const char *why;
+
+	(void)state;
+	assert_int_equal(lackey__parse_line("I  04016b74,4", &r, &why), 1);
+	assert_int_equal(r.op, 'I');
+	assert_int_equal(r.addr, 0x04016b74);
+	assert_int_equal(r.size, 4);
+	assert_int_equal(lackey__parse_line(" S 7ff000398,8", &r, &why), 1);
+	assert_int_equal(r.op, 'S');
+	assert_int_equal(r.addr, 0x7ff000398ull);
+	assert_int_equal(lackey__parse_line(" M 0421EA50,16\r", &r, &why), 1);
+	assert_int_equal(r.op, 'M');
+	assert_int_equal(r.addr, 0x0421ea50);
+	assert_int_equal(r.size, 16);
+	assert_int_equal(lackey__parse_line(" L ffffffffffffffff,1", &r, &why),
+			 1);
+	assert_int_equal(r.addr, UINT64_MAX);
+	/* No access: valgrind's banner, blank lines. */
+	assert_int_equal(lackey__parse_line("==4242== Lackey, an example", &r,
+					    &why),
+			 0);
+	assert_int_equal(lackey__parse_line("", &r, &why), 0);
+	assert_int_equal(lackey__parse_line("   ", &r, &why), 0);
+	/* Malformed. */
+	assert_int_equal(lackey__parse_line(" X 1000,4", &r, &why), -1);
+	assert_int_equal(lackey__parse_line(" L 1000", &r, &why), -1);
+	assert_int_equal(lackey__parse_line(" L ,4", &r, &why), -1);
+	assert_int_equal(lackey__parse_line(" L 1000,0", &r, &why), -1);
+	assert_int_equal(lackey__parse_line(" L 1000,4097", &r, &why), -1);
+	assert_int_equal(lackey__parse_line(" L 1000,4 junk", &r, &why), -1);
+	assert_int_equal(
+		lackey__parse_line(" L 10000000000000000,4", &r, &why), -1);
+	assert_string_equal(why, "address longer than 64 bits");
+}
+
+/* Write text to DIR/name; path in buf. */
+static void write_file(char *buf, size_t len, const char *dir,
+		       const char *name, const char *text)
+{
+	FILE *f;
+
+	snprintf(buf, len, "%s/%s", dir, name);
+	f = fopen(buf, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void test_cli_trace_from_stdin_counts_accesses(void **state)
+{
+	char dir[256], trace[512], bin[512];
+	struct test_run r;
+	/* 3 accesses, one crossing a page boundary (2 pages): 4. */
+	const char *text = "==1== Lackey\nI  00401000,4\n L 00602ffe,4\n"
+			   "\n S 7ff000398,8\n==1== done\n";
+	char *argv[] = { bin, "--mode", "shadow", "--check", "--trace", "-",
+			 NULL };
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	write_file(trace, sizeof(trace), dir, "t.lackey", text);
+	testing__path(bin, sizeof(bin), "bin", "shadow-vs-ept");
+	assert_int_equal(testing__run(argv, trace, 30, &r), 0);
+	assert_int_equal(r.exit_code, 0);
+	assert_non_null(strstr(r.out, "accesses                           4\n"));
+	assert_non_null(strstr(r.out, "check_failures                     0\n"));
+	testing__run_free(&r);
+	testing__rmtree(dir);
+}
+
+static void test_cli_malformed_trace_line_names_its_number(void **state)
+{
+	char dir[256], trace[512], bin[512];
+	struct test_run r;
+	char *argv[] = { bin, "--mode", "native", "--trace", trace, NULL };
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	write_file(trace, sizeof(trace), dir, "bad.lackey",
+		   "I  00401000,4\n L 00602ffe,4\n L 0060zzzz,4\n");
+	testing__path(bin, sizeof(bin), "bin", "shadow-vs-ept");
+	assert_int_equal(testing__run(argv, NULL, 30, &r), 0);
+	assert_int_equal(r.exit_code, 1);
+	/* One line: program, file:line, what is wrong. */
+	assert_non_null(strstr(r.err, "shadow-vs-ept: "));
+	assert_non_null(strstr(r.err, "bad.lackey:3: expected `,SIZE`"));
+	assert_int_equal(strchr(r.err, '\n') - r.err + 1, (long)strlen(r.err));
+	testing__run_free(&r);
+	testing__rmtree(dir);
+}
+
+static void expect_usage_error(const char *a1, const char *a2,
+			       const char *a3, const char *a4,
+			       const char *msg)
+{
+	char bin[512];
+	struct test_run r;
+	char *argv[] = { bin, (char *)a1, (char *)a2, (char *)a3, (char *)a4,
+			 NULL };
+
+	testing__path(bin, sizeof(bin), "bin", "shadow-vs-ept");
+	assert_int_equal(testing__run(argv, NULL, 30, &r), 0);
+	assert_int_equal(r.exit_code, 2);
+	if (!strstr(r.err, msg))
+		fail_msg("expected `%s` in `%s`", msg, r.err);
+	assert_int_equal(strchr(r.err, '\n') - r.err + 1, (long)strlen(r.err));
+	testing__run_free(&r);
+}
+
+static void test_cli_out_of_range_names_parameter_and_range(void **state)
+{
+	(void)state;
+	expect_usage_error("--mode", "paravirt", "--workload", "seq",
+			   "shadow-vs-ept: --mode: `paravirt` is not native, "
+			   "shadow or nested");
+	expect_usage_error("--mode", "nested", "--workload",
+			   "random:pages=0",
+			   "--workload random: pages=0 out of range [1, "
+			   "16777216]");
+	expect_usage_error("--mode", "nested", "--workload",
+			   "random:stride=3",
+			   "--workload random: unknown parameter `stride`");
+	expect_usage_error("--mode", "nested", "--workload", "sort",
+			   "--workload: unknown workload `sort`");
+	expect_usage_error("--mode", "nested", "--pwc-entries", "5000",
+			   "--pwc-entries: `5000` out of range [0, 4096]");
+	expect_usage_error("--mode", "nested", "--tlb=64:3", "--workload=seq",
+			   "--tlb l1: 64 entries do not divide into 3 ways");
+}
+
+static void test_cli_json_has_the_top_level_summary(void **state)
+{
+	static const char *const keys[] = {
+		"mode",		     "accesses",     "tlb_misses",
+		"walk_refs",	     "vm_exits",     "guest_page_faults",
+		"shadow_pages",	     "ept_pages",    "modeled_cycles",
+		"schema_version",    "meta",	     "data",
+	};
+	char dir[256], json[512], bin[512];
+	struct test_run r;
+	json_t *root;
+	char *argv[] = { bin,	 "--mode",     "nested",
+			 "--workload", "random:pages=100,accesses=5000",
+			 "--json",	 json,	     NULL };
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(json, sizeof(json), "%s/out.json", dir);
+	testing__path(bin, sizeof(bin), "bin", "shadow-vs-ept");
+	assert_int_equal(testing__run(argv, NULL, 60, &r), 0);
+	assert_int_equal(r.exit_code, 0);
+	root = json_load_file(json, 0, NULL);
+	assert_non_null(root);
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+		if (!json_object_get(root, keys[i]))
+			fail_msg("no top-level `%s`", keys[i]);
+	assert_string_equal(json_string_value(json_object_get(root, "mode")),
+			    "nested");
+	assert_int_equal(json_integer_value(json_object_get(root, "accesses")),
+			 5000);
+	/* 100 pages first touched: 100 EPT violations at least. */
+	assert_true(json_integer_value(json_object_get(root, "vm_exits")) >=
+		    100);
+	json_decref(root);
+	testing__run_free(&r);
+	testing__rmtree(dir);
+}
+
+static void test_cost_model_file_matches_built_in_defaults(void **state)
+{
+	struct cost_model file, builtin;
+	struct isolab_err e;
+	char dir[256], bad[512];
+
+	(void)state;
+	memset(&file, 0xff, sizeof(file)); /* every field must be set */
+	cost__defaults(&builtin);
+#define COST_ZERO(name, dflt) file.name = -1;
+	COST_FIELDS(COST_ZERO)
+#undef COST_ZERO
+	if (cost__load(&file, "shadow-vs-ept/cost-model.conf", &e) < 0)
+		fail_msg("%s", e.msg);
+#define COST_SAME(name, dflt) assert_true(file.name == builtin.name);
+	COST_FIELDS(COST_SAME)
+#undef COST_SAME
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	write_file(bad, sizeof(bad), dir, "bad.conf",
+		   "# fine\nwalk_ref = 30\nvm_exitt = 5\n");
+	assert_int_equal(cost__load(&file, bad, &e), -1);
+	assert_non_null(strstr(e.msg, "bad.conf:3: unknown cost `vm_exitt`"));
+	testing__rmtree(dir);
+}
+
+static void test_no_caches_every_nested_miss_costs_24(void **state)
+{
+	struct sim_config cfg;
+	struct workload w;
+	struct isolab_err e;
+	struct sim *s;
+
+	(void)state;
+	sim__default_config(&cfg);
+	cfg.mode = MODE_NESTED;
+	cfg.pwc = false;
+	cfg.ntlb = false;
+	cfg.host_mib = 256;
+	cfg.guest_mib = 128;
+	assert_int_equal(workload__parse("random:pages=8192,accesses=50000,"
+					 "warm=1",
+					 &w, &e),
+			 0);
+	s = sim__create(&cfg, &e);
+	assert_non_null(s);
+	assert_int_equal(workload__run(s, &w, &e), 0);
+	/* warm=1: no faults after the counters restart, so every miss is
+	 * one complete 2-D walk of exactly 24 references. */
+	assert_true(s->c.tlb_misses > 10000);
+	assert_int_equal(sim__walk_refs(s), 24 * s->c.tlb_misses);
+	sim__destroy(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cold_miss_native_costs_4_refs),
+		cmocka_unit_test(
+			test_cold_miss_nested_costs_24_refs_without_caches),
+		cmocka_unit_test(test_walk_caches_cut_nested_refs_of_a_neighbour),
+		cmocka_unit_test(test_cold_miss_shadow_costs_4_refs_once_filled),
+		cmocka_unit_test(
+			test_shadow_traps_every_pte_write_to_a_shadowed_table),
+		cmocka_unit_test(test_every_access_matches_the_reference_walk),
+		cmocka_unit_test(test_self_check_catches_a_stale_tlb_entry),
+		cmocka_unit_test(
+			test_fork_copy_on_write_gives_the_writer_its_own_frame),
+		cmocka_unit_test(test_lackey_lines_parse_with_edge_cases),
+		cmocka_unit_test(test_cli_trace_from_stdin_counts_accesses),
+		cmocka_unit_test(test_cli_malformed_trace_line_names_its_number),
+		cmocka_unit_test(
+			test_cli_out_of_range_names_parameter_and_range),
+		cmocka_unit_test(test_cli_json_has_the_top_level_summary),
+		cmocka_unit_test(test_cost_model_file_matches_built_in_defaults),
+		cmocka_unit_test(test_no_caches_every_nested_miss_costs_24),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
