@@ -1,0 +1,183 @@
+/*
+ * kern_main.c - The guest kernel half: from the VMM's long-mode entry to
+ * the application in ring 3.
+ *
+ * This is the ring deprivileging of the lecture done by a guest OS: the
+ * kernel keeps ring 0 and the supervisor-only pages, the application gets
+ * ring 3 and user pages, and the only way back in is a `syscall` (or a
+ * fault).  On PVM, ring 0 is emulated instruction by instruction and ring
+ * 3 runs natively, so this file is kept short and runs once per vCPU.
+ *
+ *   kern_gdt_init   GDT with kernel and user segments and one TSS per CPU
+ *   kern_idt_init   IDT: the 32 exception vectors -> kern_fault()
+ *   kern_paging     identity page tables, first 2 MiB supervisor-only
+ *   kern_cpu_init   loads them on each CPU; system calls are `int3`
+ *                   through a DPL-3 gate (kern_start.S says why not
+ *                   `syscall` under PVM)
+ */
+#include "kern.h"
+
+/* GDT layout: Linux's (arch/x86/include/asm/segment.h).  PVM runs guest
+ * ring 3 natively with the host's own user selectors, __USER_DS 0x2b and
+ * __USER_CS 0x33, so the guest's must be the same. */
+#define SEL_KCODE 0x08
+#define SEL_KDATA 0x10
+#define SEL_UCODE32 0x20 /* STAR[63:48]; 32-bit user code, unused */
+#define SEL_UDATA 0x28
+#define SEL_UCODE 0x30
+#define SEL_TSS 0x38 /* + 16 * cpu: 16-byte system descriptors */
+
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+struct tss {
+	uint32_t reserved0;
+	uint64_t rsp0, rsp1, rsp2;
+	uint64_t reserved1, ist[7], reserved2;
+	uint16_t reserved3, iomap_base;
+} __attribute__((packed));
+
+struct idt_gate {
+	uint16_t off_lo, sel;
+	uint8_t ist, type_attr;
+	uint16_t off_mid;
+	uint32_t off_hi, zero;
+} __attribute__((packed));
+
+static uint64_t gdt[7 + 2 * KERN_MAX_CPUS] __attribute__((aligned(16)));
+static struct tss tss[KERN_MAX_CPUS] __attribute__((aligned(16)));
+static struct idt_gate idt[32] __attribute__((aligned(16)));
+static uint64_t pml4[512] __attribute__((aligned(4096)));
+static uint64_t pdpt[512] __attribute__((aligned(4096)));
+static uint64_t pd[4][512] __attribute__((aligned(4096)));
+static volatile int tables_ready;
+
+struct kern_percpu kern_percpu[KERN_MAX_CPUS];
+const struct boot_info *kern_bi;
+
+struct desc_ptr {
+	uint16_t limit;
+	uint64_t base;
+} __attribute__((packed));
+
+/* access: P DPL S type; flags: G D/B L AVL (Intel SDM 3A, 3.4.5). */
+static uint64_t seg(unsigned access, unsigned flags)
+{
+	return 0xffffULL | (0xfULL << 48) | ((uint64_t)access << 40) |
+	       ((uint64_t)flags << 52);
+}
+
+static void kern_gdt_build(void)
+{
+	gdt[SEL_KCODE / 8] = seg(0x9b, 0xa);  /* ring 0 code, long */
+	gdt[SEL_KDATA / 8] = seg(0x93, 0xc);  /* ring 0 data */
+	gdt[SEL_UCODE32 / 8] = seg(0xfb, 0xc); /* ring 3 code, 32-bit */
+	gdt[SEL_UDATA / 8] = seg(0xf3, 0xc);  /* ring 3 data */
+	gdt[SEL_UCODE / 8] = seg(0xfb, 0xa);  /* ring 3 code, long */
+	for (int i = 0; i < KERN_MAX_CPUS; i++) {
+		uint64_t base = (uint64_t)&tss[i], limit = sizeof(tss[i]) - 1;
+
+		/* 64-bit available TSS (type 9), present. */
+		gdt[SEL_TSS / 8 + 2 * i] = (limit & 0xffff) |
+					   ((base & 0xffffff) << 16) |
+					   (0x89ULL << 40) |
+					   ((base >> 24 & 0xff) << 56);
+		gdt[SEL_TSS / 8 + 2 * i + 1] = base >> 32;
+	}
+}
+
+static void kern_gdt_load(unsigned cpu)
+{
+	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
+
+	tss[cpu].rsp0 = kern_percpu[cpu].kstack_top;
+	tss[cpu].iomap_base = sizeof(struct tss); /* no I/O bitmap */
+	__asm__ volatile("lgdt %0\n\t"
+			 "pushq %1\n\t"
+			 "leaq 1f(%%rip), %%rax\n\t"
+			 "pushq %%rax\n\t"
+			 "lretq\n"
+			 "1:\n\t"
+			 "movl %2, %%eax\n\t"
+			 "movl %%eax, %%ds\n\t"
+			 "movl %%eax, %%es\n\t"
+			 "movl %%eax, %%ss\n\t"
+			 "ltr %w3"
+			 :
+			 : "m"(p), "i"(SEL_KCODE), "i"(SEL_KDATA),
+			   "r"(SEL_TSS + 16 * cpu)
+			 : "rax", "memory");
+}
+
+/* An interrupt gate to handler (IF cleared on entry), callable by `int`
+ * from ring dpl. */
+static struct idt_gate gate(void *handler, unsigned dpl)
+{
+	uint64_t a = (uint64_t)handler;
+
+	return (struct idt_gate){
+		.off_lo = (uint16_t)a, .sel = SEL_KCODE,
+		.type_attr = (uint8_t)(0x8e | dpl << 5),
+		.off_mid = (uint16_t)(a >> 16), .off_hi = (uint32_t)(a >> 32),
+	};
+}
+
+static void kern_idt_build(void)
+{
+	for (int v = 0; v < 32; v++)
+		idt[v] = gate(kern_vectors + 16 * v, 0);
+	idt[SYSCALL_VECTOR] = gate(kern_syscall_entry, 3);
+}
+
+/* Identity map 0-4 GiB with 2 MiB pages; the first one, holding the VMM's
+ * tables and this kernel, is supervisor-only (no U bit). */
+static void kern_paging_build(void)
+{
+	pml4[0] = (uint64_t)pdpt | 0x7;
+	for (int i = 0; i < 4; i++) {
+		pdpt[i] = (uint64_t)pd[i] | 0x7;
+		for (int j = 0; j < 512; j++) {
+			uint64_t addr = ((uint64_t)i << 30) | ((uint64_t)j << 21);
+
+			pd[i][j] = addr | 0x83 | (addr ? 0x4 : 0); /* P RW PS U */
+		}
+	}
+}
+
+static void kern_cpu_init(unsigned cpu)
+{
+	struct desc_ptr ip = { sizeof(idt) - 1, (uint64_t)idt };
+
+	kern_gdt_load(cpu);
+	__asm__ volatile("lidt %0" ::"m"(ip));
+	__asm__ volatile("mov %0, %%cr3" ::"r"(pml4) : "memory");
+	/* In the kernel GS is 0 until swapgs; percpu waits in KERNEL_GS. */
+	kern_wrmsr(MSR_GS_BASE, 0);
+	kern_wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&kern_percpu[cpu]);
+}
+
+void kern_main(uint64_t cpu, const struct boot_info *bi)
+{
+	struct kern_percpu *pc = &kern_percpu[cpu];
+
+	pc->cpu = cpu;
+	pc->kstack_top = (uint64_t)kern_stacks + KSTACK_SIZE * (cpu + 1);
+	if (cpu == 0) {
+		kern_bi = bi;
+		user_bi = *bi;
+		kern_gdt_build();
+		kern_idt_build();
+		kern_paging_build();
+		__atomic_store_n(&tables_ready, 1, __ATOMIC_RELEASE);
+	} else {
+		while (!__atomic_load_n(&tables_ready, __ATOMIC_ACQUIRE))
+			__asm__ volatile("pause");
+	}
+	kern_cpu_init((unsigned)cpu);
+	kern_mark(MARK_KERNEL);
+	/* Ring 3 with IOPL 3: the application may drive devices itself
+	 * (the exits benchmark does), as a unikernel's would. */
+	kern_enter_user((uint64_t)user_start,
+			(uint64_t)user_stacks + USTACK_SIZE * (cpu + 1),
+			0x3002, cpu);
+}

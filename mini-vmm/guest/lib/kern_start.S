@@ -1,0 +1,146 @@
+/*
+ * kern_start.S - The guest's first instructions and its ring transitions.
+ *
+ * _start: mini-vmm enters here in long mode on every vCPU with RDI = the
+ * vCPU's index and RSI = &boot_info (mini-vmm/src/mode.c).  We move to
+ * this CPU's kernel stack and call kern_main().
+ *
+ * kern_enter_user: the first drop to ring 3, with iretq.
+ * kern_syscall_entry: where a system call (`int3`) from ring 3 lands.
+ * kern_vectors: the 32 exception entry points the IDT points to.
+ */
+#define KSTACK_SIZE 16384
+
+	.text
+	.globl _start
+_start:
+	movb	$1, %al			/* MARK_ENTRY */
+	movw	$0x512, %dx
+	outb	%al, %dx
+	cmpq	$8, %rdi		/* KERN_MAX_CPUS */
+	jae	1f
+	leaq	kern_stacks(%rip), %rsp
+	movq	%rdi, %rax
+	incq	%rax
+	imulq	$KSTACK_SIZE, %rax
+	addq	%rax, %rsp
+	call	kern_main
+1:	cli
+	hlt
+	jmp	1b
+
+/* void kern_enter_user(uint64_t rip, uint64_t rsp, uint64_t rflags,
+ * uint64_t cpu): an iretq frame for ring 3 (SS, RSP, RFLAGS, CS, RIP);
+ * the user half gets the CPU index in RDI. */
+	.globl kern_enter_user
+kern_enter_user:
+	pushq	$0x2b			/* user data, RPL 3 */
+	pushq	%rsi
+	pushq	%rdx
+	pushq	$0x33			/* user code 64, RPL 3 */
+	pushq	%rdi
+	movq	%rcx, %rdi
+	swapgs				/* GS.base <-> KERNEL_GS_BASE (percpu) */
+	iretq
+
+/* The system call gate: the application executes `int3` (a one-byte
+ * software interrupt, vector 3, whose IDT gate has DPL 3); the CPU
+ * switches to this CPU's kernel stack (TSS.rsp0) and pushes SS, RSP,
+ * RFLAGS, CS, RIP.  Number in RAX, arguments in RDI, RSI, RDX; the result
+ * goes back in RAX.  swapgs makes GS point at this CPU's kern_percpu.
+ *
+ * Why not `syscall` or `int $0x80`: under KVM's PVM backend guest ring 3
+ * runs natively on the host's ring 3, so those instructions meet the
+ * host's MSR_LSTAR and IDT first.  PVM hands `syscall` to a guest only
+ * through its paravirtual event ABI (MSR_PVM_VCPU_STRUCT and
+ * MSR_PVM_EVENT_ENTRY): a classic kernel sees its LSTAR entry run in ring
+ * 3 and fault.  `int $0x80` comes back as #UD.  Exceptions, #BP included,
+ * are reflected to the guest's IDT on every backend, so the library
+ * traps with int3: measured on this machine, documented in the README. */
+	.globl kern_syscall_entry
+kern_syscall_entry:
+	swapgs
+	pushq	%rcx
+	pushq	%r11
+	pushq	%rdi
+	pushq	%rsi
+	pushq	%rdx
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	movq	%rdx, %rcx
+	movq	%rsi, %rdx
+	movq	%rdi, %rsi
+	movq	%rax, %rdi
+	call	kern_syscall
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rdx
+	popq	%rsi
+	popq	%rdi
+	popq	%r11
+	popq	%rcx
+	swapgs
+	iretq
+
+/* Exceptions: each stub pushes a dummy error code when the CPU does not,
+ * then the vector, and jumps to the common path, which saves the
+ * registers as a struct kern_frame and calls kern_fault(). */
+.macro VEC n
+	.align 16
+	.if (\n == 8 || (\n >= 10 && \n <= 14) || \n == 17 || \n == 21)
+	.else
+	pushq	$0
+	.endif
+	pushq	$\n
+	jmp	kern_fault_common
+.endm
+
+	.align 16
+	.globl kern_vectors
+kern_vectors:
+	.irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	VEC \n
+	.endr
+
+kern_fault_common:
+	testb	$3, 24(%rsp)		/* CS of the interrupted code */
+	jz	1f
+	swapgs
+1:	pushq	%rax
+	pushq	%rbx
+	pushq	%rcx
+	pushq	%rdx
+	pushq	%rsi
+	pushq	%rdi
+	pushq	%rbp
+	pushq	%r8
+	pushq	%r9
+	pushq	%r10
+	pushq	%r11
+	movq	%rsp, %rdi
+	call	kern_fault
+	popq	%r11
+	popq	%r10
+	popq	%r9
+	popq	%r8
+	popq	%rbp
+	popq	%rdi
+	popq	%rsi
+	popq	%rdx
+	popq	%rcx
+	popq	%rbx
+	popq	%rax
+	testb	$3, 24(%rsp)
+	jz	2f
+	swapgs
+2:	addq	$16, %rsp		/* vector and error code */
+	iretq
+
+	.section .bss
+	.align 4096
+	.globl kern_stacks
+kern_stacks:
+	.space KSTACK_SIZE * 8
+	.section .note.GNU-stack,"",@progbits

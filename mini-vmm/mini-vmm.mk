@@ -1,0 +1,87 @@
+# mini-vmm.mk - mini-vmm, its guests and its tests.  Included by the
+# top-level Makefile.
+#
+#   $(BUILD)/bin/mini-vmm            the VMM (host code: CFLAGS_COMMON, $(SAN))
+#   $(BUILD)/guests/*                the guests (freestanding, never $(SAN))
+#   $(BUILD)/tests/test_mini_vmm     the cmocka tests
+
+CFLAGS_mini-vmm := -Imini-vmm/src -Imini-vmm/guest -pthread
+
+MVMM_SRCS := $(wildcard mini-vmm/src/*.c)
+MVMM_OBJS := $(MVMM_SRCS:%.c=$(BUILD)/obj/%.o)
+
+$(BUILD)/bin/mini-vmm: $(MVMM_OBJS) $(BENCH_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_COMMON) -pthread $(MVMM_OBJS) -o $@ $(BENCH_LIBS)
+
+# ---- guests -------------------------------------------------------------
+# Built with gcc whatever CC is (the guest flags are gcc's), freestanding,
+# no sanitizer, no CFLAGS_COMMON: they run on the bare (virtual) metal.
+GUEST_CC      := gcc
+GUEST_DIR     := $(BUILD)/guests
+GUEST_OBJ     := $(BUILD)/guests/obj
+GUEST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+	-fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
+	-fno-builtin -mno-red-zone -mgeneral-regs-only -mcmodel=small \
+	-fcf-protection=none -Imini-vmm/guest/lib -Imini-vmm/src
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
+	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096
+GUEST_LIB_SRCS := $(wildcard mini-vmm/guest/lib/*.c mini-vmm/guest/lib/*.S)
+GUEST_LIB_OBJS := $(patsubst mini-vmm/guest/lib/%,$(GUEST_OBJ)/lib/%.o,$(GUEST_LIB_SRCS))
+GUEST_LDS     := mini-vmm/guest/lib/guest.ld
+# Long-mode C guests: one file each, linked with the library.
+GUEST_C64     := hello64 exits memtouch smp sensitive tripfault badmmio spin
+GUESTS        := $(GUEST_DIR)/hello16 $(GUEST_C64:%=$(GUEST_DIR)/%) \
+	$(GUEST_DIR)/hello32 $(GUEST_DIR)/ud2
+
+$(GUEST_OBJ)/lib/%.c.o: mini-vmm/guest/lib/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_OBJ)/lib/%.S.o: mini-vmm/guest/lib/%.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+$(GUEST_OBJ)/%.o: mini-vmm/guest/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -c $< -o $@
+
+$(GUEST_C64:%=$(GUEST_DIR)/%): $(GUEST_DIR)/%: $(GUEST_OBJ)/%.o \
+		$(GUEST_LIB_OBJS) $(GUEST_LDS)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_LDS) $(GUEST_LIB_OBJS) $< -o $@
+
+# Real mode: a flat binary, 16-bit code assembled by gcc's as, linked at
+# the VMM's default load address.
+$(GUEST_DIR)/hello16: mini-vmm/guest/hello16.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,-Ttext=0x1000 -Wl,--oformat=binary $< -o $@
+# Protected mode: an ELF32, assembly only (the library is 64-bit).
+$(GUEST_DIR)/hello32: mini-vmm/guest/hello32.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
+		-Wl,-Ttext=0x100000 -Wl,-z,noexecstack $< -o $@
+
+# Long mode, assembly only, no library: a guest with no IDT at all.
+$(GUEST_DIR)/ud2: mini-vmm/guest/ud2.S
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_LDFLAGS) -Wl,-Ttext=0x100000 $< -o $@
+
+# memtouch's native twin: the same code as a host process (memtouch_core.h).
+$(BUILD)/bin/memtouch-native: $(BUILD)/obj/mini-vmm/tools/memtouch_native.o \
+		$(BENCH_LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_COMMON) $< -o $@ $(BENCH_LIBS)
+
+# ---- tests --------------------------------------------------------------
+$(BUILD)/tests/test_mini_vmm: $(BUILD)/obj/mini-vmm/tests/test_mini_vmm.o \
+		$(filter-out %/main.o,$(MVMM_OBJS)) $(BENCH_LIB) \
+		$(BUILD)/bin/mini-vmm $(GUESTS)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS_COMMON) -pthread $(filter %.o,$^) -o $@ $(BENCH_LIBS) \
+		$(CMOCKA_LIBS)
+
+mini-vmm-guests: $(GUESTS)
+.PHONY: mini-vmm-guests
+
+PROGS += $(BUILD)/bin/mini-vmm $(BUILD)/bin/memtouch-native $(GUESTS)
+TESTS += $(BUILD)/tests/test_mini_vmm

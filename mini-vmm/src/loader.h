@@ -1,0 +1,37 @@
+/*
+ * loader.h - Put a guest image into guest memory: a static ELF (ELF32 or
+ * ELF64, its PT_LOAD segments at their physical addresses) or a flat
+ * binary (at a load address), told apart by the ELF magic.
+ */
+#ifndef MVMM_LOADER_H
+#define MVMM_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+enum image_kind { IMAGE_FLAT, IMAGE_ELF32, IMAGE_ELF64 };
+
+struct image {
+	uint8_t *data; /* the whole file (owned) */
+	size_t size;
+	int kind;      /* enum image_kind */
+	uint64_t entry;
+};
+
+/* Read path and tell its kind; for an ELF, check the header (class,
+ * machine, type, program headers inside the file).  Returns 0, or -1 with
+ * e = "PATH: what is wrong". */
+int loader__open(struct image *img, const char *path, struct isolab_err *e);
+void loader__close(struct image *img);
+
+/* Copy img into mem[0..mem_size) (a flat image at load_addr) and set
+ * img->entry.  Refuses segments outside guest memory or overlapping
+ * [rsv_start, rsv_end) (the VMM's structures) or [stack_lo, mem_size) (the
+ * boot stacks).  Returns 0 or -1 with e naming path. */
+int loader__load(struct image *img, const char *path, uint8_t *mem,
+		 uint64_t mem_size, uint64_t load_addr, uint64_t rsv_start,
+		 uint64_t rsv_end, uint64_t stack_lo, struct isolab_err *e);
+
+#endif

@@ -1,0 +1,165 @@
+/*
+ * vmm.h - The virtual machine and its vCPUs: what every part of mini-vmm
+ * shares.  Start reading at main.c, then vm.c (creating a VM through
+ * /dev/kvm) and run.c (the run loop: KVM_RUN and the dispatch on
+ * exit_reason).
+ */
+#ifndef MVMM_VMM_H
+#define MVMM_VMM_H
+
+#include <linux/kvm.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bus.h"
+#include "console.h"
+#include "err.h"
+#include "exitstats.h"
+#include "mmio_timer.h"
+#include "uart.h"
+
+enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG };
+
+/* Exit statuses of mini-vmm.  A guest's isa-debug-exit status (v<<1)|1 is
+ * always odd; the VMM's own statuses are even, so the two never collide. */
+#define STATUS_HALT 0        /* every vCPU halted */
+#define STATUS_VMM_ERROR 2   /* bad option or image, or a failing ioctl */
+#define STATUS_TRIPLE_FAULT 4 /* KVM_EXIT_SHUTDOWN */
+#define STATUS_GUEST_CRASH 6 /* FAIL_ENTRY, INTERNAL_ERROR, unknown exit */
+#define STATUS_TIMEOUT 124   /* --timeout expired (as timeout(1)) */
+
+/* The command line, parsed (main.c). */
+struct vm_config {
+	const char *image;
+	uint64_t mem_size;
+	int nvcpus;
+	int mode; /* enum cpu_mode, or -1 for "from the image" */
+	uint64_t load_addr;
+	int console; /* CONSOLE_UART or CONSOLE_PV */
+	const char *stats_path;
+	bool trace;
+	double timeout_s; /* 0: none */
+	bool no_ioeventfd;
+	uint64_t arg; /* --arg, handed to the guest in boot_info */
+	uint64_t t_start; /* timing__now_ns() when main() began */
+};
+
+/* Boot phases the VMM timestamps (CLOCK_MONOTONIC ns, timing__now_ns). */
+enum phase {
+	PH_START,     /* main() entered */
+	PH_VM,        /* /dev/kvm opened, KVM_CREATE_VM done */
+	PH_MEMORY,    /* guest memory mapped and registered, image loaded */
+	PH_VCPUS,     /* vCPUs created, registers and mode set */
+	PH_ENTRY,     /* first KVM_RUN issued */
+	PH_END,       /* every vCPU stopped */
+	PH_TEARDOWN,  /* VM destroyed */
+	PH_COUNT
+};
+
+#define MAX_MARKS 16
+
+struct vm;
+
+struct vcpu {
+	struct vm *vm;
+	int index;
+	int fd;
+	struct kvm_run *run; /* the shared page KVM_RUN fills on each exit */
+	pthread_t thread;
+	bool started;
+	atomic_bool in_run;
+	struct exitstats stats; /* per vCPU: no lock on the hot path */
+};
+
+struct vm {
+	struct vm_config cfg;
+	int kvm_fd, vm_fd;
+	int run_size;
+	uint8_t *mem; /* guest-physical 0 .. mem_size-1 */
+	uint64_t mem_size;
+	int mode;      /* enum cpu_mode in effect */
+	uint64_t entry;
+	struct vcpu *vcpus;
+	int nvcpus;
+
+	struct bus pio, mmio;
+	struct console con;
+	struct uart uart;
+	struct mmio_timer timer;
+	int ioeventfd; /* eventfd behind PORT_IOEVENTFD, or -1 */
+
+	/* How the VM ended; the first vCPU to decide sets it (lock). */
+	pthread_mutex_t lock;
+	pthread_cond_t done_cv;
+	int ndone;
+	atomic_bool stop;
+	bool status_set;
+	int status;
+
+	uint64_t t[PH_COUNT];
+	uint64_t mark_t[MAX_MARKS]; /* first time each mark id was written */
+	long rss_kib, guest_resident_kib;
+};
+
+/* Create the VM described by cfg: open /dev/kvm, create the VM, map and
+ * register memory, load the image, create the vCPUs and set their mode.
+ * Returns the VM, or NULL with e filled (cfg's problems are named after
+ * the image or the option). */
+struct vm *vm__create(const struct vm_config *cfg, struct isolab_err *e);
+void vm__destroy(struct vm *vm);
+
+/* Give the VM's KVM resources back (vCPUs, memory, descriptors) and time
+ * it as the teardown phase; the struct stays readable for --stats.
+ * vm__destroy() calls it when it has not been called. */
+void vm__release(struct vm *vm);
+
+/* Guest-physical [gpa, gpa+len) as a host pointer, or NULL when it is not
+ * all inside guest memory. */
+void *vm__gpa(struct vm *vm, uint64_t gpa, uint64_t len);
+
+/* End the VM with status (the first caller wins) and kick every vCPU out
+ * of KVM_RUN. */
+void vm__stop(struct vm *vm, int status);
+
+/* Run every vCPU on its own thread until the VM stops or timeout_s passes.
+ * Returns the VM's exit status, or -1 with e filled when a thread could
+ * not be started. */
+int run__vm(struct vm *vm, struct isolab_err *e);
+
+/* Set up the vCPU's registers for vm->mode (mode.c): GDT, page tables,
+ * control registers, entry point, stack.  Returns 0 or -1. */
+int mode__setup_vcpu(struct vm *vm, struct vcpu *v, struct isolab_err *e);
+
+/* Build the GDT and page tables in guest memory (once per VM). */
+void mode__build_tables(struct vm *vm);
+
+/* Print registers and segment state of v on stderr (crash reports). */
+void dump__vcpu(struct vcpu *v);
+
+/* Write the --stats JSON (stats.c).  Returns 0 or -1. */
+int stats__write(struct vm *vm, const char *path, struct isolab_err *e);
+
+/* Record the VMM RSS and the guest memory resident now (before teardown). */
+void stats__footprint(struct vm *vm);
+
+/* Note milestone id at now (mark.c). */
+void mark__record(struct vm *vm, unsigned id);
+const char *mark__name(unsigned id);
+
+/* Register the small devices (isa-debug-exit, null port, mark, hypercall,
+ * ioeventfd); each lives in its own file. */
+int debug_exit__register(struct vm *vm, struct isolab_err *e);
+int null_port__register(struct vm *vm, struct isolab_err *e);
+int mark__register(struct vm *vm, struct isolab_err *e);
+int pvcon__register(struct vm *vm, struct isolab_err *e);
+int ioeventfd__register(struct vm *vm, struct isolab_err *e);
+void ioeventfd__unregister(struct vm *vm);
+
+/* Set CPUID: what KVM supports plus mini-vmm's signature at 0x40000000. */
+int cpuid__setup(struct vm *vm, struct vcpu *v, struct isolab_err *e);
+#define CPUID_SIGNATURE "isolabMiniVM" /* 12 bytes: EBX, ECX, EDX */
+
+#endif

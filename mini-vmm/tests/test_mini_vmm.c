@@ -1,0 +1,673 @@
+/*
+ * test_mini_vmm.c - Tests of mini-vmm: its devices and loader in process
+ * (no KVM needed), then black-box runs of the mini-vmm binary on every
+ * guest, checking output, exit status and exact exit counts (--stats).
+ * Tests that need /dev/kvm skip, with the reason, where it cannot be
+ * opened or KVM_CREATE_VM fails.
+ */
+#define _GNU_SOURCE
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <elf.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <linux/kvm.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "bus.h"
+#include "console.h"
+#include "exitstats.h"
+#include "layout.h"
+#include "loader.h"
+#include "testing.h"
+#include "uart.h"
+
+/* ---- helpers ---- */
+
+static const char *kvm_unusable(void)
+{
+	static const char *why;
+	static int checked;
+	int kvm, vm;
+
+	if (checked)
+		return why;
+	checked = 1;
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		return why = "/dev/kvm cannot be opened";
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		why = "KVM_CREATE_VM fails on this machine";
+	else
+		close(vm);
+	close(kvm);
+	return why;
+}
+
+#define NEED_KVM()                                             \
+	do {                                                   \
+		if (kvm_unusable())                            \
+			TEST_SKIP("%s", kvm_unusable());       \
+	} while (0)
+
+/* Run mini-vmm with the arguments (NULL-terminated) into r. */
+static void vmm_run(struct test_run *r, ...)
+{
+	char vmm[512], *argv[32];
+	int n = 0;
+	va_list ap;
+
+	argv[n++] = testing__path(vmm, sizeof(vmm), "bin", "mini-vmm");
+	va_start(ap, r);
+	while (n < 31 && (argv[n] = va_arg(ap, char *)) != NULL)
+		n++;
+	va_end(ap);
+	argv[n] = NULL;
+	assert_int_equal(testing__run(argv, NULL, 60, r), 0);
+}
+
+static char *guest(const char *name)
+{
+	static char buf[8][512];
+	static int i;
+
+	i = (i + 1) % 8;
+	return testing__path(buf[i], sizeof(buf[i]), "guests", name);
+}
+
+/* The count of exits at port (or MMIO address) addr in a --stats file. */
+static long stats_count(json_t *root, const char *list, uint64_t addr)
+{
+	json_t *arr = json_object_get(
+		json_object_get(json_object_get(root, "data"), "exits"), list);
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+	{
+		if ((uint64_t)json_integer_value(json_object_get(v, "addr")) ==
+		    addr)
+			return (long)json_integer_value(
+				json_object_get(v, "count"));
+	}
+	return 0;
+}
+
+static json_t *stats_load(const char *path)
+{
+	json_error_t je;
+	json_t *root = json_load_file(path, 0, &je);
+
+	if (!root)
+		fail_msg("%s: %s", path, je.text);
+	return root;
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+}
+
+/* ---- the device bus ---- */
+
+static int dummy_write_called;
+static int dummy_write(struct vcpu *v, void *dev, uint64_t off,
+		       const void *data, unsigned len)
+{
+	(void)v;
+	(void)dev;
+	(void)data;
+	(void)len;
+	dummy_write_called = (int)off + 1;
+	return DEV_CONTINUE;
+}
+static const struct dev_ops dummy_ops = { .name = "dummy",
+					  .write = dummy_write };
+
+static void test_bus_refuses_overlapping_ranges(void **state)
+{
+	struct bus b = { .name = "pio" };
+	struct isolab_err e;
+
+	(void)state;
+	assert_int_equal(bus__register(&b, 0x3f8, 8, &dummy_ops, NULL, &e), 0);
+	/* 0x3ff is the UART's last port: a second claim must fail. */
+	assert_int_equal(bus__register(&b, 0x3ff, 1, &dummy_ops, NULL, &e), -1);
+	assert_non_null(strstr(e.msg, "overlaps"));
+	assert_int_equal(bus__register(&b, 0x400, 1, &dummy_ops, NULL, &e), 0);
+	assert_int_equal(b.n, 2);
+}
+
+static void test_bus_unclaimed_reads_all_ones(void **state)
+{
+	struct bus b = { .name = "mmio" };
+	struct isolab_err e;
+	uint8_t data[4] = { 0 };
+	bool claimed = true;
+
+	(void)state;
+	assert_int_equal(bus__register(&b, 0x1000, 0x10, &dummy_ops, NULL, &e),
+			 0);
+	assert_int_equal(bus__access(&b, NULL, 0x2000, data, 4, false,
+				     &claimed), DEV_CONTINUE);
+	assert_false(claimed);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(data[i], 0xff);
+	/* A write to offset 4 of the range reaches the device with off 4. */
+	assert_int_equal(bus__access(&b, NULL, 0x1004, data, 1, true, &claimed),
+			 DEV_CONTINUE);
+	assert_true(claimed);
+	assert_int_equal(dummy_write_called, 5);
+}
+
+/* ---- the UART, register by register ---- */
+
+static uint8_t uart_rd(struct uart *u, unsigned reg)
+{
+	uint8_t v;
+
+	uart_ops.read(NULL, u, reg, &v, 1);
+	return v;
+}
+
+static void uart_wr(struct uart *u, unsigned reg, uint8_t v)
+{
+	uart_ops.write(NULL, u, reg, &v, 1);
+}
+
+static void test_uart_lsr_reports_thr_empty(void **state)
+{
+	struct console c;
+	struct uart u;
+
+	(void)state;
+	console__init(&c, -1);
+	uart__init(&u, &c);
+	/* THRE (0x20) and TEMT (0x40): the transmitter always takes a byte. */
+	assert_int_equal(uart_rd(&u, 5) & 0x60, 0x60);
+	uart_wr(&u, 0, 'x');
+	assert_int_equal(uart_rd(&u, 5) & 0x60, 0x60);
+	assert_int_equal(u.tx_bytes, 1);
+	c.n = 0;
+	console__fini(&c);
+}
+
+static void test_uart_dlab_swaps_in_divisor_latch(void **state)
+{
+	struct console c;
+	struct uart u;
+
+	(void)state;
+	console__init(&c, -1);
+	uart__init(&u, &c);
+	uart_wr(&u, 3, 0x80); /* LCR.DLAB */
+	uart_wr(&u, 0, 0x01); /* DLL: 115200 baud */
+	uart_wr(&u, 1, 0x00); /* DLM */
+	assert_int_equal(uart_rd(&u, 0), 0x01);
+	uart_wr(&u, 3, 0x03); /* 8N1, DLAB off */
+	uart_wr(&u, 1, 0x05); /* IER */
+	assert_int_equal(uart_rd(&u, 1), 0x05);
+	assert_int_equal(u.tx_bytes, 0); /* the DLL write sent nothing */
+	uart_wr(&u, 7, 0xa5);            /* scratch register */
+	assert_int_equal(uart_rd(&u, 7), 0xa5);
+	console__fini(&c);
+}
+
+static void test_uart_loopback_echoes_like_8250_probe(void **state)
+{
+	struct console c;
+	struct uart u;
+
+	(void)state;
+	console__init(&c, -1);
+	uart__init(&u, &c);
+	uart_wr(&u, 4, 0x10 | 0x0a); /* loop, RTS, OUT2 */
+	/* MSR in loopback: RTS->CTS (0x10), OUT2->DCD (0x80): 0x90, as
+	 * Linux's 8250 autoconfig expects. */
+	assert_int_equal(uart_rd(&u, 6), 0x90);
+	uart_wr(&u, 0, 0x5a);
+	assert_int_equal(uart_rd(&u, 5) & 0x01, 0x01); /* data ready */
+	assert_int_equal(uart_rd(&u, 0), 0x5a);
+	assert_int_equal(uart_rd(&u, 5) & 0x01, 0x00);
+	assert_int_equal(u.tx_bytes, 0);
+	/* FIFO enabled: IIR reads 0xc1 (FIFOs on, no interrupt pending). */
+	uart_wr(&u, 2, 0x01);
+	assert_int_equal(uart_rd(&u, 2), 0xc1);
+	console__fini(&c);
+}
+
+/* ---- exit counters ---- */
+
+static void test_exitstats_merge_adds_counts(void **state)
+{
+	struct exitstats a = { 0 }, b = { 0 }, all = { 0 };
+
+	(void)state;
+	for (int i = 0; i < 3; i++)
+		exitstats__addr(&a, false, 0x3f8, "uart");
+	exitstats__addr(&b, false, 0x3f8, "uart");
+	exitstats__addr(&b, true, 0xe0000000, NULL);
+	exitstats__reason(&a, KVM_EXIT_IO);
+	exitstats__reason(&b, KVM_EXIT_MMIO);
+	exitstats__merge(&all, &a);
+	exitstats__merge(&all, &b);
+	assert_int_equal(all.total, 2);
+	assert_int_equal(all.unclaimed_mmio, 1);
+	for (int i = 0; i < EXITSTATS_ADDRS; i++)
+		if (all.addr[i].used && all.addr[i].addr == 0x3f8)
+			assert_int_equal(all.addr[i].count, 4);
+	assert_string_equal(exitstats__reason_name(KVM_EXIT_MMIO), "MMIO");
+}
+
+/* ---- bad input: one line, exit status 2 ---- */
+
+static void expect_vmm_error(struct test_run *r, const char *needle)
+{
+	assert_int_equal(r->exit_code, 2);
+	assert_non_null(strstr(r->err, needle));
+	/* one line: "mini-vmm: ...\n" */
+	assert_ptr_equal(strchr(r->err, '\n'), r->err + strlen(r->err) - 1);
+	assert_int_equal(strncmp(r->err, "mini-vmm: ", 10), 0);
+}
+
+static void test_bad_options_exit_2(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	vmm_run(&r, "--mem", "0", guest("hello64"), NULL);
+	expect_vmm_error(&r, "--mem: '0'");
+	testing__run_free(&r);
+	vmm_run(&r, "--vcpus", "0", guest("hello64"), NULL);
+	expect_vmm_error(&r, "--vcpus: '0'");
+	testing__run_free(&r);
+	vmm_run(&r, "--mode", "virtual86", guest("hello64"), NULL);
+	expect_vmm_error(&r, "--mode");
+	testing__run_free(&r);
+	vmm_run(&r, "--bogus", guest("hello64"), NULL);
+	expect_vmm_error(&r, "--bogus");
+	testing__run_free(&r);
+	vmm_run(&r, NULL);
+	expect_vmm_error(&r, "IMAGE");
+	testing__run_free(&r);
+}
+
+static void test_missing_empty_truncated_images_exit_2(void **state)
+{
+	char dir[256], empty[300], trunc[300];
+	struct test_run r;
+	size_t len;
+	char *elf = testing__slurp(guest("hello64"), &len);
+
+	(void)state;
+	assert_non_null(elf);
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(empty, sizeof(empty), "%s/empty", dir);
+	snprintf(trunc, sizeof(trunc), "%s/trunc", dir);
+	write_file(empty, "", 0);
+	write_file(trunc, elf, 40); /* half an ELF64 header (64 bytes) */
+	vmm_run(&r, "/nonexistent/guest", NULL);
+	expect_vmm_error(&r, "/nonexistent/guest: No such file");
+	testing__run_free(&r);
+	vmm_run(&r, empty, NULL);
+	expect_vmm_error(&r, "empty image");
+	testing__run_free(&r);
+	vmm_run(&r, trunc, NULL);
+	expect_vmm_error(&r, "truncated ELF header");
+	testing__run_free(&r);
+	free(elf);
+	testing__rmtree(dir);
+}
+
+/* A minimal ELF64 executable with one PT_LOAD of 16 bytes at paddr. */
+static void write_elf64(const char *path, uint64_t paddr, uint64_t memsz)
+{
+	struct {
+		Elf64_Ehdr eh;
+		Elf64_Phdr ph;
+		uint8_t code[16];
+	} img;
+
+	memset(&img, 0, sizeof(img));
+	memcpy(img.eh.e_ident, ELFMAG, SELFMAG);
+	img.eh.e_ident[EI_CLASS] = ELFCLASS64;
+	img.eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	img.eh.e_ident[EI_VERSION] = EV_CURRENT;
+	img.eh.e_type = ET_EXEC;
+	img.eh.e_machine = EM_X86_64;
+	img.eh.e_version = EV_CURRENT;
+	img.eh.e_entry = paddr;
+	img.eh.e_phoff = sizeof(img.eh);
+	img.eh.e_ehsize = sizeof(img.eh);
+	img.eh.e_phentsize = sizeof(img.ph);
+	img.eh.e_phnum = 1;
+	img.ph.p_type = PT_LOAD;
+	img.ph.p_offset = offsetof(__typeof__(img), code);
+	img.ph.p_paddr = img.ph.p_vaddr = paddr;
+	img.ph.p_filesz = sizeof(img.code);
+	img.ph.p_memsz = memsz;
+	img.code[0] = 0xf4; /* hlt */
+	write_file(path, &img, sizeof(img));
+}
+
+static void test_images_that_do_not_fit_exit_2(void **state)
+{
+	char dir[256], p[300];
+	struct test_run r;
+	char *big;
+
+	(void)state;
+	NEED_KVM();
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	/* A segment over the VMM's page tables at 0x9000. */
+	snprintf(p, sizeof(p), "%s/overlap", dir);
+	write_elf64(p, 0x9000, 16);
+	vmm_run(&r, p, NULL);
+	expect_vmm_error(&r, "overlaps the VMM's structures");
+	testing__run_free(&r);
+	/* A segment at 2 MiB in a 1 MiB guest. */
+	snprintf(p, sizeof(p), "%s/outside", dir);
+	write_elf64(p, 0x200000, 16);
+	vmm_run(&r, "--mem", "1M", p, NULL);
+	expect_vmm_error(&r, "outside guest memory");
+	testing__run_free(&r);
+	/* A segment whose memory size (8 MiB) exceeds --mem 4M. */
+	snprintf(p, sizeof(p), "%s/huge", dir);
+	write_elf64(p, 0x100000, 8 << 20);
+	vmm_run(&r, "--mem", "4M", p, NULL);
+	expect_vmm_error(&r, "bigger than guest memory");
+	testing__run_free(&r);
+	/* A 2 MiB flat image in a 1 MiB guest. */
+	snprintf(p, sizeof(p), "%s/flat", dir);
+	big = calloc(1, 2 << 20);
+	assert_non_null(big);
+	write_file(p, big, 2 << 20);
+	free(big);
+	vmm_run(&r, "--mem", "1M", p, NULL);
+	expect_vmm_error(&r, "bigger than guest memory");
+	testing__run_free(&r);
+	/* More vCPUs than KVM allows (KVM_CAP_MAX_VCPUS is <= 4096). */
+	vmm_run(&r, "--vcpus", "4096", guest("hello64"), NULL);
+	expect_vmm_error(&r, "above KVM's maximum");
+	testing__run_free(&r);
+	testing__rmtree(dir);
+}
+
+/* ---- guests ---- */
+
+static void test_hello16_real_mode_uart(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, guest("hello16"), NULL);
+	assert_int_equal(r.exit_code, 0); /* hlt with IF=0: status 0 */
+	assert_string_equal(r.out, "Hello from real mode!\n");
+	testing__run_free(&r);
+}
+
+static void test_hello32_protected_mode_debug_exit(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, guest("hello32"), NULL);
+	/* isa-debug-exit with value 0: status (0 << 1) | 1 = 1. */
+	assert_int_equal(r.exit_code, 1);
+	assert_string_equal(r.out, "Hello from protected mode!\n");
+	testing__run_free(&r);
+}
+
+/* hello64 on a console: its text, and exact exit counts per port. */
+static void hello64_console(const char *console, long *thr, long *lsr,
+			    long *hcall)
+{
+	char dir[256], stats[300];
+	struct test_run r;
+	json_t *root;
+
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(stats, sizeof(stats), "%s/s.json", dir);
+	vmm_run(&r, "--console", console, "--stats", stats, guest("hello64"),
+		NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_string_equal(r.out, "Hello from long mode, ring 3, vCPU 0!\n");
+	root = stats_load(stats);
+	*thr = stats_count(root, "by_port", PORT_COM1);
+	*lsr = stats_count(root, "by_port", PORT_COM1 + 5);
+	*hcall = stats_count(root, "by_port", PORT_HYPERCALL);
+	/* Milestones: entry, kernel, user, ready, one exit each. */
+	assert_int_equal(stats_count(root, "by_port", PORT_MARK), 4);
+	assert_non_null(json_object_get(
+		json_object_get(json_object_get(json_object_get(root, "data"),
+						"t_ns"),
+				"marks"),
+		"ready"));
+	/* Every result records which KVM ran it. */
+	assert_non_null(json_string_value(json_object_get(
+		json_object_get(json_object_get(root, "meta"), "kvm"),
+		"backend")));
+	json_decref(root);
+	testing__run_free(&r);
+	testing__rmtree(dir);
+}
+
+static void test_uart_and_pv_print_same_text_exits_per_byte_vs_string(
+	void **state)
+{
+	const long len = (long)strlen("Hello from long mode, ring 3, vCPU 0!\n");
+	long thr, lsr, hcall;
+
+	(void)state;
+	NEED_KVM();
+	hello64_console("uart", &thr, &lsr, &hcall);
+	/* Polled UART: one LSR read and one THR write per byte (38). */
+	assert_int_equal(thr, len);
+	assert_int_equal(lsr, len);
+	assert_int_equal(hcall, 0);
+	hello64_console("pv", &thr, &lsr, &hcall);
+	/* PV console: one hypercall for the one printf, no UART exit. */
+	assert_int_equal(thr, 0);
+	assert_int_equal(lsr, 0);
+	assert_int_equal(hcall, 1);
+}
+
+static void test_exits_counts_are_exact(void **state)
+{
+	char dir[256], stats[300];
+	struct test_run r;
+	json_t *root;
+
+	(void)state;
+	NEED_KVM();
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(stats, sizeof(stats), "%s/s.json", dir);
+	vmm_run(&r, "--arg", "1000", "--stats", stats, guest("exits"), NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_non_null(strstr(r.out, "exit out-null n=1000 "));
+	root = stats_load(stats);
+	/* 1000 `out` to the null port: exactly 1000 IO exits there. */
+	assert_int_equal(stats_count(root, "by_port", PORT_NULL), 1000);
+	/* 1000 COUNT reads in the loop, plus one before and one after. */
+	assert_int_equal(stats_count(root, "by_mmio",
+				     LAYOUT_MMIO_TIMER + MMIO_TIMER_COUNT),
+			 1002);
+	/* The ioeventfd port never reaches userspace. */
+	assert_int_equal(stats_count(root, "by_port", PORT_IOEVENTFD), 0);
+	json_decref(root);
+	testing__run_free(&r);
+	/* Without the ioeventfd, the same 1000 writes are unclaimed exits. */
+	vmm_run(&r, "--no-ioeventfd", "--arg", "1000", "--stats", stats,
+		guest("exits"), NULL);
+	assert_int_equal(r.exit_code, 0);
+	root = stats_load(stats);
+	assert_int_equal(stats_count(root, "by_port", PORT_IOEVENTFD), 1000);
+	assert_int_equal(json_integer_value(json_object_get(
+				 json_object_get(json_object_get(root, "data"),
+						 "exits"),
+				 "unclaimed_pio")),
+			 1000);
+	json_decref(root);
+	testing__run_free(&r);
+	testing__rmtree(dir);
+}
+
+static void test_smp_vcpus_meet(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, "--vcpus", "3", guest("smp"), NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_non_null(strstr(r.out, "vCPU 0 of 3 here\n"));
+	assert_non_null(strstr(r.out, "vCPU 1 of 3 here\n"));
+	assert_non_null(strstr(r.out, "vCPU 2 of 3 here\n"));
+	assert_non_null(strstr(r.out, "all 3 vCPUs met\n"));
+	testing__run_free(&r);
+}
+
+static void test_sensitive_ring0_sees_our_signature(void **state)
+{
+	struct test_run r;
+	int kvm_pvm = access("/sys/module/kvm_pvm", F_OK) == 0;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, guest("sensitive"), NULL);
+	assert_int_equal(r.exit_code, 0);
+	/* KVM answers ring-0 cpuid from our KVM_SET_CPUID2 table. */
+	assert_non_null(strstr(r.out, "ring0 cpuid 0x40000000: \""
+				      "isolabMiniVM" "\""));
+	assert_non_null(strstr(r.out, "ring3 cpuid 0x40000000: "));
+	/* PVM runs ring 3 natively: ring-3 cpuid reaches the outer
+	 * hypervisor, which does not know our signature. */
+	if (kvm_pvm)
+		assert_non_null(strstr(r.out, "ring 3 does not see"));
+	else
+		assert_non_null(strstr(r.out, "ring 3 sees"));
+	testing__run_free(&r);
+}
+
+static void test_memtouch_runs_in_ring3(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, "--arg", "16", guest("memtouch"), NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_non_null(strstr(r.out, "memtouch touch_mib=16 ns_per_page="));
+	assert_non_null(strstr(r.out, "memtouch chase_ws_mib=16 steps=1000000"));
+	testing__run_free(&r);
+}
+
+/* ---- misbehaving guests: reported, never a VMM crash ---- */
+
+static void test_ud2_without_idt_is_a_triple_fault(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, guest("ud2"), NULL);
+	assert_int_equal(r.exit_code, 4);
+	assert_non_null(strstr(r.err, "triple fault (KVM_EXIT_SHUTDOWN)"));
+	assert_non_null(strstr(r.err, "rip=0000000000100000")); /* the ud2 */
+	testing__run_free(&r);
+}
+
+static void test_tripfault_is_reported_with_registers(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, guest("tripfault"), NULL);
+	/* 4 (KVM_EXIT_SHUTDOWN) on VT-x/AMD-V; PVM's ring-0 emulator stops
+	 * first with KVM_EXIT_INTERNAL_ERROR: 6. */
+	assert_true(r.exit_code == 4 || r.exit_code == 6);
+	assert_non_null(strstr(r.err, "idt=0000000000000000/0"));
+	testing__run_free(&r);
+}
+
+static void test_unclaimed_mmio_and_port_read_all_ones(void **state)
+{
+	char dir[256], stats[300];
+	struct test_run r;
+	json_t *root;
+
+	(void)state;
+	NEED_KVM();
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(stats, sizeof(stats), "%s/s.json", dir);
+	vmm_run(&r, "--trace", "--stats", stats, guest("badmmio"), NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_non_null(strstr(r.out, "unclaimed mmio read: 0xffffffffffffffff"));
+	assert_non_null(strstr(r.out, "unclaimed port read: 0xff\n"));
+	assert_non_null(strstr(r.err, "MMIO write addr=0xe0000000 len=4 "
+				      "data=0x12345678 unclaimed"));
+	root = stats_load(stats);
+	/* One write and one read at 0xe0000000; one read of port 0x99. */
+	assert_int_equal(stats_count(root, "by_mmio", 0xe0000000), 2);
+	assert_int_equal(stats_count(root, "by_port", 0x99), 1);
+	json_decref(root);
+	testing__run_free(&r);
+	testing__rmtree(dir);
+}
+
+static void test_timeout_stops_a_spinning_guest_124(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, "--timeout", "0.5", guest("spin"), NULL);
+	assert_int_equal(r.exit_code, 124);
+	assert_non_null(strstr(r.err, "timed out after 0.5 s"));
+	testing__run_free(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_bus_refuses_overlapping_ranges),
+		cmocka_unit_test(test_bus_unclaimed_reads_all_ones),
+		cmocka_unit_test(test_uart_lsr_reports_thr_empty),
+		cmocka_unit_test(test_uart_dlab_swaps_in_divisor_latch),
+		cmocka_unit_test(test_uart_loopback_echoes_like_8250_probe),
+		cmocka_unit_test(test_exitstats_merge_adds_counts),
+		cmocka_unit_test(test_bad_options_exit_2),
+		cmocka_unit_test(test_missing_empty_truncated_images_exit_2),
+		cmocka_unit_test(test_images_that_do_not_fit_exit_2),
+		cmocka_unit_test(test_hello16_real_mode_uart),
+		cmocka_unit_test(test_hello32_protected_mode_debug_exit),
+		cmocka_unit_test(
+			test_uart_and_pv_print_same_text_exits_per_byte_vs_string),
+		cmocka_unit_test(test_exits_counts_are_exact),
+		cmocka_unit_test(test_smp_vcpus_meet),
+		cmocka_unit_test(test_sensitive_ring0_sees_our_signature),
+		cmocka_unit_test(test_memtouch_runs_in_ring3),
+		cmocka_unit_test(test_ud2_without_idt_is_a_triple_fault),
+		cmocka_unit_test(test_tripfault_is_reported_with_registers),
+		cmocka_unit_test(test_unclaimed_mmio_and_port_read_all_ones),
+		cmocka_unit_test(test_timeout_stops_a_spinning_guest_124),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
