@@ -1,0 +1,500 @@
+/*
+ * container.c - Starting a container: what `docker run` and crun do
+ * between "run this" and the first instruction of the command.
+ *
+ * Start reading at container__run().  Two processes take part:
+ *
+ *   runtime (parent)                      container (child, PID 1 inside)
+ *   make the cgroup, set its limits
+ *   clone(CLONE_NEWPID|NEWNS|NEWUTS|  -->  wait for "go"
+ *         NEWIPC|NEWNET[|NEWUSER])
+ *   write uid_map/gid_map (--userns)
+ *   put the child in the cgroup
+ *   record state, send "go"          -->  unshare(CLONE_NEWCGROUP)
+ *                                          hostname, lo up
+ *                                          rootfs: mounts, pivot_root
+ *                                          rlimits, cwd, close fds
+ *                                          uid/gid, capabilities,
+ *                                          no_new_privs, seccomp
+ *   read the report pipe until EOF   <--  execve (the pipe is
+ *   forward signals, wait                  close-on-exec: EOF = success)
+ *   exit status, remove cgroup+state
+ *
+ * The child enters its cgroup before it unshares the cgroup namespace, so
+ * that namespace's root is the container's own group.  The report pipe
+ * carries the child's phase times and, if a step fails, its error message
+ * to the runtime, which prints it (the child has no stderr of its own
+ * worth trusting after the fds are closed).
+ */
+#define _GNU_SOURCE
+#include "container.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <net/if.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <grp.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cgroup.h"
+#include "pid1.h"
+#include "rootfs.h"
+#include "seccomp.h"
+#include "state.h"
+#include "timing.h"
+
+extern char **environ;
+
+/* What the child tells the runtime through the report pipe: each record
+ * is one write() shorter than PIPE_BUF, so it arrives whole. */
+enum { REPORT_PHASE, REPORT_ERROR };
+enum { PH_CHILD_START, PH_MOUNTS_BEGIN, PH_MOUNTS_DONE, PH_SECCOMP_BEGIN,
+       PH_SECCOMP_DONE, PH_COUNT };
+
+struct report {
+	int kind;
+	int code;     /* phase index, or the exit status for an error */
+	uint64_t ns;  /* phase time */
+	struct isolab_err err;
+};
+
+/* The signals the runtime passes on to the container (Docker's
+ * sig-proxy); SIGCHLD tells it the container exited. */
+static const int forwarded[] = { SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
+				 SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
+
+static void container_sigset(sigset_t *set)
+{
+	sigemptyset(set);
+	for (size_t i = 0; i < sizeof(forwarded) / sizeof(forwarded[0]); i++)
+		sigaddset(set, forwarded[i]);
+	sigaddset(set, SIGCHLD);
+}
+
+/* ---- the child -------------------------------------------------------- */
+
+static void child_phase(int fd, int phase)
+{
+	struct report r = { .kind = REPORT_PHASE, .code = phase,
+			    .ns = timing__now_ns() };
+
+	(void)!write(fd, &r, sizeof(r));
+}
+
+/* Report err with exit status code and end the child. */
+static __attribute__((noreturn)) void child_fail(int fd, int code,
+						 const struct isolab_err *err)
+{
+	struct report r = { .kind = REPORT_ERROR, .code = code };
+
+	r.err = *err;
+	(void)!write(fd, &r, sizeof(r));
+	_exit(code);
+}
+
+/* Bring the loopback interface up (a new network namespace has lo down). */
+static int child_lo_up(struct isolab_err *e)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int rc = 0;
+
+	if (fd < 0)
+		return err__set(e, errno, "lo: socket");
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		rc = err__set(e, errno, "lo: get flags");
+	ifr.ifr_flags |= IFF_UP | IFF_RUNNING;
+	if (rc == 0 && ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		rc = err__set(e, errno, "lo: set up");
+	close(fd);
+	return rc;
+}
+
+/* Close every fd but 0, 1, 2 and keep: no host file, socket or directory
+ * may leak into the container (an inherited directory fd is a way out of
+ * any chroot or pivot_root). */
+static int child_close_fds(int keep, struct isolab_err *e)
+{
+	if (keep > 3 && syscall(SYS_close_range, 3, keep - 1, 0) < 0)
+		return err__set(e, errno, "close_range");
+	if (syscall(SYS_close_range, keep + 1, ~0U, 0) < 0)
+		return err__set(e, errno, "close_range");
+	return 0;
+}
+
+/* Become the spec's user: groups, gid, then uid (keep_caps first, so that
+ * caps__apply can still set the capabilities afterwards). */
+static int child_set_user(const struct mc_spec *s, struct isolab_err *e)
+{
+	if (setgroups(s->ngroups, s->groups) < 0 && errno != EPERM)
+		return err__set(e, errno, "setgroups");
+	if (setresgid(s->gid, s->gid, s->gid) < 0)
+		return err__set(e, errno, "setresgid %u", (unsigned)s->gid);
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return err__set(e, errno, "keep capabilities");
+	if (setresuid(s->uid, s->uid, s->uid) < 0)
+		return err__set(e, errno, "setresuid %u", (unsigned)s->uid);
+	return 0;
+}
+
+/* Everything from "go" to the last step before execve.  Returns 0 or -1
+ * with e filled. */
+static int child_setup(const struct mc_spec *s, int report,
+		       struct isolab_err *e)
+{
+	bool userns = s->clone_flags & CLONE_NEWUSER;
+
+	if ((s->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return err__set(e, errno, "unshare(CLONE_NEWCGROUP)");
+	/* In a new user namespace the child is still the host's uid 0, which
+	 * is not mapped there: become the namespace's root. */
+	if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+		return err__set(e, errno, "user namespace: become root");
+	if ((s->clone_flags & CLONE_NEWUTS) &&
+	    sethostname(s->hostname ? s->hostname : s->name,
+			strlen(s->hostname ? s->hostname : s->name)) < 0)
+		return err__set(e, errno, "sethostname");
+	if (s->net == MC_NET_LOOPBACK && (s->clone_flags & CLONE_NEWNET) &&
+	    child_lo_up(e) < 0)
+		return -1;
+	child_phase(report, PH_MOUNTS_BEGIN);
+	if ((s->clone_flags & CLONE_NEWNS) && rootfs__setup(s, e) < 0)
+		return -1;
+	child_phase(report, PH_MOUNTS_DONE);
+	for (size_t i = 0; i < s->nrlimits; i++) {
+		struct rlimit rl = { s->rlimits[i].soft, s->rlimits[i].hard };
+
+		if (setrlimit(s->rlimits[i].resource, &rl) < 0)
+			return err__set(e, errno, "setrlimit %d",
+					s->rlimits[i].resource);
+	}
+	if (chdir(s->cwd) < 0)
+		return err__set(e, errno, "%s: working directory", s->cwd);
+	if (child_close_fds(report, e) < 0)
+		return -1;
+	child_phase(report, PH_SECCOMP_BEGIN);
+	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load
+	 * it while we still have it (runc does the same). */
+	if (s->seccomp && !s->no_new_privs &&
+	    seccomp__load(s->seccomp, false, e) < 0)
+		return -1;
+	if (child_set_user(s, e) < 0 ||
+	    caps__apply(s->cap_bounding, s->cap_effective, s->cap_permitted,
+			s->cap_inheritable, s->cap_ambient, e) < 0)
+		return -1;
+	/* Set after the uid change, which clears it: the container dies
+	 * with its runtime, even one killed by SIGKILL. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return err__set(e, errno, "parent death signal");
+	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return err__set(e, errno, "no_new_privs");
+	if (s->seccomp && s->no_new_privs &&
+	    seccomp__load(s->seccomp, true, e) < 0)
+		return -1;
+	child_phase(report, PH_SECCOMP_DONE);
+	return 0;
+}
+
+/* execve the command, searched in the container's PATH.  Returns only on
+ * failure, with the status to exit with (127 not found, 126 otherwise). */
+static int child_exec(const struct mc_spec *s, struct isolab_err *e)
+{
+	sigset_t none;
+
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	environ = s->env;
+	execvp(s->argv[0], s->argv);
+	if (errno == ENOENT || errno == ENOTDIR) {
+		err__set(e, 0, "%s: not found in the container's rootfs "
+			       "(exit 127)", s->argv[0]);
+		return MC_EXIT_NOTFOUND;
+	}
+	err__set(e, errno, "%s: cannot execute (exit 126)", s->argv[0]);
+	return MC_EXIT_NOEXEC;
+}
+
+/* The container's first process: wait for the go, set up, exec. */
+static __attribute__((noreturn)) void child_main(const struct mc_spec *s,
+						 int go, int report)
+{
+	struct isolab_err e = { 0 };
+	char c;
+	int code;
+
+	child_phase(report, PH_CHILD_START);
+	/* Armed now and again after the uid change (which disarms it). */
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	if (read(go, &c, 1) != 1)
+		_exit(MC_EXIT_RUNTIME); /* the runtime gave up */
+	close(go);
+	if (child_setup(s, report, &e) < 0)
+		child_fail(report, MC_EXIT_RUNTIME, &e);
+	if (s->init) {
+		/* --init: we stay PID 1, reaping and forwarding; the command
+		 * runs as our child. */
+		pid_t cmd = fork();
+
+		if (cmd < 0) {
+			err__set(&e, errno, "--init: fork");
+			child_fail(report, MC_EXIT_RUNTIME, &e);
+		}
+		if (cmd > 0) {
+			close(report);
+			pid1__run(cmd);
+		}
+	}
+	code = child_exec(s, &e);
+	child_fail(report, code, &e);
+}
+
+/* ---- the runtime ------------------------------------------------------ */
+
+/* Map ids for --userns: /proc/PID/uid_map "inside outside count" lines. */
+static int runtime_write_map(pid_t pid, const char *file,
+			     const struct mc_idmap *m, size_t n,
+			     struct isolab_err *e)
+{
+	char path[64], buf[512];
+	size_t off = 0;
+	int fd;
+
+	for (size_t i = 0; i < n && off < sizeof(buf); i++)
+		off += (size_t)snprintf(buf + off, sizeof(buf) - off,
+					"%u %u %u\n", m[i].inside,
+					m[i].outside, m[i].count);
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return err__set(e, errno, "%s", path);
+	if (write(fd, buf, off) != (ssize_t)off) {
+		int saved = errno;
+
+		close(fd);
+		return err__set(e, saved, "%s: write", path);
+	}
+	close(fd);
+	return 0;
+}
+
+/* Make the group and apply the spec's limits.  Returns 0 or -1. */
+static int runtime_cgroup(const struct mc_spec *s, struct cgroup **cg,
+			  struct isolab_err *e)
+{
+	char name[160];
+
+	snprintf(name, sizeof(name), "mini-container-%s", s->name);
+	if (cgroup__create(name, cg, e) < 0)
+		return -1;
+	if ((s->memory >= 0 && cgroup__set_memory(*cg, s->memory, e) < 0) ||
+	    (s->cpu_shares && cgroup__set_cpu_shares(*cg, s->cpu_shares, e) < 0) ||
+	    ((s->cpu_quota >= 0 || s->cpu_period) &&
+	     cgroup__set_cpu_max(*cg, s->cpu_quota,
+				 s->cpu_period ? s->cpu_period : 100000, e) < 0) ||
+	    (s->cpuset_cpus && cgroup__set_cpuset(*cg, s->cpuset_cpus, e) < 0) ||
+	    (s->pids >= 0 && cgroup__set_pids(*cg, s->pids, e) < 0))
+		return -1;
+	return 0;
+}
+
+/* Read the child's reports until the pipe closes (execve done, or the
+ * child died).  Returns 0, or the child's error status with e filled. */
+static int runtime_read_reports(int fd, struct mc_phases *ph,
+				struct isolab_err *e)
+{
+	struct report r;
+	ssize_t n;
+
+	while ((n = read(fd, &r, sizeof(r))) != 0) {
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return err__set(e, errno, "report pipe"), MC_EXIT_RUNTIME;
+		}
+		if (n != sizeof(r))
+			continue;
+		if (r.kind == REPORT_ERROR) {
+			*e = r.err;
+			return r.code;
+		}
+		switch (r.code) {
+		case PH_CHILD_START: ph->child_start = r.ns; break;
+		case PH_MOUNTS_BEGIN: ph->mounts_begin = r.ns; break;
+		case PH_MOUNTS_DONE: ph->mounts_done = r.ns; break;
+		case PH_SECCOMP_BEGIN: ph->seccomp_begin = r.ns; break;
+		case PH_SECCOMP_DONE: ph->seccomp_done = r.ns; break;
+		}
+	}
+	ph->exec_done = timing__now_ns();
+	return 0;
+}
+
+/* Forward signals to pid until it exits; returns its wait status. */
+static int runtime_wait(pid_t pid)
+{
+	sigset_t set;
+	int st = 0;
+
+	container_sigset(&set);
+	for (;;) {
+		siginfo_t si;
+		pid_t w = waitpid(pid, &st, WNOHANG);
+
+		if (w == pid)
+			return st;
+		if (w < 0 && errno != EINTR)
+			return 0;
+		if (sigwaitinfo(&set, &si) < 0 || si.si_signo == SIGCHLD)
+			continue;
+		kill(pid, si.si_signo);
+	}
+}
+
+/* The status to report for the container's wait status st. */
+static int runtime_status(const struct mc_spec *s, struct cgroup *cg, int st)
+{
+	uint64_t ooms = 0;
+	int code = WIFEXITED(st) ? WEXITSTATUS(st)
+				 : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1;
+
+	if (code == 128 + SIGKILL && s->memory >= 0 &&
+	    cgroup__oom_kills(cg, &ooms, NULL) == 0 && ooms > 0)
+		fprintf(stderr,
+			"mini-container: %s: killed by the kernel's OOM killer: "
+			"the memory limit of %lld bytes was hit\n",
+			s->name, (long long)s->memory);
+	return code;
+}
+
+/* Record who we are and where the container is, for ps/kill/update. */
+static int runtime_save_state(const struct mc_spec *s, struct cgroup *cg,
+			      pid_t pid, struct isolab_err *e)
+{
+	struct mc_state st = { 0 };
+	size_t off = 0;
+
+	snprintf(st.name, sizeof(st.name), "%s", s->name);
+	st.runtime_pid = getpid();
+	st.runtime_start = state__start_time(0);
+	st.init_pid = pid;
+	for (size_t i = 0; s->argv[i] && off + 1 < sizeof(st.command); i++)
+		off += (size_t)snprintf(st.command + off,
+					sizeof(st.command) - off, "%s%s",
+					i ? " " : "", s->argv[i]);
+	if (cgroup__describe(cg, st.cgroup, sizeof(st.cgroup)) < 0)
+		return err__set(e, 0, "%s: cgroup description too long",
+				s->name);
+	return state__save(&st, e);
+}
+
+int container__run(const struct mc_spec *s, int *status, struct mc_phases *ph,
+		   struct isolab_err *e)
+{
+	struct cgroup *cg = NULL;
+	int go[2] = { -1, -1 }, report[2] = { -1, -1 };
+	sigset_t set, old;
+	bool claimed = false, blocked = false;
+	pid_t pid = -1;
+	int rc = -1, st;
+
+	memset(ph, 0, sizeof(*ph));
+	ph->start = timing__now_ns();
+	ph->mem_peak = -1;
+	*status = MC_EXIT_RUNTIME;
+	state__gc();
+	if (state__claim(s->name, e) < 0)
+		return -1;
+	claimed = true;
+	if (runtime_cgroup(s, &cg, e) < 0)
+		goto out;
+	ph->cgroup_done = timing__now_ns();
+	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
+		err__set(e, errno, "pipe");
+		goto out;
+	}
+	/* Signals wait in the queue until runtime_wait forwards them; the
+	 * child unblocks them just before execve. */
+	container_sigset(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	blocked = true;
+	ph->clone_begin = timing__now_ns();
+	/* clone with a NULL stack behaves as fork: the child continues here
+	 * on a copy of our stack, in its new namespaces. */
+	pid = (pid_t)syscall(SYS_clone,
+			     (s->clone_flags & ~CLONE_NEWCGROUP) | SIGCHLD,
+			     NULL, NULL, NULL, NULL);
+	if (pid == 0) {
+		close(go[1]);
+		close(report[0]);
+		child_main(s, go[0], report[1]);
+	}
+	if (pid < 0) {
+		err__set(e, errno, "clone");
+		goto out;
+	}
+	close(go[0]);
+	close(report[1]);
+	go[0] = report[1] = -1;
+	if ((s->clone_flags & CLONE_NEWUSER) &&
+	    (runtime_write_map(pid, "uid_map", s->uid_maps, s->nuid_maps, e) < 0 ||
+	     runtime_write_map(pid, "gid_map", s->gid_maps, s->ngid_maps, e) < 0))
+		goto out;
+	if (cgroup__attach(cg, pid, e) < 0 ||
+	    runtime_save_state(s, cg, pid, e) < 0)
+		goto out;
+	if (write(go[1], "g", 1) != 1) {
+		err__set(e, errno, "go pipe");
+		goto out;
+	}
+	close(go[1]);
+	go[1] = -1;
+	*status = runtime_read_reports(report[0], ph, e);
+	if (*status != 0) {
+		waitpid(pid, &st, 0);
+		pid = -1;
+		goto out;
+	}
+	st = runtime_wait(pid);
+	pid = -1;
+	ph->exited = timing__now_ns();
+	*status = runtime_status(s, cg, st);
+	cgroup__memory(cg, &(int64_t){ 0 }, &ph->mem_peak, NULL);
+	rc = 0;
+out:
+	if (pid > 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (report[i] >= 0)
+			close(report[i]);
+	}
+	if (cgroup__destroy(cg, rc == 0 ? e : NULL) < 0 && rc == 0) {
+		*status = MC_EXIT_RUNTIME;
+		rc = -1;
+	}
+	if (claimed && state__remove(s->name, rc == 0 ? e : NULL) < 0 &&
+	    rc == 0) {
+		*status = MC_EXIT_RUNTIME;
+		rc = -1;
+	}
+	if (blocked)
+		sigprocmask(SIG_SETMASK, &old, NULL);
+	ph->cleaned = timing__now_ns();
+	return rc;
+}

@@ -1,0 +1,612 @@
+/*
+ * oci.c - Reading an OCI runtime-spec bundle's config.json into a spec.
+ *
+ * An OCI bundle is a directory with config.json and a root filesystem:
+ * what Docker, Podman and Kubernetes hand to runc or crun.  We read the
+ * subset listed in the README (the fields `crun spec` writes and the
+ * resources, seccomp, user namespace and mount fields around them).
+ * The rule for what we do not read: a field whose absence only loses a
+ * convenience gets a warning naming it; a field whose absence would make
+ * the container less isolated than asked (an unknown namespace, a seccomp
+ * action, a namespace path to join) is an error.
+ */
+#define _GNU_SOURCE
+#include "oci.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <limits.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/resource.h>
+
+#include "caps.h"
+#include "seccomp.h"
+
+/* Where the parse is, for messages: "BUNDLE/config.json". */
+struct oci_ctx {
+	const char *file;
+	struct mc_spec *s;
+	bool quiet;
+};
+
+static void oci_warn(const struct oci_ctx *c, const char *field,
+		     const char *why)
+{
+	if (!c->quiet)
+		fprintf(stderr, "mini-container: warning: %s: %s: %s\n",
+			c->file, field, why);
+}
+
+static int oci_bad(const struct oci_ctx *c, struct isolab_err *e,
+		   const char *field, const char *what)
+{
+	return err__set(e, 0, "%s: %s: %s", c->file, field, what);
+}
+
+/* Warn about every key of obj not in known (NULL-terminated). */
+static void oci_unknown_keys(const struct oci_ctx *c, json_t *obj,
+			     const char *prefix, const char *const *known)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach(obj, key, v) {
+		bool ok = false;
+		char field[128];
+
+		for (size_t i = 0; known[i] && !ok; i++)
+			ok = strcmp(key, known[i]) == 0;
+		if (ok)
+			continue;
+		snprintf(field, sizeof(field), "%s%s", prefix, key);
+		oci_warn(c, field, "not supported, ignored");
+	}
+}
+
+/* A JSON array of strings into a NULL-terminated list.  Returns 0 or -1. */
+static int oci_strings(const struct oci_ctx *c, json_t *arr, const char *field,
+		       bool nonempty, char ***out, struct isolab_err *e)
+{
+	const char **tmp;
+	json_t *v;
+	size_t i;
+	int rc;
+
+	if (!json_is_array(arr) || (nonempty && json_array_size(arr) == 0))
+		return oci_bad(c, e, field,
+			       nonempty ? "must be a non-empty array of strings"
+					: "must be an array of strings");
+	tmp = calloc(json_array_size(arr) + 1, sizeof(*tmp));
+	if (!tmp)
+		return err__set(e, ENOMEM, "%s", field);
+	json_array_foreach(arr, i, v) {
+		if (!json_is_string(v)) {
+			free(tmp);
+			return oci_bad(c, e, field,
+				       "must be an array of strings");
+		}
+		tmp[i] = json_string_value(v);
+	}
+	rc = spec__set_list(out, tmp, e);
+	free(tmp);
+	return rc;
+}
+
+/* Capability names into a mask.  Returns 0 or -1. */
+static int oci_caps(const struct oci_ctx *c, json_t *arr, const char *field,
+		    uint64_t *mask, struct isolab_err *e)
+{
+	json_t *v;
+	size_t i;
+
+	*mask = 0;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr))
+		return oci_bad(c, e, field, "must be an array of strings");
+	json_array_foreach(arr, i, v) {
+		int n = json_is_string(v) ? caps__from_name(json_string_value(v))
+					  : -1;
+
+		if (n < 0) {
+			char what[160];
+
+			snprintf(what, sizeof(what), "unknown capability %s",
+				 json_is_string(v) ? json_string_value(v)
+						   : "(not a string)");
+			return oci_bad(c, e, field, what);
+		}
+		*mask |= 1ull << n;
+	}
+	return 0;
+}
+
+static int oci_rlimit_type(const char *name)
+{
+	static const struct {
+		const char *name;
+		int res;
+	} t[] = {
+		{ "RLIMIT_AS", RLIMIT_AS },       { "RLIMIT_CORE", RLIMIT_CORE },
+		{ "RLIMIT_CPU", RLIMIT_CPU },     { "RLIMIT_DATA", RLIMIT_DATA },
+		{ "RLIMIT_FSIZE", RLIMIT_FSIZE }, { "RLIMIT_LOCKS", RLIMIT_LOCKS },
+		{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
+		{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
+		{ "RLIMIT_NICE", RLIMIT_NICE },   { "RLIMIT_NOFILE", RLIMIT_NOFILE },
+		{ "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_RSS", RLIMIT_RSS },
+		{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
+		{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
+		{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
+		{ "RLIMIT_STACK", RLIMIT_STACK },
+	};
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (strcmp(t[i].name, name) == 0)
+			return t[i].res;
+	return -1;
+}
+
+static int oci_process(const struct oci_ctx *c, json_t *p,
+		       struct isolab_err *e)
+{
+	static const char *const known[] = {
+		"terminal", "user", "args", "env", "cwd", "capabilities",
+		"rlimits", "noNewPrivileges", NULL,
+	};
+	struct mc_spec *s = c->s;
+	json_t *user, *cwd, *caps, *rl, *v;
+	size_t i;
+
+	if (!json_is_object(p))
+		return oci_bad(c, e, "process", "missing or not an object");
+	oci_unknown_keys(c, p, "process.", known);
+	if (json_is_true(json_object_get(p, "terminal")))
+		oci_warn(c, "process.terminal",
+			 "true is not supported; running without a terminal");
+	if (oci_strings(c, json_object_get(p, "args"), "process.args", true,
+			&s->argv, e) < 0)
+		return -1;
+	if (json_object_get(p, "env") &&
+	    oci_strings(c, json_object_get(p, "env"), "process.env", false,
+			&s->env, e) < 0)
+		return -1;
+	cwd = json_object_get(p, "cwd");
+	if (!json_is_string(cwd) || json_string_value(cwd)[0] != '/')
+		return oci_bad(c, e, "process.cwd",
+			       "must be an absolute path");
+	free(s->cwd);
+	s->cwd = strdup(json_string_value(cwd));
+	user = json_object_get(p, "user");
+	if (user) {
+		json_t *uid = json_object_get(user, "uid"),
+		       *gid = json_object_get(user, "gid"),
+		       *ag = json_object_get(user, "additionalGids");
+
+		if (!json_is_integer(uid) || !json_is_integer(gid) ||
+		    json_integer_value(uid) < 0 || json_integer_value(gid) < 0)
+			return oci_bad(c, e, "process.user",
+				       "uid and gid must be integers >= 0");
+		s->uid = (uid_t)json_integer_value(uid);
+		s->gid = (gid_t)json_integer_value(gid);
+		if (ag && (!json_is_array(ag) ||
+			   json_array_size(ag) > MC_MAX_GROUPS))
+			return oci_bad(c, e, "process.user.additionalGids",
+				       "must be an array of at most 32 gids");
+		json_array_foreach(ag, i, v) {
+			if (!json_is_integer(v) || json_integer_value(v) < 0)
+				return oci_bad(c, e, "process.user.additionalGids",
+					       "must hold integers >= 0");
+			s->groups[s->ngroups++] = (gid_t)json_integer_value(v);
+		}
+	}
+	caps = json_object_get(p, "capabilities");
+	if (caps &&
+	    (oci_caps(c, json_object_get(caps, "bounding"),
+		      "process.capabilities.bounding", &s->cap_bounding, e) < 0 ||
+	     oci_caps(c, json_object_get(caps, "effective"),
+		      "process.capabilities.effective", &s->cap_effective, e) < 0 ||
+	     oci_caps(c, json_object_get(caps, "permitted"),
+		      "process.capabilities.permitted", &s->cap_permitted, e) < 0 ||
+	     oci_caps(c, json_object_get(caps, "inheritable"),
+		      "process.capabilities.inheritable", &s->cap_inheritable,
+		      e) < 0 ||
+	     oci_caps(c, json_object_get(caps, "ambient"),
+		      "process.capabilities.ambient", &s->cap_ambient, e) < 0))
+		return -1;
+	if (!caps)
+		s->cap_bounding = s->cap_effective = s->cap_permitted = 0;
+	rl = json_object_get(p, "rlimits");
+	if (rl && (!json_is_array(rl) || json_array_size(rl) > MC_MAX_RLIMITS))
+		return oci_bad(c, e, "process.rlimits",
+			       "must be an array of at most 16 limits");
+	json_array_foreach(rl, i, v) {
+		json_t *t = json_object_get(v, "type"),
+		       *hard = json_object_get(v, "hard"),
+		       *soft = json_object_get(v, "soft");
+		int res = json_is_string(t) ? oci_rlimit_type(json_string_value(t))
+					    : -1;
+
+		if (res < 0 || !json_is_integer(hard) || !json_is_integer(soft))
+			return oci_bad(c, e, "process.rlimits",
+				       "each needs a known type (RLIMIT_NOFILE, "
+				       "...) and integer hard and soft");
+		s->rlimits[s->nrlimits].resource = res;
+		s->rlimits[s->nrlimits].hard = (uint64_t)json_integer_value(hard);
+		s->rlimits[s->nrlimits].soft = (uint64_t)json_integer_value(soft);
+		s->nrlimits++;
+	}
+	s->no_new_privs = json_is_true(json_object_get(p, "noNewPrivileges"));
+	return 0;
+}
+
+/* Mount options into flags (ro, nosuid, ...) and data (mode=755, ...). */
+static int oci_mount_options(const struct oci_ctx *c, json_t *opts,
+			     unsigned long *flags, bool *bind, char *data,
+			     size_t len, struct isolab_err *e)
+{
+	static const struct {
+		const char *name;
+		unsigned long set, clear;
+	} f[] = {
+		{ "ro", MS_RDONLY, 0 },        { "rw", 0, MS_RDONLY },
+		{ "nosuid", MS_NOSUID, 0 },    { "suid", 0, MS_NOSUID },
+		{ "nodev", MS_NODEV, 0 },      { "dev", 0, MS_NODEV },
+		{ "noexec", MS_NOEXEC, 0 },    { "exec", 0, MS_NOEXEC },
+		{ "relatime", MS_RELATIME, 0 }, { "norelatime", 0, MS_RELATIME },
+		{ "strictatime", MS_STRICTATIME, 0 },
+		{ "noatime", MS_NOATIME, 0 },  { "sync", MS_SYNCHRONOUS, 0 },
+		{ "rbind", MS_BIND | MS_REC, 0 }, { "bind", MS_BIND, 0 },
+		/* propagation of the container's own mounts: all private */
+		{ "private", 0, 0 },  { "rprivate", 0, 0 }, { "slave", 0, 0 },
+		{ "rslave", 0, 0 },   { "shared", 0, 0 },   { "rshared", 0, 0 },
+	};
+	json_t *v;
+	size_t i;
+
+	*data = '\0';
+	if (opts && !json_is_array(opts))
+		return oci_bad(c, e, "mounts[].options",
+			       "must be an array of strings");
+	json_array_foreach(opts, i, v) {
+		const char *o = json_string_value(v);
+		bool known = false;
+
+		if (!o)
+			return oci_bad(c, e, "mounts[].options",
+				       "must be an array of strings");
+		for (size_t k = 0; k < sizeof(f) / sizeof(f[0]) && !known; k++)
+			if (strcmp(o, f[k].name) == 0) {
+				*flags = (*flags | f[k].set) & ~f[k].clear;
+				known = true;
+			}
+		if (known)
+			continue;
+		/* Anything else is the file system's own (mode=, size=). */
+		if (strlen(data) + strlen(o) + 2 > len)
+			return oci_bad(c, e, "mounts[].options", "too long");
+		if (*data)
+			strcat(data, ",");
+		strcat(data, o);
+	}
+	*bind = *flags & MS_BIND;
+	return 0;
+}
+
+static int oci_mounts(const struct oci_ctx *c, json_t *mounts,
+		      const char *bundle, struct isolab_err *e)
+{
+	static const char *const types[] = {
+		"proc", "sysfs", "tmpfs", "devpts", "mqueue", "bind", "cgroup",
+		NULL,
+	};
+	json_t *m;
+	size_t i;
+
+	spec__clear_mounts(c->s);
+	if (!mounts)
+		return 0;
+	if (!json_is_array(mounts))
+		return oci_bad(c, e, "mounts", "must be an array");
+	json_array_foreach(mounts, i, m) {
+		json_t *dst = json_object_get(m, "destination"),
+		       *type = json_object_get(m, "type"),
+		       *src = json_object_get(m, "source");
+		char field[64], data[512], source[PATH_MAX];
+		unsigned long flags = 0;
+		bool bind = false, ok = false;
+		const char *t;
+
+		snprintf(field, sizeof(field), "mounts[%zu]", i);
+		if (!json_is_string(dst) || json_string_value(dst)[0] != '/')
+			return oci_bad(c, e, field, "destination must be an "
+						    "absolute path");
+		if ((type && !json_is_string(type)) || (src && !json_is_string(src)))
+			return oci_bad(c, e, field, "type and source must be "
+						    "strings");
+		if (oci_mount_options(c, json_object_get(m, "options"), &flags,
+				      &bind, data, sizeof(data), e) < 0)
+			return -1;
+		t = type ? json_string_value(type) : "bind";
+		for (size_t k = 0; types[k] && !ok; k++)
+			ok = strcmp(types[k], t) == 0;
+		if (!ok && !bind) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "unsupported mount type "
+						     "\"%s\"", t);
+			return oci_bad(c, e, field, what);
+		}
+		bind = bind || strcmp(t, "bind") == 0;
+		if (bind && !src)
+			return oci_bad(c, e, field, "a bind mount needs a source");
+		/* A relative bind source is relative to the bundle. */
+		snprintf(source, sizeof(source), "%s%s%s",
+			 bind && src && json_string_value(src)[0] != '/' ? bundle : "",
+			 bind && src && json_string_value(src)[0] != '/' ? "/" : "",
+			 src ? json_string_value(src) : t);
+		if (spec__add_mount(c->s, t, source, json_string_value(dst),
+				    flags & ~(unsigned long)(bind ? MS_BIND : 0),
+				    *data ? data : NULL, bind,
+				    bind && (flags & MS_RDONLY), e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int oci_namespaces(const struct oci_ctx *c, json_t *ns,
+			  struct isolab_err *e)
+{
+	static const struct {
+		const char *type;
+		int flag;
+	} t[] = {
+		{ "pid", CLONE_NEWPID },     { "network", CLONE_NEWNET },
+		{ "mount", CLONE_NEWNS },    { "ipc", CLONE_NEWIPC },
+		{ "uts", CLONE_NEWUTS },     { "user", CLONE_NEWUSER },
+		{ "cgroup", CLONE_NEWCGROUP },
+	};
+	json_t *v;
+	size_t i;
+
+	c->s->clone_flags = 0;
+	if (!json_is_array(ns))
+		return oci_bad(c, e, "linux.namespaces", "must be an array");
+	json_array_foreach(ns, i, v) {
+		const char *type = json_string_value(json_object_get(v, "type"));
+		int flag = 0;
+
+		if (json_object_get(v, "path"))
+			return oci_bad(c, e, "linux.namespaces[].path",
+				       "joining an existing namespace is not "
+				       "supported");
+		for (size_t k = 0; type && k < sizeof(t) / sizeof(t[0]); k++)
+			if (strcmp(t[k].type, type) == 0)
+				flag = t[k].flag;
+		if (!flag) {
+			char what[96];
+
+			snprintf(what, sizeof(what), "unknown namespace type "
+						     "\"%s\"",
+				 type ? type : "(not a string)");
+			return oci_bad(c, e, "linux.namespaces", what);
+		}
+		c->s->clone_flags |= flag;
+	}
+	if (!(c->s->clone_flags & CLONE_NEWNS))
+		return oci_bad(c, e, "linux.namespaces",
+			       "a mount namespace is required (pivot_root "
+			       "happens in it)");
+	c->s->net = (c->s->clone_flags & CLONE_NEWNET) ? MC_NET_LOOPBACK
+						       : MC_NET_HOST;
+	return 0;
+}
+
+static int oci_idmaps(const struct oci_ctx *c, json_t *arr, const char *field,
+		      struct mc_idmap *maps, size_t *n, struct isolab_err *e)
+{
+	json_t *v;
+	size_t i;
+
+	*n = 0;
+	if (!arr)
+		return 0;
+	if (!json_is_array(arr) || json_array_size(arr) > MC_MAX_IDMAPS)
+		return oci_bad(c, e, field, "must be an array of at most 8 "
+					    "mappings");
+	json_array_foreach(arr, i, v) {
+		json_t *cid = json_object_get(v, "containerID"),
+		       *hid = json_object_get(v, "hostID"),
+		       *size = json_object_get(v, "size");
+
+		if (!json_is_integer(cid) || !json_is_integer(hid) ||
+		    !json_is_integer(size) || json_integer_value(size) <= 0)
+			return oci_bad(c, e, field, "each needs integer "
+						    "containerID, hostID, size");
+		maps[i].inside = (uint32_t)json_integer_value(cid);
+		maps[i].outside = (uint32_t)json_integer_value(hid);
+		maps[i].count = (uint32_t)json_integer_value(size);
+		(*n)++;
+	}
+	return 0;
+}
+
+/* An integer field that may also be written as a size string ("64M"). */
+static int oci_size(const struct oci_ctx *c, json_t *v, const char *field,
+		    int64_t *out, struct isolab_err *e)
+{
+	char what[PATH_MAX + 64];
+
+	if (json_is_integer(v)) {
+		*out = json_integer_value(v);
+		return 0;
+	}
+	if (json_is_string(v)) {
+		snprintf(what, sizeof(what), "%s: %s", c->file, field);
+		return spec__parse_size(json_string_value(v), what, out, e);
+	}
+	return oci_bad(c, e, field, "must be an integer");
+}
+
+static int oci_resources(const struct oci_ctx *c, json_t *r,
+			 struct isolab_err *e)
+{
+	static const char *const known[] = { "memory", "cpu", "pids",
+					     "devices", NULL };
+	json_t *mem = json_object_get(r, "memory"), *cpu = json_object_get(r, "cpu"),
+	       *pids = json_object_get(r, "pids"), *v;
+	struct mc_spec *s = c->s;
+
+	if (!json_is_object(r))
+		return oci_bad(c, e, "linux.resources", "must be an object");
+	oci_unknown_keys(c, r, "linux.resources.", known);
+	if (json_object_get(r, "devices"))
+		oci_warn(c, "linux.resources.devices",
+			 "no device cgroup rules; the container's /dev holds "
+			 "only null, zero, full, random, urandom and tty");
+	if ((v = json_object_get(mem, "limit")) &&
+	    oci_size(c, v, "linux.resources.memory.limit", &s->memory, e) < 0)
+		return -1;
+	if ((v = json_object_get(cpu, "shares"))) {
+		if (!json_is_integer(v) || json_integer_value(v) < 2)
+			return oci_bad(c, e, "linux.resources.cpu.shares",
+				       "must be an integer >= 2");
+		s->cpu_shares = (uint64_t)json_integer_value(v);
+	}
+	if ((v = json_object_get(cpu, "quota"))) {
+		if (!json_is_integer(v))
+			return oci_bad(c, e, "linux.resources.cpu.quota",
+				       "must be an integer");
+		s->cpu_quota = json_integer_value(v);
+	}
+	if ((v = json_object_get(cpu, "period"))) {
+		if (!json_is_integer(v) || json_integer_value(v) <= 0)
+			return oci_bad(c, e, "linux.resources.cpu.period",
+				       "must be a positive integer");
+		s->cpu_period = (uint64_t)json_integer_value(v);
+	}
+	if ((v = json_object_get(cpu, "cpus"))) {
+		if (!json_is_string(v))
+			return oci_bad(c, e, "linux.resources.cpu.cpus",
+				       "must be a string like \"0-1\"");
+		s->cpuset_cpus = strdup(json_string_value(v));
+	}
+	if ((v = json_object_get(pids, "limit"))) {
+		if (!json_is_integer(v))
+			return oci_bad(c, e, "linux.resources.pids.limit",
+				       "must be an integer");
+		s->pids = json_integer_value(v) <= 0 ? -1 : json_integer_value(v);
+	}
+	return 0;
+}
+
+static int oci_linux(const struct oci_ctx *c, json_t *l, struct isolab_err *e)
+{
+	static const char *const known[] = {
+		"namespaces", "uidMappings", "gidMappings", "resources",
+		"seccomp", "maskedPaths", "readonlyPaths", NULL,
+	};
+	struct mc_spec *s = c->s;
+	json_t *v;
+	char where[PATH_MAX + 32];
+
+	if (!json_is_object(l))
+		return oci_bad(c, e, "linux", "missing or not an object");
+	oci_unknown_keys(c, l, "linux.", known);
+	if (oci_namespaces(c, json_object_get(l, "namespaces"), e) < 0 ||
+	    oci_idmaps(c, json_object_get(l, "uidMappings"), "linux.uidMappings",
+		       s->uid_maps, &s->nuid_maps, e) < 0 ||
+	    oci_idmaps(c, json_object_get(l, "gidMappings"), "linux.gidMappings",
+		       s->gid_maps, &s->ngid_maps, e) < 0)
+		return -1;
+	if ((s->clone_flags & CLONE_NEWUSER) &&
+	    (s->nuid_maps == 0 || s->ngid_maps == 0))
+		return oci_bad(c, e, "linux.uidMappings",
+			       "a user namespace needs uid and gid mappings");
+	if ((v = json_object_get(l, "resources")) && oci_resources(c, v, e) < 0)
+		return -1;
+	seccomp__destroy(s->seccomp);
+	s->seccomp = NULL;
+	snprintf(where, sizeof(where), "%s: linux.seccomp", c->file);
+	if ((v = json_object_get(l, "seccomp")) &&
+	    seccomp__from_json(v, where, c->quiet, &s->seccomp, e) < 0)
+		return -1;
+	spec__set_list(&s->masked_paths, NULL, NULL);
+	spec__set_list(&s->readonly_paths, NULL, NULL);
+	if ((v = json_object_get(l, "maskedPaths")) &&
+	    oci_strings(c, v, "linux.maskedPaths", false, &s->masked_paths, e) < 0)
+		return -1;
+	if ((v = json_object_get(l, "readonlyPaths")) &&
+	    oci_strings(c, v, "linux.readonlyPaths", false, &s->readonly_paths,
+			e) < 0)
+		return -1;
+	return 0;
+}
+
+int oci__load(const char *bundle, struct mc_spec *s, bool quiet,
+	      struct isolab_err *e)
+{
+	static const char *const known[] = {
+		"ociVersion", "process", "root", "hostname", "mounts", "linux",
+		"annotations", NULL,
+	};
+	char file[PATH_MAX], rootfs[PATH_MAX * 2];
+	struct oci_ctx c = { file, s, quiet };
+	json_t *cfg, *root, *path, *ver, *host;
+	json_error_t je;
+	int rc = -1;
+
+	snprintf(file, sizeof(file), "%s/config.json", bundle);
+	cfg = json_load_file(file, 0, &je);
+	if (!cfg) {
+		if (je.line < 0)
+			return err__set(e, 0, "%s: %s", file, je.text);
+		return err__set(e, 0, "%s: line %d column %d: %s", file, je.line,
+				je.column, je.text);
+	}
+	if (!json_is_object(cfg)) {
+		oci_bad(&c, e, "(top level)", "must be a JSON object");
+		goto out;
+	}
+	oci_unknown_keys(&c, cfg, "", known);
+	ver = json_object_get(cfg, "ociVersion");
+	if (!json_is_string(ver)) {
+		oci_bad(&c, e, "ociVersion", "missing or not a string");
+		goto out;
+	}
+	if (strncmp(json_string_value(ver), "1.", 2) != 0)
+		oci_warn(&c, "ociVersion", "not a 1.x version; read as 1.0");
+	root = json_object_get(cfg, "root");
+	path = json_object_get(root, "path");
+	if (!json_is_string(path)) {
+		oci_bad(&c, e, "root.path", "missing or not a string");
+		goto out;
+	}
+	snprintf(rootfs, sizeof(rootfs), "%s%s%s",
+		 json_string_value(path)[0] == '/' ? "" : bundle,
+		 json_string_value(path)[0] == '/' ? "" : "/",
+		 json_string_value(path));
+	free(s->rootfs);
+	s->rootfs = strdup(rootfs);
+	s->readonly = json_is_true(json_object_get(root, "readonly"));
+	host = json_object_get(cfg, "hostname");
+	if (host && !json_is_string(host)) {
+		oci_bad(&c, e, "hostname", "must be a string");
+		goto out;
+	}
+	if (host) {
+		free(s->hostname);
+		s->hostname = strdup(json_string_value(host));
+	}
+	if (oci_process(&c, json_object_get(cfg, "process"), e) < 0 ||
+	    oci_mounts(&c, json_object_get(cfg, "mounts"), bundle, e) < 0 ||
+	    oci_linux(&c, json_object_get(cfg, "linux"), e) < 0)
+		goto out;
+	rc = 0;
+out:
+	json_decref(cfg);
+	return rc;
+}

@@ -1,0 +1,245 @@
+/*
+ * state.c - Containers' records under /run/mini-container (see state.h).
+ *
+ * The lecture's container "lifecycle" needs a place where `ps`, `kill` and
+ * `update`, which run as other processes, find a container: its PID 1 and
+ * its cgroup directories.  runc keeps the same in /run/runc/NAME/state.json.
+ * /run is a tmpfs: records do not outlive a reboot, like the containers.
+ *
+ * A runtime killed with SIGKILL cannot clean up; its container dies with
+ * it (PR_SET_PDEATHSIG), but the record and the cgroup stay.  Every `run`
+ * first calls state__gc(), which finds records whose runtime is gone and
+ * removes them with their cgroups.  A pid alone could have been reused by
+ * now, so a record keeps the runtime's start time too.
+ */
+#define _GNU_SOURCE
+#include "state.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static int state_path(char *buf, size_t len, const char *name,
+		      const char *file)
+{
+	return (size_t)snprintf(buf, len, "%s/%s%s%s", MC_STATE_ROOT, name,
+				file ? "/" : "", file ? file : "") < len
+		       ? 0
+		       : -1;
+}
+
+uint64_t state__start_time(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long start = 0;
+	ssize_t n;
+	int fd;
+
+	if (pid)
+		snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	else
+		snprintf(path, sizeof(path), "/proc/self/stat");
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* The command name (field 2) may hold spaces: count from its ')'. */
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+			 "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
+			 &start) != 1)
+		return 0;
+	return start;
+}
+
+bool state__alive(const struct mc_state *st)
+{
+	return st->runtime_pid > 0 &&
+	       state__start_time(st->runtime_pid) == st->runtime_start;
+}
+
+int state__save(const struct mc_state *st, struct isolab_err *e)
+{
+	char path[PATH_MAX], tmp[PATH_MAX];
+	FILE *f;
+
+	if (state_path(path, sizeof(path), st->name, "state") < 0 ||
+	    state_path(tmp, sizeof(tmp), st->name, "state.tmp") < 0)
+		return err__set(e, ENAMETOOLONG, "%s", st->name);
+	f = fopen(tmp, "we");
+	if (!f)
+		return err__set(e, errno, "%s", tmp);
+	fprintf(f, "runtime_pid %d\nruntime_start %" PRIu64
+		   "\ninit_pid %d\ncommand %s\ncgroup\n%s",
+		(int)st->runtime_pid, st->runtime_start, (int)st->init_pid,
+		st->command, st->cgroup);
+	if (fclose(f) != 0)
+		return err__set(e, errno, "%s", tmp);
+	if (rename(tmp, path) < 0)
+		return err__set(e, errno, "%s", path);
+	return 0;
+}
+
+int state__load(const char *name, struct mc_state *st, struct isolab_err *e)
+{
+	char path[PATH_MAX], line[512];
+	int pid = 0, init = 0;
+	FILE *f;
+	size_t n;
+
+	memset(st, 0, sizeof(*st));
+	if (state_path(path, sizeof(path), name, "state") < 0)
+		return err__set(e, ENAMETOOLONG, "%s", name);
+	f = fopen(path, "re");
+	if (!f)
+		return err__set(e, errno == ENOENT ? 0 : errno,
+				"%s: %s", name,
+				errno == ENOENT ? "no such container" : "state");
+	snprintf(st->name, sizeof(st->name), "%s", name);
+	if (!fgets(line, sizeof(line), f) ||
+	    sscanf(line, "runtime_pid %d", &pid) != 1 ||
+	    !fgets(line, sizeof(line), f) ||
+	    sscanf(line, "runtime_start %" SCNu64, &st->runtime_start) != 1 ||
+	    !fgets(line, sizeof(line), f) ||
+	    sscanf(line, "init_pid %d", &init) != 1 ||
+	    !fgets(line, sizeof(line), f) || strncmp(line, "command ", 8) != 0) {
+		fclose(f);
+		return err__set(e, 0, "%s: damaged state file", path);
+	}
+	line[strcspn(line, "\n")] = '\0';
+	snprintf(st->command, sizeof(st->command), "%.255s", line + 8);
+	if (!fgets(line, sizeof(line), f) || strcmp(line, "cgroup\n") != 0) {
+		fclose(f);
+		return err__set(e, 0, "%s: damaged state file", path);
+	}
+	n = fread(st->cgroup, 1, sizeof(st->cgroup) - 1, f);
+	st->cgroup[n] = '\0';
+	fclose(f);
+	st->runtime_pid = pid;
+	st->init_pid = init;
+	return 0;
+}
+
+int state__remove(const char *name, struct isolab_err *e)
+{
+	char path[PATH_MAX];
+
+	if (state_path(path, sizeof(path), name, "state") == 0)
+		unlink(path);
+	if (state_path(path, sizeof(path), name, "state.tmp") == 0)
+		unlink(path);
+	if (state_path(path, sizeof(path), name, NULL) < 0)
+		return err__set(e, ENAMETOOLONG, "%s", name);
+	if (rmdir(path) < 0 && errno != ENOENT)
+		return err__set(e, errno, "%s: rmdir", path);
+	return 0;
+}
+
+/* Remove a dead runtime's record and its group.  Returns 0 or -1. */
+static int state_clean(const char *name, struct isolab_err *e)
+{
+	struct mc_state st;
+	struct cgroup *cg;
+
+	/* A directory without a state file: a runtime killed between claim
+	 * and save; there is no group to find, only the directory. */
+	if (state__load(name, &st, NULL) == 0 && st.cgroup[0] &&
+	    cgroup__open(st.cgroup, &cg, NULL) == 0 &&
+	    cgroup__destroy(cg, e) < 0)
+		return -1;
+	return state__remove(name, e);
+}
+
+int state__gc(void)
+{
+	DIR *d = opendir(MC_STATE_ROOT);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		struct mc_state st;
+		char path[PATH_MAX];
+		struct stat sb;
+
+		if (de->d_name[0] == '.')
+			continue;
+		if (state__load(de->d_name, &st, NULL) == 0) {
+			if (state__alive(&st))
+				continue;
+		} else {
+			/* No state yet: claimed a moment ago by a runtime
+			 * still starting, or left by one killed right after
+			 * claiming.  Only an old one is abandoned. */
+			if (state_path(path, sizeof(path), de->d_name, NULL) <
+				    0 ||
+			    stat(path, &sb) < 0 ||
+			    time(NULL) - sb.st_mtime < 10)
+				continue;
+		}
+		if (state_clean(de->d_name, NULL) == 0)
+			n++;
+	}
+	closedir(d);
+	return n;
+}
+
+int state__claim(const char *name, struct isolab_err *e)
+{
+	char path[PATH_MAX];
+	struct mc_state st;
+
+	if (!*name || strchr(name, '/') || name[0] == '.' ||
+	    strlen(name) >= sizeof(st.name))
+		return err__set(e, 0, "%s: not a valid container name", name);
+	if (mkdir(MC_STATE_ROOT, 0700) < 0 && errno != EEXIST)
+		return err__set(e, errno, "%s: mkdir", MC_STATE_ROOT);
+	if (state_path(path, sizeof(path), name, NULL) < 0)
+		return err__set(e, ENAMETOOLONG, "%s", name);
+	if (mkdir(path, 0700) == 0)
+		return 0;
+	if (errno != EEXIST)
+		return err__set(e, errno, "%s: mkdir", path);
+	if (state__load(name, &st, NULL) == 0 && state__alive(&st))
+		return err__set(e, 0, "%s: a container of that name is running "
+				      "(runtime pid %d)",
+				name, (int)st.runtime_pid);
+	if (state_clean(name, e) < 0)
+		return -1;
+	if (mkdir(path, 0700) < 0)
+		return err__set(e, errno, "%s: mkdir", path);
+	return 0;
+}
+
+int state__each(void (*fn)(const struct mc_state *st, void *arg), void *arg,
+		struct isolab_err *e)
+{
+	DIR *d = opendir(MC_STATE_ROOT);
+	struct dirent *de;
+
+	if (!d)
+		return errno == ENOENT ? 0
+				       : err__set(e, errno, "%s", MC_STATE_ROOT);
+	while ((de = readdir(d))) {
+		struct mc_state st;
+
+		if (de->d_name[0] == '.' || state__load(de->d_name, &st, NULL) < 0)
+			continue;
+		fn(&st, arg);
+	}
+	closedir(d);
+	return 0;
+}
