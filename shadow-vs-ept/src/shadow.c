@@ -76,13 +76,22 @@ void shadow__destroy(struct shadow *sh)
 {
 	if (!sh)
 		return;
-	/* Every page is reachable from a root, and roots are hashed. */
+	struct shadow_page *roots = NULL, *sp, *n;
+
+	/* Every page is reachable from a root, and roots are hashed: gather
+	 * the roots first (freeing a tree frees hashed pages), then free. */
 	for (unsigned b = 0; b < SHADOW_BUCKETS; b++)
-		for (struct shadow_page *sp = sh->bucket[b], *n; sp; sp = n) {
+		for (sp = sh->bucket[b]; sp; sp = n) {
 			n = sp->hnext;
-			if (!sp->parent)
-				sp_free_tree(sp);
+			if (!sp->parent) {
+				sp->hnext = roots;
+				roots = sp;
+			}
 		}
+	for (sp = roots; sp; sp = n) {
+		n = sp->hnext;
+		sp_free_tree(sp);
+	}
 	free(sh);
 }
 
