@@ -35,6 +35,8 @@ static const char usage[] =
 	"  --stats FILE.json           write exit counts, phase times and\n"
 	"                              memory use\n"
 	"  --trace                     one line per exit on stderr\n"
+	"  --marks                     print \"isolab-mark: NAME\" on stdout at\n"
+	"                              each milestone the guest marks\n"
 	"  --timeout SECONDS           stop a guest still running after this\n"
 	"                              long (exit status 124)\n"
 	"  --no-ioeventfd              do not bind the ioeventfd port\n"
@@ -67,7 +69,7 @@ static int main_size(const char *s, uint64_t *out)
 }
 
 enum { OPT_MODE = 256, OPT_MEM, OPT_VCPUS, OPT_CONSOLE, OPT_STATS,
-       OPT_TRACE, OPT_TIMEOUT, OPT_LOAD_ADDR, OPT_NO_IOEVENTFD, OPT_ARG,
+       OPT_TRACE, OPT_TIMEOUT, OPT_LOAD_ADDR, OPT_NO_IOEVENTFD, OPT_ARG, OPT_MARKS,
        OPT_HELP };
 
 static const struct option options[] = {
@@ -81,6 +83,7 @@ static const struct option options[] = {
 	{ "load-addr", required_argument, NULL, OPT_LOAD_ADDR },
 	{ "no-ioeventfd", no_argument, NULL, OPT_NO_IOEVENTFD },
 	{ "arg", required_argument, NULL, OPT_ARG },
+	{ "marks", no_argument, NULL, OPT_MARKS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
 };
@@ -133,6 +136,9 @@ static int main_option(struct vm_config *c, int opt, const char *arg,
 		return 0;
 	case OPT_TRACE:
 		c->trace = true;
+		return 0;
+	case OPT_MARKS:
+		c->marks = true;
 		return 0;
 	case OPT_TIMEOUT:
 		errno = 0;

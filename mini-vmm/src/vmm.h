@@ -41,6 +41,7 @@ struct vm_config {
 	int console; /* CONSOLE_UART or CONSOLE_PV */
 	const char *stats_path;
 	bool trace;
+	bool marks; /* --marks: print "isolab-mark: NAME" lines */
 	double timeout_s; /* 0: none */
 	bool no_ioeventfd;
 	uint64_t arg; /* --arg, handed to the guest in boot_info */

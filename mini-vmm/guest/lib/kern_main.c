@@ -8,9 +8,11 @@
  * fault).  On PVM, ring 0 is emulated instruction by instruction and ring
  * 3 runs natively, so this file is kept short and runs once per vCPU.
  *
- *   kern_gdt_init   GDT with kernel and user segments and one TSS per CPU
+ *   gdt             kernel and user segments (data), one TSS per CPU
  *   kern_idt_init   IDT: the 32 exception vectors -> kern_fault()
- *   kern_paging     identity page tables, first 2 MiB supervisor-only
+ *   kern_pml4       identity page tables, first 2 MiB supervisor-only
+ *                   (kern_start.S: data, not a loop, since PVM emulates
+ *                   every ring-0 instruction)
  *   kern_cpu_init   loads them on each CPU; system calls are `int3`
  *                   through a DPL-3 gate (kern_start.S says why not
  *                   `syscall` under PVM)
@@ -44,12 +46,22 @@ struct idt_gate {
 	uint32_t off_hi, zero;
 } __attribute__((packed));
 
-static uint64_t gdt[7 + 2 * KERN_MAX_CPUS] __attribute__((aligned(16)));
+/* access: P DPL S type; flags: G D/B L AVL (Intel SDM 3A, 3.4.5).  A
+ * constant, so the GDT is data in the image, not code run at boot. */
+#define SEG(access, flags) \
+	(0xffffULL | (0xfULL << 48) | ((uint64_t)(access) << 40) | \
+	 ((uint64_t)(flags) << 52))
+
+static uint64_t gdt[7 + 2 * KERN_MAX_CPUS] __attribute__((aligned(16))) = {
+	[SEL_KCODE / 8] = SEG(0x9b, 0xa),   /* ring 0 code, long */
+	[SEL_KDATA / 8] = SEG(0x93, 0xc),   /* ring 0 data */
+	[SEL_UCODE32 / 8] = SEG(0xfb, 0xc), /* ring 3 code, 32-bit */
+	[SEL_UDATA / 8] = SEG(0xf3, 0xc),   /* ring 3 data */
+	[SEL_UCODE / 8] = SEG(0xfb, 0xa),   /* ring 3 code, long */
+};
 static struct tss tss[KERN_MAX_CPUS] __attribute__((aligned(16)));
 static struct idt_gate idt[32] __attribute__((aligned(16)));
-static uint64_t pml4[512] __attribute__((aligned(4096)));
-static uint64_t pdpt[512] __attribute__((aligned(4096)));
-static uint64_t pd[4][512] __attribute__((aligned(4096)));
+extern uint64_t kern_pml4[512]; /* kern_start.S: built by the assembler */
 static volatile int tables_ready;
 
 struct kern_percpu kern_percpu[KERN_MAX_CPUS];
@@ -60,36 +72,23 @@ struct desc_ptr {
 	uint64_t base;
 } __attribute__((packed));
 
-/* access: P DPL S type; flags: G D/B L AVL (Intel SDM 3A, 3.4.5). */
-static uint64_t seg(unsigned access, unsigned flags)
+/* This CPU's TSS descriptor: a 64-bit available TSS (type 9), present. */
+static void kern_tss_desc(unsigned cpu)
 {
-	return 0xffffULL | (0xfULL << 48) | ((uint64_t)access << 40) |
-	       ((uint64_t)flags << 52);
-}
+	uint64_t base = (uint64_t)&tss[cpu], limit = sizeof(tss[cpu]) - 1;
 
-static void kern_gdt_build(void)
-{
-	gdt[SEL_KCODE / 8] = seg(0x9b, 0xa);  /* ring 0 code, long */
-	gdt[SEL_KDATA / 8] = seg(0x93, 0xc);  /* ring 0 data */
-	gdt[SEL_UCODE32 / 8] = seg(0xfb, 0xc); /* ring 3 code, 32-bit */
-	gdt[SEL_UDATA / 8] = seg(0xf3, 0xc);  /* ring 3 data */
-	gdt[SEL_UCODE / 8] = seg(0xfb, 0xa);  /* ring 3 code, long */
-	for (int i = 0; i < KERN_MAX_CPUS; i++) {
-		uint64_t base = (uint64_t)&tss[i], limit = sizeof(tss[i]) - 1;
-
-		/* 64-bit available TSS (type 9), present. */
-		gdt[SEL_TSS / 8 + 2 * i] = (limit & 0xffff) |
-					   ((base & 0xffffff) << 16) |
-					   (0x89ULL << 40) |
-					   ((base >> 24 & 0xff) << 56);
-		gdt[SEL_TSS / 8 + 2 * i + 1] = base >> 32;
-	}
+	gdt[SEL_TSS / 8 + 2 * cpu] = (limit & 0xffff) |
+				     ((base & 0xffffff) << 16) |
+				     (0x89ULL << 40) |
+				     ((base >> 24 & 0xff) << 56);
+	gdt[SEL_TSS / 8 + 2 * cpu + 1] = base >> 32;
 }
 
 static void kern_gdt_load(unsigned cpu)
 {
 	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
 
+	kern_tss_desc(cpu);
 	tss[cpu].rsp0 = kern_percpu[cpu].kstack_top;
 	tss[cpu].iomap_base = sizeof(struct tss); /* no I/O bitmap */
 	__asm__ volatile("lgdt %0\n\t"
@@ -129,28 +128,13 @@ static void kern_idt_build(void)
 	idt[SYSCALL_VECTOR] = gate(kern_syscall_entry, 3);
 }
 
-/* Identity map 0-4 GiB with 2 MiB pages; the first one, holding the VMM's
- * tables and this kernel, is supervisor-only (no U bit). */
-static void kern_paging_build(void)
-{
-	pml4[0] = (uint64_t)pdpt | 0x7;
-	for (int i = 0; i < 4; i++) {
-		pdpt[i] = (uint64_t)pd[i] | 0x7;
-		for (int j = 0; j < 512; j++) {
-			uint64_t addr = ((uint64_t)i << 30) | ((uint64_t)j << 21);
-
-			pd[i][j] = addr | 0x83 | (addr ? 0x4 : 0); /* P RW PS U */
-		}
-	}
-}
-
 static void kern_cpu_init(unsigned cpu)
 {
 	struct desc_ptr ip = { sizeof(idt) - 1, (uint64_t)idt };
 
 	kern_gdt_load(cpu);
 	__asm__ volatile("lidt %0" ::"m"(ip));
-	__asm__ volatile("mov %0, %%cr3" ::"r"(pml4) : "memory");
+	__asm__ volatile("mov %0, %%cr3" ::"r"(kern_pml4) : "memory");
 	/* In the kernel GS is 0 until swapgs; percpu waits in KERNEL_GS. */
 	kern_wrmsr(MSR_GS_BASE, 0);
 	kern_wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&kern_percpu[cpu]);
@@ -164,10 +148,11 @@ void kern_main(uint64_t cpu, const struct boot_info *bi)
 	pc->kstack_top = (uint64_t)kern_stacks + KSTACK_SIZE * (cpu + 1);
 	if (cpu == 0) {
 		kern_bi = bi;
-		user_bi = *bi;
-		kern_gdt_build();
+		/* Word by word: a struct copy would call the byte-loop memcpy,
+		 * and every ring-0 instruction is emulated on PVM. */
+		for (unsigned i = 0; i < sizeof(*bi) / 8; i++)
+			((uint64_t *)&user_bi)[i] = ((const uint64_t *)bi)[i];
 		kern_idt_build();
-		kern_paging_build();
 		__atomic_store_n(&tables_ready, 1, __ATOMIC_RELEASE);
 	} else {
 		while (!__atomic_load_n(&tables_ready, __ATOMIC_ACQUIRE))
