@@ -195,13 +195,33 @@ static void preempt_for(struct fair *f, struct fair_vcpu *x, uint64_t now)
 		sim__tickle(f->s, (unsigned)worst->v->pcpu);
 }
 
+/* update_min_vruntime: the smallest vruntime of what runs or waits,
+ * never moving backwards.  Computed when a sleeper needs it, which is
+ * when CFS's answer matters. */
+static void update_min_vruntime(struct fair *f)
+{
+	uint64_t m = f->nheap ? f->heap[0]->vruntime : UINT64_MAX;
+
+	for (unsigned i = 0; i < f->s->npcpus; i++) {
+		struct vcpu *c = f->s->pcpus[i].curr;
+
+		if (c && f->fv[c->id].vruntime < m)
+			m = f->fv[c->id].vruntime;
+	}
+	if (m != UINT64_MAX && m > f->min_vruntime)
+		f->min_vruntime = m;
+}
+
 static void fair_wake(void *priv, struct vcpu *v, uint64_t now)
 {
 	struct fair *f = priv;
 	struct fair_vcpu *x = &f->fv[v->id];
-	uint64_t floor = f->min_vruntime > SYSCTL_SCHED_LATENCY / 2
-				 ? f->min_vruntime - SYSCTL_SCHED_LATENCY / 2
-				 : 0;
+	uint64_t floor;
+
+	update_min_vruntime(f);
+	floor = f->min_vruntime > SYSCTL_SCHED_LATENCY / 2
+			? f->min_vruntime - SYSCTL_SCHED_LATENCY / 2
+			: 0;
 
 	/* place_entity with GENTLE_FAIR_SLEEPERS. */
 	if (x->vruntime < floor)
@@ -246,8 +266,6 @@ static struct vcpu *fair_schedule(void *priv, unsigned cpu, struct vcpu *prev,
 	}
 	next = f->heap[0];
 	dequeue(f, next);
-	if (next->vruntime > f->min_vruntime)
-		f->min_vruntime = next->vruntime; /* update_min_vruntime */
 	next->exec_start = now;
 	*slice = slice_of(f, next);
 	if (next->fd->quota && (uint64_t)next->fd->runtime < *slice)
