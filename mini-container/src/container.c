@@ -472,6 +472,7 @@ int container__run(const struct mc_spec *s, int *status, struct mc_phases *ph,
 	ph->exited = timing__now_ns();
 	*status = runtime_status(s, cg, st);
 	cgroup__memory(cg, &(int64_t){ 0 }, &ph->mem_peak, NULL);
+	cgroup__cpu_usage_ns(cg, &ph->cpu_ns, NULL);
 	rc = 0;
 out:
 	if (pid > 0) {

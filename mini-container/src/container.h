@@ -24,6 +24,7 @@ struct mc_phases {
 	uint64_t exited;       /* wait returned */
 	uint64_t cleaned;      /* group and state removed */
 	int64_t mem_peak;      /* the group's peak memory, bytes, or -1 */
+	uint64_t cpu_ns;       /* CPU time the group used (cpuacct) */
 };
 
 /* Run s: create the group and the record, start the container, forward

@@ -352,6 +352,8 @@ static int write_stats(const struct mc_spec *s, const struct mc_phases *ph,
 			    json_string(s->argv[0]));
 	json_object_set_new(result__data(r), "container_peak_memory_bytes",
 			    json_integer(ph->mem_peak));
+	json_object_set_new(result__data(r), "container_cpu_ns",
+			    json_integer((json_int_t)ph->cpu_ns));
 	if (stats_phase(r, "cgroup_setup", ph->start, ph->cgroup_done, e) < 0 ||
 	    stats_phase(r, "clone", ph->clone_begin, ph->child_start, e) < 0 ||
 	    stats_phase(r, "mounts_pivot_root", ph->mounts_begin,

@@ -9,5 +9,9 @@ int main(void)
 	int failed = 0;
 
 	failed += test_cgroup__run();
+	tests__setup();
+	failed += test_run__run();
+	failed += test_oci__run();
+	tests__cleanup();
 	return failed ? 1 : 0;
 }
