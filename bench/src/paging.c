@@ -41,35 +41,36 @@ static void paging_attach(struct result *r, const char *dir, const char *name)
 		result__add_skip(r, name, "sweep result missing");
 		return;
 	}
-	json_object_set(result__data(r), name,
-			json_object_get(root, "data"));
+	json_object_set(result__data(r), name, json_object_get(root, "data"));
 	json_decref(root);
 }
 
 static int paging_measure(struct bench_ctx *ctx, struct result *r,
 			  struct isolab_err *e)
 {
-	char *sweep[] = { sve_path, "sweep", "all", "--out",
-			  (char *)ctx->out_dir, NULL };
-	char *speed[] = { sve_path, "--mode", "nested", "--workload",
-			  "random:pages=1600,accesses=20000000", NULL };
-	struct cmd_opts quiet = { .stdout_path = "/dev/null",
-				  .timeout_s = 600 };
+	char *sweep[] = {
+		sve_path, "sweep", "all", "--out", (char *)ctx->out_dir, NULL};
+	char *speed[] = {sve_path,
+			 "--mode",
+			 "nested",
+			 "--workload",
+			 "random:pages=1600,accesses=20000000",
+			 NULL};
+	struct cmd_opts quiet = {.stdout_path = "/dev/null", .timeout_s = 600};
 	struct samples times = SAMPLES_INIT, rate = SAMPLES_INIT;
 	static const struct series_desc speed_desc = {
-		"paging", "nested-random-1600p-20M", "wall_time", "ns"
-	};
+		"paging", "nested-random-1600p-20M", "wall_time", "ns"};
 	static const struct series_desc rate_desc = {
-		"paging", "nested-random-1600p-20M", "accesses_per_s", "1/s"
-	};
+		"paging", "nested-random-1600p-20M", "accesses_per_s", "1/s"};
 	struct cmd_result res;
 	int runs = ctx->runs < 5 ? ctx->runs : 5, rc = -1;
 
 	json_object_set_new(result__params(r), "sweep",
 			    json_string("shadow-vs-ept sweep all"));
-	json_object_set_new(result__params(r), "speed",
-			    json_string("shadow-vs-ept --mode nested --workload "
-					"random:pages=1600,accesses=20000000"));
+	json_object_set_new(
+		result__params(r), "speed",
+		json_string("shadow-vs-ept --mode nested --workload "
+			    "random:pages=1600,accesses=20000000"));
 	progress__step(&ctx->prog, "paging:sweeps");
 	if (timing__cmd_once(sweep, &quiet, &res, e) < 0)
 		goto out;

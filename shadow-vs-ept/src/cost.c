@@ -19,8 +19,8 @@ void cost__defaults(struct cost_model *cm)
 
 static double *cost_field(struct cost_model *cm, const char *name)
 {
-#define COST_MATCH(f, dflt)          \
-	if (strcmp(name, #f) == 0) \
+#define COST_MATCH(f, dflt)                                                    \
+	if (strcmp(name, #f) == 0)                                             \
 		return &cm->f;
 	COST_FIELDS(COST_MATCH)
 #undef COST_MATCH

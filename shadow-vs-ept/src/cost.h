@@ -12,21 +12,21 @@
 #include "err.h"
 
 /* X(field, default cycles) for every entry of the model. */
-#define COST_FIELDS(X)                \
-	X(data_access, 4)             \
-	X(tlb_l2_hit, 7)              \
-	X(walk_ref, 25)               \
-	X(vmm_ref, 10)                \
-	X(vm_exit, 1300)              \
-	X(pt_write_emulate, 2500)     \
-	X(hidden_fill, 1500)          \
-	X(pf_inject, 500)             \
-	X(cr3_handler, 800)           \
-	X(invlpg_handler, 500)        \
-	X(ept_violation_handler, 2000) \
-	X(guest_pf, 1500)             \
-	X(pte_write, 1)               \
-	X(page_zero, 250)             \
+#define COST_FIELDS(X)                                                         \
+	X(data_access, 4)                                                      \
+	X(tlb_l2_hit, 7)                                                       \
+	X(walk_ref, 25)                                                        \
+	X(vmm_ref, 10)                                                         \
+	X(vm_exit, 1300)                                                       \
+	X(pt_write_emulate, 2500)                                              \
+	X(hidden_fill, 1500)                                                   \
+	X(pf_inject, 500)                                                      \
+	X(cr3_handler, 800)                                                    \
+	X(invlpg_handler, 500)                                                 \
+	X(ept_violation_handler, 2000)                                         \
+	X(guest_pf, 1500)                                                      \
+	X(pte_write, 1)                                                        \
+	X(page_zero, 250)                                                      \
 	X(page_copy, 500)
 
 struct cost_model {

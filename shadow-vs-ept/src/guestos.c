@@ -20,9 +20,9 @@
 #include "shadow.h"
 #include "sim.h"
 
-#define MMAP_BASE 0x10000000ull    /* where mmap looks first (256 MiB) */
-#define USER_TOP (1ull << 47)      /* end of the canonical user half */
-#define TAG_LIMIT 4096             /* 12-bit PCID-like tags */
+#define MMAP_BASE 0x10000000ull /* where mmap looks first (256 MiB) */
+#define USER_TOP  (1ull << 47)	/* end of the canonical user half */
+#define TAG_LIMIT 4096		/* 12-bit PCID-like tags */
 
 struct vma {
 	uint64_t start, end; /* [start, end), page aligned */
@@ -39,9 +39,9 @@ struct gproc {
 struct guestos {
 	struct gproc *proc; /* pid p is proc[p - 1] */
 	size_t nproc, capproc;
-	int cur;            /* running pid, 0 if none */
-	uint32_t *ref;      /* mappings of each guest frame, 0 = free */
-	uint64_t *free;     /* freed guest frames */
+	int cur;	/* running pid, 0 if none */
+	uint32_t *ref;	/* mappings of each guest frame, 0 = free */
+	uint64_t *free; /* freed guest frames */
 	uint64_t nfree, capfree;
 	uint64_t next, ngfn;
 	uint64_t frames, pt_pages;
@@ -90,8 +90,7 @@ int guestos__current(const struct sim *s)
 
 static struct gproc *gos_proc(const struct sim *s, int pid)
 {
-	if (pid < 1 || (size_t)pid > s->os->nproc ||
-	    !s->os->proc[pid - 1].live)
+	if (pid < 1 || (size_t)pid > s->os->nproc || !s->os->proc[pid - 1].live)
 		return NULL;
 	return &s->os->proc[pid - 1];
 }
@@ -283,11 +282,11 @@ int guestos__switch(struct sim *s, int pid, struct isolab_err *e)
 	return mmu__write_cr3(s, p->cr3, gos_tag(pid), e);
 }
 
-int guestos__map_fixed(struct sim *s, uint64_t start, uint64_t end,
-		       bool write, struct isolab_err *e)
+int guestos__map_fixed(struct sim *s, uint64_t start, uint64_t end, bool write,
+		       struct isolab_err *e)
 {
 	struct gproc *p = gos_proc(s, s->os->cur);
-	struct vma v = { start, end, write };
+	struct vma v = {start, end, write};
 
 	if (!p)
 		return err__set(e, 0, "guest OS: no running process");
@@ -348,7 +347,7 @@ int guestos__munmap(struct sim *s, uint64_t va, uint64_t npages,
 		if (v->end <= va || v->start >= end)
 			continue;
 		if (v->start < va && v->end > end) {
-			struct vma tail = { end, v->end, v->write };
+			struct vma tail = {end, v->end, v->write};
 
 			v->end = va;
 			return gos_insert_vma(p, tail, e);
@@ -425,14 +424,14 @@ static int gos_flush_tlb(struct sim *s, struct isolab_err *e)
 }
 
 /* fork's copy of one table level: share every present leaf read-only. */
-static int gos_copy_level(struct sim *s, uint64_t table, int level,
-			  uint64_t va, uint64_t child_cr3,
-			  struct isolab_err *e)
+static int gos_copy_level(struct sim *s, uint64_t table, int level, uint64_t va,
+			  uint64_t child_cr3, struct isolab_err *e)
 {
 	uint64_t ent, at, child_pte;
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
-		uint64_t a = va | ((uint64_t)i << (PAGE_SHIFT + 9 * (level - 1)));
+		uint64_t a =
+			va | ((uint64_t)i << (PAGE_SHIFT + 9 * (level - 1)));
 
 		if (level == 4 && i >= 256)
 			break; /* user half only */

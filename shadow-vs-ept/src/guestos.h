@@ -34,8 +34,8 @@ int guestos__mmap(struct sim *s, uint64_t npages, bool write, uint64_t *va,
 		  struct isolab_err *e);
 
 /* Map [start, end) (page aligned) at a fixed place. */
-int guestos__map_fixed(struct sim *s, uint64_t start, uint64_t end,
-		       bool write, struct isolab_err *e);
+int guestos__map_fixed(struct sim *s, uint64_t start, uint64_t end, bool write,
+		       struct isolab_err *e);
 
 /* Unmap npages at va: clear every present PTE (a write each), free the
  * frames, INVLPG each. */

@@ -120,8 +120,7 @@ int lackey__parse_line(const char *p, struct lackey_rec *r, const char **why)
 	return 1;
 }
 
-int lackey__next(struct lackey *lk, struct lackey_rec *r,
-		 struct isolab_err *e)
+int lackey__next(struct lackey *lk, struct lackey_rec *r, struct isolab_err *e)
 {
 	const char *why = NULL;
 	ssize_t n;

@@ -18,11 +18,11 @@ struct lackey_rec {
 
 struct lackey {
 	FILE *f;
-	int own;             /* close f at the end (not stdin) */
+	int own; /* close f at the end (not stdin) */
 	char *line;
 	size_t cap;
 	unsigned long lineno;
-	char name[256];      /* for messages */
+	char name[256]; /* for messages */
 };
 
 /* Open path ("-": standard input).  Returns NULL with e filled. */
@@ -32,8 +32,7 @@ void lackey__close(struct lackey *lk);
 /* The next access.  Returns 1 with r filled, 0 at the end, -1 with e
  * naming the line ("FILE:LINE: ...") when the line is malformed or
  * unreadable. */
-int lackey__next(struct lackey *lk, struct lackey_rec *r,
-		 struct isolab_err *e);
+int lackey__next(struct lackey *lk, struct lackey_rec *r, struct isolab_err *e);
 
 /* Parse one line (without its newline).  Returns 1 with r filled, 0 for a
  * line that carries no access (blank, or valgrind's "==PID==" messages),

@@ -28,12 +28,14 @@ static void usage(FILE *f)
 		"       " PROG " sweep crossover|walkcache|shadowmem|all "
 		"[--out DIR] [--quick]\n"
 		"options:\n"
-		"  --tlb L1ENTRIES:WAYS[/L2ENTRIES:WAYS]  default 64:4/1536:12\n"
+		"  --tlb L1ENTRIES:WAYS[/L2ENTRIES:WAYS]  default "
+		"64:4/1536:12\n"
 		"  --pwc on|off        paging-structure caches (default on)\n"
 		"  --pwc-entries N     per level, 0..4096 (default 32)\n"
 		"  --ntlb on|off       nested TLB (default on)\n"
 		"  --ntlb-entries N    1..4096 (default 16)\n"
-		"  --asid on|off       tagged TLB, no flush on CR3 (default on)\n"
+		"  --asid on|off       tagged TLB, no flush on CR3 (default "
+		"on)\n"
 		"  --ifetch on|off     count a trace's I lines (default on)\n"
 		"  --check             compare every access with the reference "
 		"walk\n"
@@ -72,9 +74,9 @@ static int number(const char *opt, const char *arg, uint64_t lo, uint64_t hi,
 	errno = 0;
 	*v = strtoull(arg, &end, 10);
 	if (!*arg || *arg == '-' || *end || errno || *v < lo || *v > hi) {
-		fprintf(stderr,
-			PROG ": %s: `%s` out of range [%llu, %llu]\n", opt,
-			arg, (unsigned long long)lo, (unsigned long long)hi);
+		fprintf(stderr, PROG ": %s: `%s` out of range [%llu, %llu]\n",
+			opt, arg, (unsigned long long)lo,
+			(unsigned long long)hi);
 		return 2;
 	}
 	return 0;
@@ -88,8 +90,8 @@ static int parse_tlb(const char *arg, struct sim_config *cfg)
 	char tail;
 
 	n = sscanf(arg, "%u:%u/%u:%u%c", &a, &b, &c, &d, &tail);
-	if ((n != 2 && n != 4) || a > 65536 || c > 65536 || b < 1 ||
-	    b > 64 || d < 1 || d > 64 || strchr(arg, '-'))
+	if ((n != 2 && n != 4) || a > 65536 || c > 65536 || b < 1 || b > 64 ||
+	    d < 1 || d > 64 || strchr(arg, '-'))
 		return usage_error("--tlb",
 				   "`%s`: expected L1ENTRIES:WAYS[/L2ENTRIES:"
 				   "WAYS], entries 0..65536, ways 1..64",
@@ -104,27 +106,27 @@ static int parse_tlb(const char *arg, struct sim_config *cfg)
 static int run_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "mode", required_argument, 0, 'm' },
-		{ "tlb", required_argument, 0, 't' },
-		{ "pwc", required_argument, 0, 'p' },
-		{ "pwc-entries", required_argument, 0, 'P' },
-		{ "ntlb", required_argument, 0, 'n' },
-		{ "ntlb-entries", required_argument, 0, 'N' },
-		{ "asid", required_argument, 0, 'a' },
-		{ "ifetch", required_argument, 0, 'i' },
-		{ "check", no_argument, 0, 'c' },
-		{ "cost", required_argument, 0, 'C' },
-		{ "host-mib", required_argument, 0, 'H' },
-		{ "guest-mib", required_argument, 0, 'G' },
-		{ "workload", required_argument, 0, 'w' },
-		{ "trace", required_argument, 0, 'T' },
-		{ "json", required_argument, 0, 'j' },
-		{ "help", no_argument, 0, 'h' },
-		{ 0, 0, 0, 0 },
+		{"mode", required_argument, 0, 'm'},
+		{"tlb", required_argument, 0, 't'},
+		{"pwc", required_argument, 0, 'p'},
+		{"pwc-entries", required_argument, 0, 'P'},
+		{"ntlb", required_argument, 0, 'n'},
+		{"ntlb-entries", required_argument, 0, 'N'},
+		{"asid", required_argument, 0, 'a'},
+		{"ifetch", required_argument, 0, 'i'},
+		{"check", no_argument, 0, 'c'},
+		{"cost", required_argument, 0, 'C'},
+		{"host-mib", required_argument, 0, 'H'},
+		{"guest-mib", required_argument, 0, 'G'},
+		{"workload", required_argument, 0, 'w'},
+		{"trace", required_argument, 0, 'T'},
+		{"json", required_argument, 0, 'j'},
+		{"help", no_argument, 0, 'h'},
+		{0, 0, 0, 0},
 	};
 	struct sim_config cfg;
 	struct workload w;
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	const char *wspec = NULL, *trace = NULL, *json = NULL;
 	bool have_mode = false, ifetch = true;
 	struct sim *s;
@@ -149,32 +151,20 @@ static int run_main(int argc, char **argv)
 						 "or nested",
 						 optarg);
 			break;
-		case 't':
-			rc = parse_tlb(optarg, &cfg);
-			break;
-		case 'p':
-			rc = on_off("--pwc", optarg, &cfg.pwc);
-			break;
+		case 't': rc = parse_tlb(optarg, &cfg); break;
+		case 'p': rc = on_off("--pwc", optarg, &cfg.pwc); break;
 		case 'P':
 			rc = number("--pwc-entries", optarg, 0, 4096, &v);
 			cfg.pwc_entries = (unsigned)v;
 			break;
-		case 'n':
-			rc = on_off("--ntlb", optarg, &cfg.ntlb);
-			break;
+		case 'n': rc = on_off("--ntlb", optarg, &cfg.ntlb); break;
 		case 'N':
 			rc = number("--ntlb-entries", optarg, 1, 4096, &v);
 			cfg.ntlb_entries = (unsigned)v;
 			break;
-		case 'a':
-			rc = on_off("--asid", optarg, &cfg.asid);
-			break;
-		case 'i':
-			rc = on_off("--ifetch", optarg, &ifetch);
-			break;
-		case 'c':
-			cfg.check = true;
-			break;
+		case 'a': rc = on_off("--asid", optarg, &cfg.asid); break;
+		case 'i': rc = on_off("--ifetch", optarg, &ifetch); break;
+		case 'c': cfg.check = true; break;
 		case 'C':
 			if (cost__load(&cfg.cost, optarg, &e) < 0) {
 				err__print(PROG, &e);
@@ -189,21 +179,11 @@ static int run_main(int argc, char **argv)
 			rc = number("--guest-mib", optarg, 16, 1 << 20, &v);
 			cfg.guest_mib = v;
 			break;
-		case 'w':
-			wspec = optarg;
-			break;
-		case 'T':
-			trace = optarg;
-			break;
-		case 'j':
-			json = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
+		case 'w': wspec = optarg; break;
+		case 'T': trace = optarg; break;
+		case 'j': json = optarg; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return 2;
 		}
 		if (rc)
 			return rc;
@@ -225,7 +205,8 @@ static int run_main(int argc, char **argv)
 		err__print(PROG, &e);
 		return 2;
 	}
-	rc = wspec ? workload__run(s, &w, &e) : trace__run(s, trace, ifetch, &e);
+	rc = wspec ? workload__run(s, &w, &e)
+		   : trace__run(s, trace, ifetch, &e);
 	if (rc == 0 && s->c.check_failures)
 		rc = err__set(&e, 0,
 			      "self-check: %llu of %llu accesses differ from "

@@ -25,7 +25,7 @@
 /* TLB entry value: host frame address plus what the hardware caches of
  * the permissions (writable at every level, leaf already dirty). */
 #define TLBV_WRITABLE 1ull
-#define TLBV_DIRTY 2ull
+#define TLBV_DIRTY    2ull
 
 /* Where the walked tables live, so where their addresses point. */
 enum walk_dom {
@@ -55,9 +55,9 @@ static ALWAYS_INLINE int nested_translate(struct sim *s, uint64_t gpa,
 	}
 	if (s->cfg.pwc) {
 		for (int l = 2; l <= 4; l++) {
-			v = tlb__lookup(s->epwc[l],
-					tlb__key(0, gpa >> (PAGE_SHIFT +
-							    9 * (l - 1))));
+			v = tlb__lookup(
+				s->epwc[l],
+				tlb__key(0, gpa >> (PAGE_SHIFT + 9 * (l - 1))));
 			if (v) {
 				s->c.epwc_hits[l]++;
 				table = *v;
@@ -175,12 +175,9 @@ static ALWAYS_INLINE int guest_walk(struct sim *s, uint64_t va, bool write,
 static int mmu_walk(struct sim *s, uint64_t va, bool write, uint64_t *tv)
 {
 	switch (s->cfg.mode) {
-	case MODE_NATIVE:
-		return guest_walk(s, va, write, tv, DOM_NATIVE);
-	case MODE_NESTED:
-		return guest_walk(s, va, write, tv, DOM_NESTED);
-	default:
-		return guest_walk(s, va, write, tv, DOM_SHADOW);
+	case MODE_NATIVE: return guest_walk(s, va, write, tv, DOM_NATIVE);
+	case MODE_NESTED: return guest_walk(s, va, write, tv, DOM_NESTED);
+	default: return guest_walk(s, va, write, tv, DOM_SHADOW);
 	}
 }
 

@@ -58,8 +58,8 @@ uint64_t physmem__alloc(struct physmem *pm, struct isolab_err *e)
 		if (!pm->chunk[c]) {
 			/* calloc of 2 MiB is an anonymous mmap: it reads as
 			 * zeroes and the kernel backs only what is touched. */
-			pm->chunk[c] = calloc(1, PAGE_SIZE
-							 << PHYSMEM_CHUNK_SHIFT);
+			pm->chunk[c] =
+				calloc(1, PAGE_SIZE << PHYSMEM_CHUNK_SHIFT);
 			if (!pm->chunk[c]) {
 				pm->next--;
 				err__set(e, errno, "host memory");

@@ -18,14 +18,14 @@
 #define PHYSMEM_CHUNK_SHIFT 9 /* 512 frames = 2 MiB per chunk */
 
 struct physmem {
-	uint8_t **chunk;     /* chunk[hfn >> 9]: 512 frames, or NULL */
-	uint64_t nchunks;    /* slots in chunk[] */
-	uint64_t next;       /* next never-used frame number */
-	uint64_t limit;      /* frames the machine has */
-	uint64_t *free;      /* freed frames, reused first */
+	uint8_t **chunk;  /* chunk[hfn >> 9]: 512 frames, or NULL */
+	uint64_t nchunks; /* slots in chunk[] */
+	uint64_t next;	  /* next never-used frame number */
+	uint64_t limit;	  /* frames the machine has */
+	uint64_t *free;	  /* freed frames, reused first */
 	uint64_t nfree, capfree;
-	uint64_t in_use;     /* frames allocated now */
-	uint64_t peak;       /* most frames allocated at once */
+	uint64_t in_use; /* frames allocated now */
+	uint64_t peak;	 /* most frames allocated at once */
 };
 
 /* A host with `frames` frames of 4 KiB.  Returns NULL with e filled if out

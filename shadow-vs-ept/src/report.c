@@ -16,8 +16,8 @@
 static json_t *by_level(const uint64_t v[5])
 {
 	return json_pack("{s:I, s:I, s:I, s:I}", "pml4", (json_int_t)v[4],
-			 "pdpt", (json_int_t)v[3], "pd", (json_int_t)v[2],
-			 "pt", (json_int_t)v[1]);
+			 "pdpt", (json_int_t)v[3], "pd", (json_int_t)v[2], "pt",
+			 (json_int_t)v[1]);
 }
 
 json_t *report__json(const struct sim *s)
@@ -33,53 +33,61 @@ json_t *report__json(const struct sim *s)
 	for (int i = 0; i < EXIT_NR; i++)
 		json_object_set_new(exits, exit_reason_name[i],
 				    json_integer((json_int_t)c->exits[i]));
-	o = json_pack(
-		"{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I,"
-		" s:I, s:I, s:I, s:o, s:o, s:I, s:I}",
-		"mode", sim__mode_name(s->cfg.mode), "accesses",
-		(json_int_t)c->accesses, "tlb_misses",
-		(json_int_t)c->tlb_misses, "walk_refs",
-		(json_int_t)sim__walk_refs(s), "vm_exits",
-		(json_int_t)sim__vm_exits(s), "guest_page_faults",
-		(json_int_t)c->guest_page_faults, "shadow_pages",
-		(json_int_t)sim__shadow_pages(s), "ept_pages",
-		(json_int_t)s->ept_pages, "modeled_cycles",
-		sim__modeled_cycles(s), "writes", (json_int_t)c->writes,
-		"tlb_l1_hits", (json_int_t)c->tlb_l1_hits, "tlb_l2_hits",
-		(json_int_t)c->tlb_l2_hits, "walk_refs_guest_dim",
-		(json_int_t)g, "walk_refs_nested_dim", (json_int_t)n,
-		"walk_refs_guest_by_level", by_level(c->walk_refs_guest),
-		"walk_refs_nested_by_level", by_level(c->walk_refs_nested),
-		"walks", (json_int_t)c->walks, "hidden_page_faults",
-		(json_int_t)c->exits[EXIT_HIDDEN_PF]);
+	o = json_pack("{s:s, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:f, s:I, s:I,"
+		      " s:I, s:I, s:I, s:o, s:o, s:I, s:I}",
+		      "mode", sim__mode_name(s->cfg.mode), "accesses",
+		      (json_int_t)c->accesses, "tlb_misses",
+		      (json_int_t)c->tlb_misses, "walk_refs",
+		      (json_int_t)sim__walk_refs(s), "vm_exits",
+		      (json_int_t)sim__vm_exits(s), "guest_page_faults",
+		      (json_int_t)c->guest_page_faults, "shadow_pages",
+		      (json_int_t)sim__shadow_pages(s), "ept_pages",
+		      (json_int_t)s->ept_pages, "modeled_cycles",
+		      sim__modeled_cycles(s), "writes", (json_int_t)c->writes,
+		      "tlb_l1_hits", (json_int_t)c->tlb_l1_hits, "tlb_l2_hits",
+		      (json_int_t)c->tlb_l2_hits, "walk_refs_guest_dim",
+		      (json_int_t)g, "walk_refs_nested_dim", (json_int_t)n,
+		      "walk_refs_guest_by_level", by_level(c->walk_refs_guest),
+		      "walk_refs_nested_by_level",
+		      by_level(c->walk_refs_nested), "walks",
+		      (json_int_t)c->walks, "hidden_page_faults",
+		      (json_int_t)c->exits[EXIT_HIDDEN_PF]);
 	if (!o)
 		return NULL;
 	json_object_set_new(o, "vm_exits_by_cause", exits);
 	json_object_set_new(o, "pwc_hits", by_level(c->pwc_hits));
 	json_object_set_new(o, "ept_pwc_hits", by_level(c->epwc_hits));
-	json_object_set_new(o, "ntlb_hits", json_integer((json_int_t)c->ntlb_hits));
+	json_object_set_new(o, "ntlb_hits",
+			    json_integer((json_int_t)c->ntlb_hits));
 	json_object_set_new(o, "ntlb_misses",
 			    json_integer((json_int_t)c->ntlb_misses));
 	json_object_set_new(o, "guest_pte_writes",
 			    json_integer((json_int_t)c->guest_pte_writes));
 	json_object_set_new(o, "guest_pte_writes_write_protected",
 			    json_integer((json_int_t)c->guest_pte_writes_wp));
-	json_object_set_new(o, "vmm_refs", json_integer((json_int_t)c->vmm_refs));
-	json_object_set_new(o, "shadow_pages_peak",
-			    json_integer((json_int_t)(s->sh ? shadow__peak_pages(s->sh) : 0)));
+	json_object_set_new(o, "vmm_refs",
+			    json_integer((json_int_t)c->vmm_refs));
+	json_object_set_new(
+		o, "shadow_pages_peak",
+		json_integer(
+			(json_int_t)(s->sh ? shadow__peak_pages(s->sh) : 0)));
 	json_object_set_new(o, "guest_pt_pages",
 			    json_integer((json_int_t)guestos__pt_pages(s->os)));
 	json_object_set_new(o, "guest_frames",
 			    json_integer((json_int_t)guestos__frames(s->os)));
 	json_object_set_new(o, "host_frames_peak",
 			    json_integer((json_int_t)s->pm->peak));
-	json_object_set_new(o, "ad_writes", json_integer((json_int_t)c->ad_writes));
+	json_object_set_new(o, "ad_writes",
+			    json_integer((json_int_t)c->ad_writes));
 	json_object_set_new(o, "invlpgs", json_integer((json_int_t)c->invlpgs));
-	json_object_set_new(o, "cr3_writes", json_integer((json_int_t)c->cr3_writes));
-	json_object_set_new(o, "tlb_flushes", json_integer((json_int_t)c->tlb_flushes));
+	json_object_set_new(o, "cr3_writes",
+			    json_integer((json_int_t)c->cr3_writes));
+	json_object_set_new(o, "tlb_flushes",
+			    json_integer((json_int_t)c->tlb_flushes));
 	json_object_set_new(o, "forks", json_integer((json_int_t)c->forks));
 	json_object_set_new(o, "execs", json_integer((json_int_t)c->execs));
-	json_object_set_new(o, "process_exits", json_integer((json_int_t)c->exits_proc));
+	json_object_set_new(o, "process_exits",
+			    json_integer((json_int_t)c->exits_proc));
 	json_object_set_new(o, "mmaps", json_integer((json_int_t)c->mmaps));
 	json_object_set_new(o, "munmaps", json_integer((json_int_t)c->munmaps));
 	json_object_set_new(o, "checks", json_integer((json_int_t)c->checks));
@@ -100,7 +108,7 @@ static void line(FILE *f, const char *what, uint64_t v)
 void report__print(const struct sim *s, FILE *f)
 {
 	const struct sim_counters *c = &s->c;
-	static const char *const lvl[] = { "", "pt", "pd", "pdpt", "pml4" };
+	static const char *const lvl[] = {"", "pt", "pd", "pdpt", "pml4"};
 	char name[64];
 
 	fprintf(f, "%-34s %s\n", "mode", sim__mode_name(s->cfg.mode));
@@ -163,26 +171,25 @@ static json_t *config_json(const struct sim *s, const char *workload)
 	const struct sim_config *g = &s->cfg;
 	json_t *cost = json_object();
 
-#define COST_JSON(name, dflt) \
+#define COST_JSON(name, dflt)                                                  \
 	json_object_set_new(cost, #name, json_real(g->cost.name));
 	COST_FIELDS(COST_JSON)
 #undef COST_JSON
-	return json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:I, s:b, s:I,"
-			 " s:b, s:b, s:I, s:I, s:o}",
-			 "mode", sim__mode_name(g->mode), "workload", workload,
-			 "l1_entries", (json_int_t)g->l1_entries, "l1_ways",
-			 (json_int_t)g->l1_ways, "l2_entries",
-			 (json_int_t)g->l2_entries, "l2_ways",
-			 (json_int_t)g->l2_ways, "pwc", g->pwc, "pwc_entries",
-			 (json_int_t)g->pwc_entries, "ntlb", g->ntlb,
-			 "ntlb_entries", (json_int_t)g->ntlb_entries, "asid",
-			 g->asid, "check", g->check, "host_mib",
-			 (json_int_t)g->host_mib, "guest_mib",
-			 (json_int_t)g->guest_mib, "cost", cost);
+	return json_pack(
+		"{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:I, s:b, s:I,"
+		" s:b, s:b, s:I, s:I, s:o}",
+		"mode", sim__mode_name(g->mode), "workload", workload,
+		"l1_entries", (json_int_t)g->l1_entries, "l1_ways",
+		(json_int_t)g->l1_ways, "l2_entries", (json_int_t)g->l2_entries,
+		"l2_ways", (json_int_t)g->l2_ways, "pwc", g->pwc, "pwc_entries",
+		(json_int_t)g->pwc_entries, "ntlb", g->ntlb, "ntlb_entries",
+		(json_int_t)g->ntlb_entries, "asid", g->asid, "check", g->check,
+		"host_mib", (json_int_t)g->host_mib, "guest_mib",
+		(json_int_t)g->guest_mib, "cost", cost);
 }
 
-int report__write(const struct sim *s, const char *workload,
-		  const char *path, struct isolab_err *e)
+int report__write(const struct sim *s, const char *workload, const char *path,
+		  struct isolab_err *e)
 {
 	struct meta m;
 	struct result *r;

@@ -23,7 +23,7 @@ json_t *report__json(const struct sim *s);
 /* Write s's result to path through the harness (metadata, params = the
  * configuration, data = the counters), with the summary also at the top
  * level of the file.  workload names what ran.  Returns 0 or -1. */
-int report__write(const struct sim *s, const char *workload,
-		  const char *path, struct isolab_err *e);
+int report__write(const struct sim *s, const char *workload, const char *path,
+		  struct isolab_err *e);
 
 #endif

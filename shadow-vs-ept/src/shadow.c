@@ -28,13 +28,13 @@
 #include "sim.h"
 
 #define SHADOW_BUCKETS (1u << 16)
-#define NO_GFN UINT64_MAX /* a "direct" page: shadows a 2 MiB guest page */
+#define NO_GFN	       UINT64_MAX /* a "direct" page: shadows a 2 MiB guest page */
 
 struct shadow_page {
-	uint64_t hfn;     /* the shadow table's host frame */
-	uint64_t gfn;     /* the guest table it shadows, or NO_GFN */
-	int level;        /* 4 = PML4 ... 1 = PT */
-	uint64_t tag;     /* TLB tag of the address space */
+	uint64_t hfn;	  /* the shadow table's host frame */
+	uint64_t gfn;	  /* the guest table it shadows, or NO_GFN */
+	int level;	  /* 4 = PML4 ... 1 = PT */
+	uint64_t tag;	  /* TLB tag of the address space */
 	uint64_t va_base; /* first virtual address it covers */
 	struct shadow_page *parent;
 	unsigned parent_idx;
@@ -44,7 +44,7 @@ struct shadow_page {
 
 struct shadow {
 	struct shadow_page *bucket[SHADOW_BUCKETS]; /* by guest frame */
-	struct shadow_page *root;                   /* in use by the CPU */
+	struct shadow_page *root;		    /* in use by the CPU */
 	uint64_t pages, peak;
 };
 
@@ -124,8 +124,8 @@ static struct shadow_page *sp_create(struct sim *s, uint64_t gfn, int level,
 	struct shadow *sh = s->sh;
 	struct shadow_page *sp = calloc(1, sizeof(*sp));
 
-	if (!sp || (level > 1 && !(sp->child = calloc(PT_ENTRIES,
-							sizeof(*sp->child))))) {
+	if (!sp || (level > 1 &&
+		    !(sp->child = calloc(PT_ENTRIES, sizeof(*sp->child))))) {
 		free(sp);
 		err__set(e, errno, "shadow page");
 		return NULL;
@@ -145,8 +145,7 @@ static struct shadow_page *sp_create(struct sim *s, uint64_t gfn, int level,
 		sp->va_base = parent->va_base +
 			      ((uint64_t)idx << (PAGE_SHIFT + 9 * level));
 		parent->child[idx] = sp;
-		physmem__write64(s->pm,
-				 (parent->hfn << PAGE_SHIFT) + idx * 8,
+		physmem__write64(s->pm, (parent->hfn << PAGE_SHIFT) + idx * 8,
 				 (sp->hfn << PAGE_SHIFT) | PTE_P | PTE_RW |
 					 PTE_US);
 	}
@@ -209,8 +208,7 @@ static void flush_after_zap(struct sim *s, const struct shadow_page *sp)
 	mmu__flush_tag(s, sp->tag);
 }
 
-int shadow__fault(struct sim *s, uint64_t va, bool write,
-		  struct isolab_err *e)
+int shadow__fault(struct sim *s, uint64_t va, bool write, struct isolab_err *e)
 {
 	struct shadow_page *sp = s->sh->root, *child;
 	uint64_t gtable = s->cr3 & PTE_ADDR, gpa, gpte = 0, gfn = 0, spte;
@@ -267,9 +265,9 @@ int shadow__fault(struct sim *s, uint64_t va, bool write,
 			sp_zap(s, child);
 			child = NULL;
 		}
-		if (!child && !(child = sp_create(s, (gpte & PTE_ADDR) >>
-							     PAGE_SHIFT,
-						  level - 1, sp, idx, e)))
+		if (!child &&
+		    !(child = sp_create(s, (gpte & PTE_ADDR) >> PAGE_SHIFT,
+					level - 1, sp, idx, e)))
 			return -1;
 		sp = child;
 		gtable = gpte & PTE_ADDR;
@@ -309,7 +307,8 @@ void shadow__pt_write(struct sim *s, uint64_t gpa, uint64_t val)
 			continue;
 		}
 		if (physmem__read64(s->pm, (sp->hfn << PAGE_SHIFT) + idx * 8)) {
-			uint64_t va = sp->va_base + ((uint64_t)idx << PAGE_SHIFT);
+			uint64_t va =
+				sp->va_base + ((uint64_t)idx << PAGE_SHIFT);
 			uint64_t key = tlb__key(sp->tag, va >> PAGE_SHIFT);
 
 			physmem__write64(s->pm,

@@ -30,8 +30,7 @@ uint64_t shadow__peak_pages(const struct shadow *sh);
  * guest's own tables do not allow the access.  Returns 0 when filled,
  * MMU_FAULT when the fault must be injected into the guest, -1 with e
  * filled when host memory runs out. */
-int shadow__fault(struct sim *s, uint64_t va, bool write,
-		  struct isolab_err *e);
+int shadow__fault(struct sim *s, uint64_t va, bool write, struct isolab_err *e);
 
 /* Exit handler for a trapped guest write of val to the page-table entry at
  * guest-physical gpa: emulate the write and drop what it invalidates. */

@@ -26,7 +26,7 @@ const char *const exit_reason_name[EXIT_NR] = {
 
 const char *sim__mode_name(enum sim_mode m)
 {
-	static const char *const n[] = { "native", "shadow", "nested" };
+	static const char *const n[] = {"native", "shadow", "nested"};
 
 	return n[m];
 }
@@ -83,8 +83,8 @@ struct sim *sim__create(const struct sim_config *cfg, struct isolab_err *e)
 				    cfg->ntlb_entries, e)))
 		goto fail;
 	for (int l = 2; l <= 4; l++)
-		if (!(s->pwc[l] = tlb__create("--pwc-entries",
-					      cfg->pwc_entries, 4, e)) ||
+		if (!(s->pwc[l] = tlb__create("--pwc-entries", cfg->pwc_entries,
+					      4, e)) ||
 		    !(s->epwc[l] = tlb__create("--pwc-entries",
 					       cfg->pwc_entries, 4, e)))
 			goto fail;

@@ -28,13 +28,13 @@ enum sim_mode { MODE_NATIVE, MODE_SHADOW, MODE_NESTED };
 /* Why the guest left for the VMM (KVM's exit reasons, by what they mean
  * for paging). */
 enum exit_reason {
-	EXIT_PT_WRITE,      /* write to a write-protected guest page table */
-	EXIT_HIDDEN_PF,     /* #PF the guest never sees: shadow fill */
-	EXIT_PF_INJECT,     /* #PF reflected into the guest */
-	EXIT_CR3_WRITE,     /* guest switched address space */
-	EXIT_INVLPG,        /* guest invalidated a TLB entry */
+	EXIT_PT_WRITE,	    /* write to a write-protected guest page table */
+	EXIT_HIDDEN_PF,	    /* #PF the guest never sees: shadow fill */
+	EXIT_PF_INJECT,	    /* #PF reflected into the guest */
+	EXIT_CR3_WRITE,	    /* guest switched address space */
+	EXIT_INVLPG,	    /* guest invalidated a TLB entry */
 	EXIT_EPT_VIOLATION, /* guest touched unbacked guest-physical memory */
-	EXIT_WP_FLOOD,      /* guest reused a write-protected frame as data */
+	EXIT_WP_FLOOD,	    /* guest reused a write-protected frame as data */
 	EXIT_NR
 };
 
@@ -45,12 +45,12 @@ struct sim_config {
 	enum sim_mode mode;
 	unsigned l1_entries, l1_ways; /* first-level data TLB */
 	unsigned l2_entries, l2_ways; /* second-level TLB, 0 entries: none */
-	bool pwc;                     /* paging-structure (walk) caches */
-	unsigned pwc_entries;         /* per level (PML4E, PDPTE, PDE) */
-	bool ntlb;                    /* nested TLB: GPA -> HPA (nested) */
+	bool pwc;		      /* paging-structure (walk) caches */
+	unsigned pwc_entries;	      /* per level (PML4E, PDPTE, PDE) */
+	bool ntlb;		      /* nested TLB: GPA -> HPA (nested) */
 	unsigned ntlb_entries;
-	bool asid;        /* TLB tagged by address space, no flush on CR3 */
-	bool check;       /* compare every access with the reference walk */
+	bool asid;  /* TLB tagged by address space, no flush on CR3 */
+	bool check; /* compare every access with the reference walk */
 	uint64_t host_mib, guest_mib;
 	struct cost_model cost;
 };
@@ -61,19 +61,19 @@ void sim__default_config(struct sim_config *cfg);
 struct sim_counters {
 	uint64_t accesses, writes;
 	uint64_t tlb_l1_hits, tlb_l2_hits, tlb_misses;
-	uint64_t walks;                 /* completed hardware walks */
-	uint64_t walk_refs_guest[5];    /* by level: guest (or shadow) dim. */
-	uint64_t walk_refs_nested[5];   /* by level: EPT dimension */
-	uint64_t pwc_hits[5];           /* guest dimension, by level hit */
-	uint64_t epwc_hits[5];          /* EPT dimension, by level hit */
+	uint64_t walks;		      /* completed hardware walks */
+	uint64_t walk_refs_guest[5];  /* by level: guest (or shadow) dim. */
+	uint64_t walk_refs_nested[5]; /* by level: EPT dimension */
+	uint64_t pwc_hits[5];	      /* guest dimension, by level hit */
+	uint64_t epwc_hits[5];	      /* EPT dimension, by level hit */
 	uint64_t ntlb_hits, ntlb_misses;
-	uint64_t ad_writes;             /* A/D bits set by the walker */
-	uint64_t guest_page_faults;     /* handled by the guest OS */
+	uint64_t ad_writes;	    /* A/D bits set by the walker */
+	uint64_t guest_page_faults; /* handled by the guest OS */
 	uint64_t exits[EXIT_NR];
-	uint64_t guest_pte_writes;      /* every PTE write of the guest OS */
-	uint64_t guest_pte_writes_wp;   /* of those, to write-protected pages */
-	uint64_t vmm_refs;              /* VMM's software walks of guest PTs */
-	uint64_t shadow_zaps;           /* shadow pages dropped */
+	uint64_t guest_pte_writes;    /* every PTE write of the guest OS */
+	uint64_t guest_pte_writes_wp; /* of those, to write-protected pages */
+	uint64_t vmm_refs;	      /* VMM's software walks of guest PTs */
+	uint64_t shadow_zaps;	      /* shadow pages dropped */
 	uint64_t invlpgs, cr3_writes, tlb_flushes;
 	uint64_t forks, execs, exits_proc, mmaps, munmaps, ctx_switches;
 	uint64_t pages_zeroed, pages_copied;
@@ -91,16 +91,16 @@ struct sim {
 	 * p2m[gfn] is the host frame, 0 while not backed. */
 	uint32_t *p2m;
 	uint64_t ngfn;
-	uint64_t eptp;      /* nested: host address of the EPT PML4 */
+	uint64_t eptp;	    /* nested: host address of the EPT PML4 */
 	uint64_t ept_pages; /* EPT tables in host memory */
 	/* The hardware. */
 	struct tlb *l1, *l2;
 	struct tlb *pwc[5];  /* guest dimension, levels 2..4 */
 	struct tlb *epwc[5]; /* EPT dimension, levels 2..4 */
 	struct tlb *ntlb;
-	uint64_t cr3;     /* guest CR3: guest-physical address of the PML4 */
+	uint64_t cr3;	  /* guest CR3: guest-physical address of the PML4 */
 	uint64_t hw_root; /* shadow: host address of the shadow PML4 in use */
-	uint64_t tag;     /* address-space tag of the TLB (0 without ASIDs) */
+	uint64_t tag;	  /* address-space tag of the TLB (0 without ASIDs) */
 	struct shadow *sh;
 	struct guestos *os;
 	struct sim_counters c;
@@ -168,7 +168,7 @@ int walk__reference(const struct sim *s, uint64_t cr3, uint64_t va,
 
 /* --- the MMU hardware (mmu.c) ---------------------------------------- */
 
-#define MMU_OK 0
+#define MMU_OK	  0
 #define MMU_FAULT 1 /* a #PF the guest OS must handle */
 
 /* Translate va for a read or write in the current address space, through

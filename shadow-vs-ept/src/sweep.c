@@ -99,10 +99,10 @@ static FILE *open_dat(const char *dir, const char *name, struct isolab_err *e)
 static int sweep_crossover(const char *dir, bool quick, struct result *r,
 			   struct isolab_err *e)
 {
-	static const uint64_t periods[] = { 0,    100000, 30000, 10000, 3000,
-					    1000, 300,    100,   30,    10 };
-	static const enum sim_mode modes[] = { MODE_NATIVE, MODE_SHADOW,
-					       MODE_NESTED };
+	static const uint64_t periods[] = {0,	 100000, 30000, 10000, 3000,
+					   1000, 300,	 100,	30,    10};
+	static const enum sim_mode modes[] = {MODE_NATIVE, MODE_SHADOW,
+					      MODE_NESTED};
 	uint64_t acc = quick ? 200000 : 2000000;
 	json_t *pts = json_array();
 	double prev_diff = 0, prev_x = 0, cross = -1;
@@ -118,9 +118,10 @@ static int sweep_crossover(const char *dir, bool quick, struct result *r,
 		     "(modeled cycles per access)\n");
 	json_object_set_new(
 		result__params(r), "workload",
-		json_sprintf("mmapchurn:pages=8192,chunk=1,warm=1,accesses=%llu,"
-			     "period=P",
-			     (unsigned long long)acc));
+		json_sprintf(
+			"mmapchurn:pages=8192,chunk=1,warm=1,accesses=%llu,"
+			"period=P",
+			(unsigned long long)acc));
 	for (size_t i = 0; i < sizeof(periods) / sizeof(periods[0]); i++) {
 		double x, cpa[3];
 
@@ -145,14 +146,16 @@ static int sweep_crossover(const char *dir, bool quick, struct result *r,
 				       "pte_writes_per_1k", x, "native", cpa[0],
 				       "shadow", cpa[1], "nested", cpa[2],
 				       "shadow_exits_per_1k",
-				       1000.0 * (double)(p[1].c.exits[0] +
-							 p[1].c.exits[1] +
-							 p[1].c.exits[2] +
-							 p[1].c.exits[3] +
-							 p[1].c.exits[4]) /
+				       1000.0 *
+					       (double)(p[1].c.exits[0] +
+							p[1].c.exits[1] +
+							p[1].c.exits[2] +
+							p[1].c.exits[3] +
+							p[1].c.exits[4]) /
 					       (double)acc));
 		if (x > 0) {
-			fprintf(dat, "%g %g %g %g\n", x, cpa[0], cpa[1], cpa[2]);
+			fprintf(dat, "%g %g %g %g\n", x, cpa[0], cpa[1],
+				cpa[2]);
 			if (prev_x > 0 && cross < 0 &&
 			    (prev_diff < 0) != (cpa[1] - cpa[2] < 0)) {
 				/* Interpolate in log x, where the curves
@@ -186,16 +189,16 @@ static int sweep_walkcache(const char *dir, bool quick, struct result *r,
 		enum sim_mode mode;
 		bool pwc, ntlb;
 	} cfgs[] = {
-		{ "native", MODE_NATIVE, false, false },
-		{ "native+pwc", MODE_NATIVE, true, false },
-		{ "shadow", MODE_SHADOW, false, false },
-		{ "shadow+pwc", MODE_SHADOW, true, false },
-		{ "nested", MODE_NESTED, false, false },
-		{ "nested+pwc", MODE_NESTED, true, false },
-		{ "nested+ntlb", MODE_NESTED, false, true },
-		{ "nested+pwc+ntlb", MODE_NESTED, true, true },
+		{"native", MODE_NATIVE, false, false},
+		{"native+pwc", MODE_NATIVE, true, false},
+		{"shadow", MODE_SHADOW, false, false},
+		{"shadow+pwc", MODE_SHADOW, true, false},
+		{"nested", MODE_NESTED, false, false},
+		{"nested+pwc", MODE_NESTED, true, false},
+		{"nested+ntlb", MODE_NESTED, false, true},
+		{"nested+pwc+ntlb", MODE_NESTED, true, true},
 	};
-	static const uint64_t sets[] = { 4096, 65536 };
+	static const uint64_t sets[] = {4096, 65536};
 	uint64_t acc = quick ? 200000 : 2000000;
 	json_t *pts = json_array();
 	struct sim_config cfg;
@@ -228,14 +231,14 @@ static int sweep_walkcache(const char *dir, bool quick, struct result *r,
 			}
 			rpm[k] = refs_per_miss(&p);
 			json_array_append_new(
-				pts, json_pack("{s:s, s:I, s:f, s:I, s:I}",
-					       "config", cfgs[i].label, "pages",
-					       (json_int_t)sets[k],
-					       "refs_per_miss", rpm[k],
-					       "tlb_misses",
-					       (json_int_t)p.c.tlb_misses,
-					       "accesses",
-					       (json_int_t)p.c.accesses));
+				pts,
+				json_pack("{s:s, s:I, s:f, s:I, s:I}", "config",
+					  cfgs[i].label, "pages",
+					  (json_int_t)sets[k], "refs_per_miss",
+					  rpm[k], "tlb_misses",
+					  (json_int_t)p.c.tlb_misses,
+					  "accesses",
+					  (json_int_t)p.c.accesses));
 		}
 		fprintf(dat, "%s %g %g\n", cfgs[i].label, rpm[0], rpm[1]);
 		printf("walkcache: %-16s refs per TLB miss %.2f (16 MiB) "
@@ -250,7 +253,7 @@ static int sweep_walkcache(const char *dir, bool quick, struct result *r,
 static int sweep_shadowmem(const char *dir, bool quick, struct result *r,
 			   struct isolab_err *e)
 {
-	static const uint64_t procs[] = { 1, 2, 4, 8, 16, 32, 64, 128 };
+	static const uint64_t procs[] = {1, 2, 4, 8, 16, 32, 64, 128};
 	json_t *pts = json_array();
 	struct sim_config cfg;
 	struct point sh, ne;
@@ -283,12 +286,12 @@ static int sweep_shadowmem(const char *dir, bool quick, struct result *r,
 			(unsigned long long)sh.pt_pages * 4,
 			(unsigned long long)ne.ept_pages * 4);
 		json_array_append_new(
-			pts, json_pack("{s:I, s:I, s:I, s:I}", "procs",
-				       (json_int_t)procs[i], "shadow_pages",
-				       (json_int_t)sh.shadow_pages,
-				       "guest_pt_pages",
-				       (json_int_t)sh.pt_pages, "ept_pages",
-				       (json_int_t)ne.ept_pages));
+			pts,
+			json_pack("{s:I, s:I, s:I, s:I}", "procs",
+				  (json_int_t)procs[i], "shadow_pages",
+				  (json_int_t)sh.shadow_pages, "guest_pt_pages",
+				  (json_int_t)sh.pt_pages, "ept_pages",
+				  (json_int_t)ne.ept_pages));
 		printf("shadowmem: %3llu processes  shadow %llu KiB  guest "
 		       "tables %llu KiB  EPT %llu KiB\n",
 		       (unsigned long long)procs[i],
@@ -310,28 +313,30 @@ static const struct {
 		   struct isolab_err *e);
 	const char *vars[4];
 } sweeps[] = {
-	{ "crossover",
-	  "Shadow vs nested paging: modeled cost vs page-table update rate",
-	  sweep_crossover,
-	  { "plottitle = \"Modeled cycles per access vs page-table updates "
-	    "(mmapchurn, 32 MiB)\"",
-	    NULL } },
-	{ "walkcache", "Page-walk references per TLB miss, with and without "
-		       "walk caches",
-	  sweep_walkcache,
-	  { "plottitle = \"Walk references per TLB miss (random)\"", NULL } },
-	{ "shadowmem", "Shadow page-table memory vs guest processes",
-	  sweep_shadowmem,
-	  { "plottitle = \"Paging-structure memory vs processes (ctxsw, 2 MiB "
-	    "each)\"",
-	    NULL } },
+	{"crossover",
+	 "Shadow vs nested paging: modeled cost vs page-table update rate",
+	 sweep_crossover,
+	 {"plottitle = \"Modeled cycles per access vs page-table updates "
+	  "(mmapchurn, 32 MiB)\"",
+	  NULL}},
+	{"walkcache",
+	 "Page-walk references per TLB miss, with and without "
+	 "walk caches",
+	 sweep_walkcache,
+	 {"plottitle = \"Walk references per TLB miss (random)\"", NULL}},
+	{"shadowmem",
+	 "Shadow page-table memory vs guest processes",
+	 sweep_shadowmem,
+	 {"plottitle = \"Paging-structure memory vs processes (ctxsw, 2 MiB "
+	  "each)\"",
+	  NULL}},
 };
 
 int sweep__main(int argc, char **argv)
 {
 	const char *dir = "results/latest", *which = NULL;
 	bool quick = false;
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct meta m;
 	int ran = 0;
 

@@ -17,11 +17,11 @@
 
 #include "err.h"
 
-#define TLB_VALID (1ull << 63)
+#define TLB_VALID     (1ull << 63)
 #define TLB_TAG_SHIFT 40 /* keys are (tag << 40) | page number */
 
 struct tlb {
-	uint64_t *key;   /* sets * ways; 0 = empty */
+	uint64_t *key; /* sets * ways; 0 = empty */
 	uint64_t *val;
 	uint64_t *stamp; /* last use, for LRU */
 	unsigned sets, ways;

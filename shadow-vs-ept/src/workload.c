@@ -22,8 +22,17 @@
 
 #define MAX_PAGES (1ull << 24) /* 64 GiB of working set */
 
-enum { W_SEQ = 1, W_STRIDE = 2, W_RANDOM = 4, W_ZIPF = 8, W_CHASE = 16,
-       W_FORKEXEC = 32, W_MMAPCHURN = 64, W_CTXSW = 128, W_ALL = 255 };
+enum {
+	W_SEQ = 1,
+	W_STRIDE = 2,
+	W_RANDOM = 4,
+	W_ZIPF = 8,
+	W_CHASE = 16,
+	W_FORKEXEC = 32,
+	W_MMAPCHURN = 64,
+	W_CTXSW = 128,
+	W_ALL = 255
+};
 
 /* The parameters: name, range, default, which workloads take it. */
 static const struct wl_param {
@@ -32,24 +41,22 @@ static const struct wl_param {
 	uint64_t min, max, dflt;
 	unsigned used_by;
 } params[] = {
-	{ "pages", offsetof(struct wl_args, pages), 1, MAX_PAGES, 1024,
-	  W_ALL },
-	{ "accesses", offsetof(struct wl_args, accesses), 0, 10000000000ull,
-	  1000000, W_ALL },
-	{ "writes", offsetof(struct wl_args, writes), 0, 100, 25, W_ALL },
-	{ "seed", offsetof(struct wl_args, seed), 0, UINT64_MAX, 1, W_ALL },
-	{ "warm", offsetof(struct wl_args, warm), 0, 1, 0, W_ALL },
-	{ "stride", offsetof(struct wl_args, stride), 1, MAX_PAGES, 8,
-	  W_STRIDE },
-	{ "theta", offsetof(struct wl_args, theta), 1, 300, 99, W_ZIPF },
-	{ "period", offsetof(struct wl_args, period), 0, 10000000000ull, 1000,
-	  W_FORKEXEC | W_MMAPCHURN },
-	{ "chunk", offsetof(struct wl_args, chunk), 1, 512, 1, W_MMAPCHURN },
-	{ "child", offsetof(struct wl_args, child), 0, 100000000, 1000,
-	  W_FORKEXEC },
-	{ "procs", offsetof(struct wl_args, procs), 1, 4096, 8, W_CTXSW },
-	{ "quantum", offsetof(struct wl_args, quantum), 1, 100000000, 1000,
-	  W_CTXSW },
+	{"pages", offsetof(struct wl_args, pages), 1, MAX_PAGES, 1024, W_ALL},
+	{"accesses", offsetof(struct wl_args, accesses), 0, 10000000000ull,
+	 1000000, W_ALL},
+	{"writes", offsetof(struct wl_args, writes), 0, 100, 25, W_ALL},
+	{"seed", offsetof(struct wl_args, seed), 0, UINT64_MAX, 1, W_ALL},
+	{"warm", offsetof(struct wl_args, warm), 0, 1, 0, W_ALL},
+	{"stride", offsetof(struct wl_args, stride), 1, MAX_PAGES, 8, W_STRIDE},
+	{"theta", offsetof(struct wl_args, theta), 1, 300, 99, W_ZIPF},
+	{"period", offsetof(struct wl_args, period), 0, 10000000000ull, 1000,
+	 W_FORKEXEC | W_MMAPCHURN},
+	{"chunk", offsetof(struct wl_args, chunk), 1, 512, 1, W_MMAPCHURN},
+	{"child", offsetof(struct wl_args, child), 0, 100000000, 1000,
+	 W_FORKEXEC},
+	{"procs", offsetof(struct wl_args, procs), 1, 4096, 8, W_CTXSW},
+	{"quantum", offsetof(struct wl_args, quantum), 1, 100000000, 1000,
+	 W_CTXSW},
 };
 
 #define NPARAMS (sizeof(params) / sizeof(params[0]))
@@ -76,9 +83,8 @@ static inline bool rng_write(uint64_t *st, uint64_t percent)
 }
 
 /* One access to page pg of the mapping at base, at a random line. */
-static inline int touch(struct sim *s, uint64_t base, uint64_t pg,
-			uint64_t *st, const struct wl_args *a,
-			struct isolab_err *e)
+static inline int touch(struct sim *s, uint64_t base, uint64_t pg, uint64_t *st,
+			const struct wl_args *a, struct isolab_err *e)
 {
 	uint64_t r = rng_next(st);
 
@@ -119,8 +125,7 @@ static int warm_up(struct sim *s, const struct wl_args *a, uint64_t base,
 	return 0;
 }
 
-static int run_seq(struct sim *s, const struct wl_args *a,
-		   struct isolab_err *e)
+static int run_seq(struct sim *s, const struct wl_args *a, struct isolab_err *e)
 {
 	uint64_t base, st = a->seed, off = 0, size = a->pages << PAGE_SHIFT;
 
@@ -263,8 +268,8 @@ static int run_forkexec(struct sim *s, const struct wl_args *a,
 		return -1;
 	parent = guestos__current(s);
 	while (s->c.accesses < a->accesses) {
-		for (uint64_t i = 0; i < a->period &&
-				     s->c.accesses < a->accesses; i++)
+		for (uint64_t i = 0;
+		     i < a->period && s->c.accesses < a->accesses; i++)
 			if (touch(s, base, rng_below(&st, a->pages), &st, a,
 				  e) < 0)
 				return -1;
@@ -273,8 +278,8 @@ static int run_forkexec(struct sim *s, const struct wl_args *a,
 		child = guestos__fork(s, e);
 		if (child < 0 || guestos__switch(s, child, e) < 0)
 			return -1;
-		for (uint64_t i = 0; i < a->child &&
-				     s->c.accesses < a->accesses; i++)
+		for (uint64_t i = 0;
+		     i < a->child && s->c.accesses < a->accesses; i++)
 			if (touch(s, base, rng_below(&st, a->pages), &st, a,
 				  e) < 0)
 				return -1;
@@ -306,7 +311,7 @@ static int run_mmapchurn(struct sim *s, const struct wl_args *a,
 	if (!map)
 		return err__set(e, errno, "mmapchurn: %llu mappings",
 				(unsigned long long)nmaps);
-	if (setup(s, &(struct wl_args){ .pages = a->chunk }, &map[0], e) < 0)
+	if (setup(s, &(struct wl_args){.pages = a->chunk}, &map[0], e) < 0)
 		goto out;
 	for (m = 1; m < nmaps; m++)
 		if (guestos__mmap(s, a->chunk, true, &map[m], e) < 0)
@@ -381,19 +386,26 @@ out:
 }
 
 static const struct workload workloads[] = {
-	{ "seq", "sequential 64-byte lines over the working set", { 0 },
-	  run_seq },
-	{ "stride", "every stride-th page, wrapping", { 0 }, run_stride },
-	{ "random", "uniformly random pages", { 0 }, run_random },
-	{ "zipf", "Zipf-distributed pages (skew theta/100)", { 0 }, run_zipf },
-	{ "chase", "pointer chase: one random cycle through all pages",
-	  { 0 }, run_chase },
-	{ "forkexec", "fork, child touches, exec, exit, every period",
-	  { 0 }, run_forkexec },
-	{ "mmapchurn", "munmap+mmap of one chunk every period accesses",
-	  { 0 }, run_mmapchurn },
-	{ "ctxsw", "procs processes round robin, quantum accesses each",
-	  { 0 }, run_ctxsw },
+	{"seq", "sequential 64-byte lines over the working set", {0}, run_seq},
+	{"stride", "every stride-th page, wrapping", {0}, run_stride},
+	{"random", "uniformly random pages", {0}, run_random},
+	{"zipf", "Zipf-distributed pages (skew theta/100)", {0}, run_zipf},
+	{"chase",
+	 "pointer chase: one random cycle through all pages",
+	 {0},
+	 run_chase},
+	{"forkexec",
+	 "fork, child touches, exec, exit, every period",
+	 {0},
+	 run_forkexec},
+	{"mmapchurn",
+	 "munmap+mmap of one chunk every period accesses",
+	 {0},
+	 run_mmapchurn},
+	{"ctxsw",
+	 "procs processes round robin, quantum accesses each",
+	 {0},
+	 run_ctxsw},
 };
 
 #define NWORKLOADS (sizeof(workloads) / sizeof(workloads[0]))
@@ -414,8 +426,7 @@ static int parse_u64(const char *s, uint64_t *v)
 	return errno || *end ? -1 : 0;
 }
 
-int workload__parse(const char *spec, struct workload *w,
-		    struct isolab_err *e)
+int workload__parse(const char *spec, struct workload *w, struct isolab_err *e)
 {
 	char buf[512], *colon, *item, *save = NULL, *eq;
 	size_t i, k, len = strcspn(spec, ":");
@@ -426,11 +437,13 @@ int workload__parse(const char *spec, struct workload *w,
 		    strncmp(spec, workloads[i].name, len) == 0)
 			break;
 	if (i == NWORKLOADS)
-		return err__set(e, 0, "--workload: unknown workload `%.*s` (%s)",
+		return err__set(e, 0,
+				"--workload: unknown workload `%.*s` (%s)",
 				(int)len, spec, workload__names());
 	*w = workloads[i];
 	for (k = 0; k < NPARAMS; k++)
-		*(uint64_t *)((char *)&w->args + params[k].off) = params[k].dflt;
+		*(uint64_t *)((char *)&w->args + params[k].off) =
+			params[k].dflt;
 	if (snprintf(buf, sizeof(buf), "%s", spec) >= (int)sizeof(buf))
 		return err__set(e, 0, "--workload: too long");
 	colon = strchr(buf, ':');
@@ -465,8 +478,7 @@ int workload__parse(const char *spec, struct workload *w,
 	return 0;
 }
 
-int workload__run(struct sim *s, const struct workload *w,
-		  struct isolab_err *e)
+int workload__run(struct sim *s, const struct workload *w, struct isolab_err *e)
 {
 	uint64_t n = w->args.pages * (w->run == run_ctxsw ? w->args.procs : 1);
 

@@ -183,9 +183,8 @@ static void test_shadow_traps_every_pte_write_to_a_shadowed_table(void **state)
 	 * writes one PTE into the now write-protected PT: 1 trap each.
 	 * P fresh pages in one PT: P traps for 4 + (P - 1) PTE writes. */
 	for (uint64_t i = 0; i < P; i++)
-		assert_int_equal(sim__access(s, va + i * PAGE_SIZE, true, &hpa,
-					     &e),
-				 0);
+		assert_int_equal(
+			sim__access(s, va + i * PAGE_SIZE, true, &hpa, &e), 0);
 	assert_int_equal(s->c.guest_pte_writes, 4 + (P - 1));
 	assert_int_equal(s->c.exits[EXIT_PT_WRITE], P);
 	assert_int_equal(s->c.exits[EXIT_PF_INJECT], P);
@@ -242,7 +241,8 @@ static void test_every_access_matches_the_reference_walk(void **state)
 			if (s->c.check_failures)
 				fail_msg("%s %s: %llu mismatches",
 					 sim__mode_name(m), specs[i],
-					 (unsigned long long)s->c.check_failures);
+					 (unsigned long long)
+						 s->c.check_failures);
 			sim__destroy(s);
 		}
 }
@@ -324,9 +324,8 @@ static void test_lackey_lines_parse_with_edge_cases(void **state)
 			 1);
 	assert_int_equal(r.addr, UINT64_MAX);
 	/* No access: valgrind's banner, blank lines. */
-	assert_int_equal(lackey__parse_line("==4242== Lackey, an example", &r,
-					    &why),
-			 0);
+	assert_int_equal(
+		lackey__parse_line("==4242== Lackey, an example", &r, &why), 0);
 	assert_int_equal(lackey__parse_line("", &r, &why), 0);
 	assert_int_equal(lackey__parse_line("   ", &r, &why), 0);
 	/* Malformed. */
@@ -336,14 +335,14 @@ static void test_lackey_lines_parse_with_edge_cases(void **state)
 	assert_int_equal(lackey__parse_line(" L 1000,0", &r, &why), -1);
 	assert_int_equal(lackey__parse_line(" L 1000,4097", &r, &why), -1);
 	assert_int_equal(lackey__parse_line(" L 1000,4 junk", &r, &why), -1);
-	assert_int_equal(
-		lackey__parse_line(" L 10000000000000000,4", &r, &why), -1);
+	assert_int_equal(lackey__parse_line(" L 10000000000000000,4", &r, &why),
+			 -1);
 	assert_string_equal(why, "address longer than 64 bits");
 }
 
 /* Write text to DIR/name; path in buf. */
-static void write_file(char *buf, size_t len, const char *dir,
-		       const char *name, const char *text)
+static void write_file(char *buf, size_t len, const char *dir, const char *name,
+		       const char *text)
 {
 	FILE *f;
 
@@ -361,8 +360,8 @@ static void test_cli_trace_from_stdin_counts_accesses(void **state)
 	/* 3 accesses, one crossing a page boundary (2 pages): 4. */
 	const char *text = "==1== Lackey\nI  00401000,4\n L 00602ffe,4\n"
 			   "\n S 7ff000398,8\n==1== done\n";
-	char *argv[] = { bin, "--mode", "shadow", "--check", "--trace", "-",
-			 NULL };
+	char *argv[] = {bin,	   "--mode", "shadow", "--check",
+			"--trace", "-",	     NULL};
 
 	(void)state;
 	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
@@ -370,8 +369,10 @@ static void test_cli_trace_from_stdin_counts_accesses(void **state)
 	testing__path(bin, sizeof(bin), "bin", "shadow-vs-ept");
 	assert_int_equal(testing__run(argv, trace, 30, &r), 0);
 	assert_int_equal(r.exit_code, 0);
-	assert_non_null(strstr(r.out, "accesses                           4\n"));
-	assert_non_null(strstr(r.out, "check_failures                     0\n"));
+	assert_non_null(
+		strstr(r.out, "accesses                           4\n"));
+	assert_non_null(
+		strstr(r.out, "check_failures                     0\n"));
 	testing__run_free(&r);
 	testing__rmtree(dir);
 }
@@ -380,7 +381,7 @@ static void test_cli_malformed_trace_line_names_its_number(void **state)
 {
 	char dir[256], trace[512], bin[512];
 	struct test_run r;
-	char *argv[] = { bin, "--mode", "native", "--trace", trace, NULL };
+	char *argv[] = {bin, "--mode", "native", "--trace", trace, NULL};
 
 	(void)state;
 	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
@@ -397,14 +398,13 @@ static void test_cli_malformed_trace_line_names_its_number(void **state)
 	testing__rmtree(dir);
 }
 
-static void expect_usage_error(const char *a1, const char *a2,
-			       const char *a3, const char *a4,
-			       const char *msg)
+static void expect_usage_error(const char *a1, const char *a2, const char *a3,
+			       const char *a4, const char *msg)
 {
 	char bin[512];
 	struct test_run r;
-	char *argv[] = { bin, (char *)a1, (char *)a2, (char *)a3, (char *)a4,
-			 NULL };
+	char *argv[] = {bin,	    (char *)a1, (char *)a2,
+			(char *)a3, (char *)a4, NULL};
 
 	testing__path(bin, sizeof(bin), "bin", "shadow-vs-ept");
 	assert_int_equal(testing__run(argv, NULL, 30, &r), 0);
@@ -421,12 +421,10 @@ static void test_cli_out_of_range_names_parameter_and_range(void **state)
 	expect_usage_error("--mode", "paravirt", "--workload", "seq",
 			   "shadow-vs-ept: --mode: `paravirt` is not native, "
 			   "shadow or nested");
-	expect_usage_error("--mode", "nested", "--workload",
-			   "random:pages=0",
+	expect_usage_error("--mode", "nested", "--workload", "random:pages=0",
 			   "--workload random: pages=0 out of range [1, "
 			   "16777216]");
-	expect_usage_error("--mode", "nested", "--workload",
-			   "random:stride=3",
+	expect_usage_error("--mode", "nested", "--workload", "random:stride=3",
 			   "--workload random: unknown parameter `stride`");
 	expect_usage_error("--mode", "nested", "--workload", "sort",
 			   "--workload: unknown workload `sort`");
@@ -439,17 +437,22 @@ static void test_cli_out_of_range_names_parameter_and_range(void **state)
 static void test_cli_json_has_the_top_level_summary(void **state)
 {
 	static const char *const keys[] = {
-		"mode",		     "accesses",     "tlb_misses",
-		"walk_refs",	     "vm_exits",     "guest_page_faults",
-		"shadow_pages",	     "ept_pages",    "modeled_cycles",
-		"schema_version",    "meta",	     "data",
+		"mode",		  "accesses",  "tlb_misses",
+		"walk_refs",	  "vm_exits",  "guest_page_faults",
+		"shadow_pages",	  "ept_pages", "modeled_cycles",
+		"schema_version", "meta",      "data",
 	};
 	char dir[256], json[512], bin[512];
 	struct test_run r;
 	json_t *root;
-	char *argv[] = { bin,	 "--mode",     "nested",
-			 "--workload", "random:pages=100,accesses=5000",
-			 "--json",	 json,	     NULL };
+	char *argv[] = {bin,
+			"--mode",
+			"nested",
+			"--workload",
+			"random:pages=100,accesses=5000",
+			"--json",
+			json,
+			NULL};
 
 	(void)state;
 	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
@@ -533,8 +536,10 @@ int main(void)
 		cmocka_unit_test(test_cold_miss_native_costs_4_refs),
 		cmocka_unit_test(
 			test_cold_miss_nested_costs_24_refs_without_caches),
-		cmocka_unit_test(test_walk_caches_cut_nested_refs_of_a_neighbour),
-		cmocka_unit_test(test_cold_miss_shadow_costs_4_refs_once_filled),
+		cmocka_unit_test(
+			test_walk_caches_cut_nested_refs_of_a_neighbour),
+		cmocka_unit_test(
+			test_cold_miss_shadow_costs_4_refs_once_filled),
 		cmocka_unit_test(
 			test_shadow_traps_every_pte_write_to_a_shadowed_table),
 		cmocka_unit_test(test_every_access_matches_the_reference_walk),
@@ -543,11 +548,13 @@ int main(void)
 			test_fork_copy_on_write_gives_the_writer_its_own_frame),
 		cmocka_unit_test(test_lackey_lines_parse_with_edge_cases),
 		cmocka_unit_test(test_cli_trace_from_stdin_counts_accesses),
-		cmocka_unit_test(test_cli_malformed_trace_line_names_its_number),
+		cmocka_unit_test(
+			test_cli_malformed_trace_line_names_its_number),
 		cmocka_unit_test(
 			test_cli_out_of_range_names_parameter_and_range),
 		cmocka_unit_test(test_cli_json_has_the_top_level_summary),
-		cmocka_unit_test(test_cost_model_file_matches_built_in_defaults),
+		cmocka_unit_test(
+			test_cost_model_file_matches_built_in_defaults),
 		cmocka_unit_test(test_no_caches_every_nested_miss_costs_24),
 	};
 
