@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cost.h"
 #include "guestos.h"
@@ -530,6 +531,168 @@ static void test_no_caches_every_nested_miss_costs_24(void **state)
 	sim__destroy(s);
 }
 
+static void touch_pages(struct sim *s, uint64_t va, uint64_t n, bool write)
+{
+	struct isolab_err e;
+	uint64_t hpa;
+
+	for (uint64_t i = 0; i < n; i++)
+		if (sim__access(s, va + i * PAGE_SIZE, write, &hpa, &e) < 0)
+			fail_msg("%s", e.msg);
+}
+
+static void test_shadow_root_is_cached_across_context_switches(void **state)
+{
+	uint64_t va_a, va_b, exits, pages, misses;
+	struct isolab_err e;
+	struct sim *s = machine(MODE_SHADOW, true, true, 4, &va_a);
+	int a = guestos__current(s), b;
+
+	(void)state;
+	s->cfg.asid = false; /* every CR3 write flushes: walks must refill */
+	touch_pages(s, va_a, 4, true);
+	b = guestos__spawn(s, &e);
+	assert_int_equal(guestos__switch(s, b, &e), 0);
+	assert_int_equal(guestos__mmap(s, 4, true, &va_b, &e), 0);
+	touch_pages(s, va_b, 4, true);
+	exits = sim__vm_exits(s);
+	pages = sim__shadow_pages(s);
+	misses = s->c.tlb_misses;
+	/* Back to A: one exit (the CR3 write); A's shadow root and tables
+	 * are still cached, so its 4 pages miss the flushed TLB but walk
+	 * filled shadow entries: no hidden fault, no new shadow page. */
+	assert_int_equal(guestos__switch(s, a, &e), 0);
+	touch_pages(s, va_a, 4, false);
+	assert_int_equal(sim__vm_exits(s) - exits, 1);
+	assert_int_equal(s->c.exits[EXIT_CR3_WRITE], 3);
+	assert_int_equal(s->c.tlb_misses - misses, 4);
+	assert_int_equal(sim__shadow_pages(s), pages);
+	/* Two address spaces of 4 tables each: 8 shadow pages. */
+	assert_int_equal(pages, 8);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
+static void test_asid_keeps_tlb_entries_across_a_switch(void **state)
+{
+	for (int tagged = 0; tagged <= 1; tagged++) {
+		uint64_t va_a, va_b, misses;
+		struct isolab_err e;
+		struct sim *s = machine(MODE_NATIVE, true, true, 8, &va_a);
+		int a = guestos__current(s), b;
+
+		(void)state;
+		s->cfg.asid = tagged;
+		touch_pages(s, va_a, 8, false);
+		b = guestos__spawn(s, &e);
+		assert_int_equal(guestos__switch(s, b, &e), 0);
+		assert_int_equal(guestos__mmap(s, 1, true, &va_b, &e), 0);
+		touch_pages(s, va_b, 1, false);
+		assert_int_equal(guestos__switch(s, a, &e), 0);
+		misses = s->c.tlb_misses;
+		touch_pages(s, va_a, 8, false);
+		/* Tagged: A's 8 entries survived B; untagged: all 8 miss. */
+		assert_int_equal(s->c.tlb_misses - misses, tagged ? 0 : 8);
+		assert_int_equal(s->c.check_failures, 0);
+		sim__destroy(s);
+	}
+}
+
+static void test_shadow_munmap_exits_once_per_pte_and_invlpg(void **state)
+{
+	uint64_t va, pt_writes, invlpgs;
+	struct isolab_err e;
+	struct sim *s = machine(MODE_SHADOW, true, true, 8, &va);
+
+	(void)state;
+	touch_pages(s, va, 8, true);
+	pt_writes = s->c.exits[EXIT_PT_WRITE];
+	invlpgs = s->c.exits[EXIT_INVLPG];
+	/* Unmapping 3 present pages: 3 PTE clears into a shadowed PT (3
+	 * pt_write exits) and 3 INVLPGs (3 invlpg exits). */
+	assert_int_equal(guestos__munmap(s, va + 2 * PAGE_SIZE, 3, &e), 0);
+	assert_int_equal(s->c.exits[EXIT_PT_WRITE] - pt_writes, 3);
+	assert_int_equal(s->c.exits[EXIT_INVLPG] - invlpgs, 3);
+	/* The rest still translate; the unmapped ones fault as segfaults. */
+	touch_pages(s, va, 2, false);
+	touch_pages(s, va + 5 * PAGE_SIZE, 3, false);
+	assert_int_equal(sim__access(s, va + 3 * PAGE_SIZE, false, NULL, &e),
+			 -1);
+	assert_non_null(strstr(e.msg, "segmentation fault"));
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
+static void test_reused_shadowed_table_frame_floods_once(void **state)
+{
+	uint64_t va, shadow_before;
+	struct isolab_err e;
+	struct sim *s = machine(MODE_SHADOW, true, true, 1, &va);
+	int parent = guestos__current(s), child;
+
+	(void)state;
+	touch_pages(s, va, 1, true);
+	child = guestos__fork(s, &e);
+	assert_int_equal(guestos__switch(s, child, &e), 0); /* shadow root */
+	shadow_before = sim__shadow_pages(s);
+	assert_int_equal(guestos__exit(s, parent, &e), 0);
+	/* The child's PML4 is free but its shadow root is still cached (and
+	 * write-protected), and it is the first frame the allocator hands
+	 * out again: the next fork zeroes it, which traps once and makes the
+	 * VMM drop that root. */
+	assert_int_equal(s->c.exits[EXIT_WP_FLOOD], 0);
+	assert_true(guestos__fork(s, &e) > 0);
+	assert_int_equal(s->c.exits[EXIT_WP_FLOOD], 1);
+	assert_int_equal(sim__shadow_pages(s), shadow_before - 1);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
+static void test_valgrind_lackey_trace_replays_in_every_mode(void **state)
+{
+	char dir[256], trace[512], bin[512], logopt[600];
+	struct test_run r;
+	char *vg[] = {"/usr/bin/valgrind", "--tool=lackey",
+		      "--trace-mem=yes",   logopt,
+		      "/bin/true",	   NULL};
+	static const char *const modes[] = {"native", "shadow", "nested"};
+	long accesses[3];
+
+	(void)state;
+	if (access("/usr/bin/valgrind", X_OK) < 0)
+		TEST_SKIP("valgrind is not installed (apt-get install "
+			  "valgrind)");
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(trace, sizeof(trace), "%s/true.lackey", dir);
+	snprintf(logopt, sizeof(logopt), "--log-file=%s", trace);
+	assert_int_equal(testing__run(vg, NULL, 120, &r), 0);
+	assert_int_equal(r.exit_code, 0);
+	testing__run_free(&r);
+	testing__path(bin, sizeof(bin), "bin", "shadow-vs-ept");
+	for (int m = 0; m < 3; m++) {
+		char *argv[] = {bin,	   "--mode",  (char *)modes[m],
+				"--check", "--trace", trace,
+				NULL};
+		char *line;
+
+		assert_int_equal(testing__run(argv, NULL, 120, &r), 0);
+		if (r.exit_code != 0)
+			fail_msg("%s: %s", modes[m], r.err);
+		line = strstr(r.out, "\naccesses ");
+		assert_non_null(line);
+		accesses[m] = strtol(line + 10, NULL, 10);
+		assert_non_null(strstr(
+			r.out, "check_failures                     0\n"));
+		testing__run_free(&r);
+	}
+	/* The dynamic loader alone makes >10,000 accesses; every mode
+	 * replays the same trace, so the same number. */
+	assert_true(accesses[0] > 10000);
+	assert_int_equal(accesses[1], accesses[0]);
+	assert_int_equal(accesses[2], accesses[0]);
+	testing__rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -556,6 +719,14 @@ int main(void)
 		cmocka_unit_test(
 			test_cost_model_file_matches_built_in_defaults),
 		cmocka_unit_test(test_no_caches_every_nested_miss_costs_24),
+		cmocka_unit_test(
+			test_shadow_root_is_cached_across_context_switches),
+		cmocka_unit_test(test_asid_keeps_tlb_entries_across_a_switch),
+		cmocka_unit_test(
+			test_shadow_munmap_exits_once_per_pte_and_invlpg),
+		cmocka_unit_test(test_reused_shadowed_table_frame_floods_once),
+		cmocka_unit_test(
+			test_valgrind_lackey_trace_replays_in_every_mode),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
