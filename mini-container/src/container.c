@@ -5,20 +5,28 @@
  * Start reading at container__run().  Two processes take part:
  *
  *   runtime (parent)                      container (child, PID 1 inside)
- *   make the cgroup, set its limits
- *   clone(CLONE_NEWPID|NEWNS|NEWUTS|  -->  wait for "go"
+ *   clone(CLONE_NEWPID|NEWNS|NEWUTS|  -->  wait for "go 1"
  *         NEWIPC|NEWNET[|NEWUSER])
  *   write uid_map/gid_map (--userns)
- *   put the child in the cgroup
- *   record state, send "go"          -->  unshare(CLONE_NEWCGROUP)
- *                                          hostname, lo up
- *                                          rootfs: mounts, pivot_root
+ *   send "go 1"                       -->  hostname, lo up
+ *   make the cgroup, set its limits,       rootfs: mounts, masks,
+ *   put the child in it, record state      pivot_root
+ *   send "go 2"                       -->  wait for "go 2"
+ *                                          unshare(CLONE_NEWCGROUP)
  *                                          rlimits, cwd, close fds
  *                                          uid/gid, capabilities,
  *                                          no_new_privs, seccomp
  *   read the report pipe until EOF   <--  execve (the pipe is
  *   forward signals, wait                  close-on-exec: EOF = success)
  *   exit status, remove cgroup+state
+ *
+ * The cgroup work and the child's mount work overlap: on cgroup v1,
+ * moving a task into a group waits for an RCU grace period (the kernel's
+ * cgroup_threadgroup_rwsem), milliseconds that would otherwise add up with
+ * pivot_root's own wait.  Nothing of the container's command runs before
+ * "go 2": only the runtime's own setup code runs outside the group.  A
+ * bundle that mounts the cgroup file system waits for "go 2" before its
+ * mounts, so that it sees its own group.
  *
  * The child enters its cgroup before it unshares the cgroup namespace, so
  * that namespace's root is the container's own group.  The report pipe
@@ -150,18 +158,32 @@ static int child_set_user(const struct mc_spec *s, struct isolab_err *e)
 	return 0;
 }
 
-/* Everything from "go" to the last step before execve.  Returns 0 or -1
- * with e filled. */
-static int child_setup(const struct mc_spec *s, int report,
-		       struct isolab_err *e)
+/* Does the spec mount the cgroup file system (which must see the
+ * container's own group, so comes after "go 2")? */
+static bool child_mounts_cgroups(const struct mc_spec *s)
 {
-	bool userns = s->clone_flags & CLONE_NEWUSER;
+	for (size_t i = 0; i < s->nmounts; i++)
+		if (strcmp(s->mounts[i].type, "cgroup") == 0)
+			return true;
+	return false;
+}
 
-	if ((s->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		return err__set(e, errno, "unshare(CLONE_NEWCGROUP)");
+/* Wait for the runtime's next "go".  Returns 0, or -1 if it gave up. */
+static int child_wait_go(int go)
+{
+	char c;
+
+	return read(go, &c, 1) == 1 ? 0 : -1;
+}
+
+/* Stage 1, after "go 1": the namespaces' contents.  Returns 0 or -1. */
+static int child_setup_view(const struct mc_spec *s, int report,
+			    struct isolab_err *e)
+{
 	/* In a new user namespace the child is still the host's uid 0, which
 	 * is not mapped there: become the namespace's root. */
-	if (userns && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+	if ((s->clone_flags & CLONE_NEWUSER) &&
+	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return err__set(e, errno, "user namespace: become root");
 	if ((s->clone_flags & CLONE_NEWUTS) &&
 	    sethostname(s->hostname ? s->hostname : s->name,
@@ -174,6 +196,18 @@ static int child_setup(const struct mc_spec *s, int report,
 	if ((s->clone_flags & CLONE_NEWNS) && rootfs__setup(s, e) < 0)
 		return -1;
 	child_phase(report, PH_MOUNTS_DONE);
+	return 0;
+}
+
+/* Stage 2, after "go 2" (in the cgroup): the process's own privileges,
+ * up to the last step before execve; bpf is the compiled seccomp filter.
+ * Returns 0 or -1. */
+static int child_setup_process(const struct mc_spec *s,
+			       const struct mc_bpf *bpf, int report,
+			       struct isolab_err *e)
+{
+	if ((s->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return err__set(e, errno, "unshare(CLONE_NEWCGROUP)");
 	for (size_t i = 0; i < s->nrlimits; i++) {
 		struct rlimit rl = { s->rlimits[i].soft, s->rlimits[i].hard };
 
@@ -188,8 +222,7 @@ static int child_setup(const struct mc_spec *s, int report,
 	child_phase(report, PH_SECCOMP_BEGIN);
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load
 	 * it while we still have it (runc does the same). */
-	if (s->seccomp && !s->no_new_privs &&
-	    seccomp__load(s->seccomp, false, e) < 0)
+	if (s->seccomp && !s->no_new_privs && seccomp__install(bpf, false, e) < 0)
 		return -1;
 	if (child_set_user(s, e) < 0 ||
 	    caps__apply(s->cap_bounding, s->cap_effective, s->cap_permitted,
@@ -201,8 +234,7 @@ static int child_setup(const struct mc_spec *s, int report,
 		return err__set(e, errno, "parent death signal");
 	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return err__set(e, errno, "no_new_privs");
-	if (s->seccomp && s->no_new_privs &&
-	    seccomp__load(s->seccomp, true, e) < 0)
+	if (s->seccomp && s->no_new_privs && seccomp__install(bpf, false, e) < 0)
 		return -1;
 	child_phase(report, PH_SECCOMP_DONE);
 	return 0;
@@ -227,21 +259,30 @@ static int child_exec(const struct mc_spec *s, struct isolab_err *e)
 	return MC_EXIT_NOEXEC;
 }
 
-/* The container's first process: wait for the go, set up, exec. */
+/* The container's first process: set up in two stages, exec. */
 static __attribute__((noreturn)) void child_main(const struct mc_spec *s,
 						 int go, int report)
 {
+	bool late_mounts = child_mounts_cgroups(s);
+	struct mc_bpf bpf = { NULL, 0 };
 	struct isolab_err e = { 0 };
-	char c;
 	int code;
 
 	child_phase(report, PH_CHILD_START);
 	/* Armed now and again after the uid change (which disarms it). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (read(go, &c, 1) != 1)
+	if (child_wait_go(go) < 0 || (late_mounts && child_wait_go(go) < 0))
 		_exit(MC_EXIT_RUNTIME); /* the runtime gave up */
+	if (child_setup_view(s, report, &e) < 0)
+		child_fail(report, MC_EXIT_RUNTIME, &e);
+	/* Compiling the filter takes libseccomp ~1 ms: done while the
+	 * runtime still waits for the cgroup, only loaded after. */
+	if (s->seccomp && seccomp__compile(s->seccomp, &bpf, &e) < 0)
+		child_fail(report, MC_EXIT_RUNTIME, &e);
+	if (!late_mounts && child_wait_go(go) < 0)
+		_exit(MC_EXIT_RUNTIME);
 	close(go);
-	if (child_setup(s, report, &e) < 0)
+	if (child_setup_process(s, &bpf, report, &e) < 0)
 		child_fail(report, MC_EXIT_RUNTIME, &e);
 	if (s->init) {
 		/* --init: we stay PID 1, reaping and forwarding; the command
@@ -418,9 +459,6 @@ int container__run(const struct mc_spec *s, int *status, struct mc_phases *ph,
 	if (state__claim(s->name, e) < 0)
 		return -1;
 	claimed = true;
-	if (runtime_cgroup(s, &cg, e) < 0)
-		goto out;
-	ph->cgroup_done = timing__now_ns();
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
 		err__set(e, errno, "pipe");
 		goto out;
@@ -452,10 +490,17 @@ int container__run(const struct mc_spec *s, int *status, struct mc_phases *ph,
 	    (runtime_write_map(pid, "uid_map", s->uid_maps, s->nuid_maps, e) < 0 ||
 	     runtime_write_map(pid, "gid_map", s->gid_maps, s->ngid_maps, e) < 0))
 		goto out;
-	if (cgroup__attach(cg, pid, e) < 0 ||
+	if (write(go[1], "1", 1) != 1) {
+		err__set(e, errno, "go pipe");
+		goto out;
+	}
+	/* While the child mounts its rootfs: the group. */
+	ph->cgroup_begin = timing__now_ns();
+	if (runtime_cgroup(s, &cg, e) < 0 || cgroup__attach(cg, pid, e) < 0 ||
 	    runtime_save_state(s, cg, pid, e) < 0)
 		goto out;
-	if (write(go[1], "g", 1) != 1) {
+	ph->cgroup_done = timing__now_ns();
+	if (write(go[1], "2", 1) != 1) {
 		err__set(e, errno, "go pipe");
 		goto out;
 	}

@@ -13,8 +13,9 @@
  * and isobench's phases.  0 = did not happen. */
 struct mc_phases {
 	uint64_t start;        /* container__run entered */
-	uint64_t cgroup_done;  /* group made and limited */
 	uint64_t clone_begin;  /* just before clone */
+	uint64_t cgroup_begin; /* the runtime starts on the group */
+	uint64_t cgroup_done;  /* group made, limited, child attached */
 	uint64_t child_start;  /* first instruction of the child */
 	uint64_t mounts_begin; /* after the go from the parent */
 	uint64_t mounts_done;  /* rootfs, pivot_root, masks done */

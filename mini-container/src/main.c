@@ -354,7 +354,8 @@ static int write_stats(const struct mc_spec *s, const struct mc_phases *ph,
 			    json_integer(ph->mem_peak));
 	json_object_set_new(result__data(r), "container_cpu_ns",
 			    json_integer((json_int_t)ph->cpu_ns));
-	if (stats_phase(r, "cgroup_setup", ph->start, ph->cgroup_done, e) < 0 ||
+	if (stats_phase(r, "cgroup_setup", ph->cgroup_begin, ph->cgroup_done,
+			e) < 0 ||
 	    stats_phase(r, "clone", ph->clone_begin, ph->child_start, e) < 0 ||
 	    stats_phase(r, "mounts_pivot_root", ph->mounts_begin,
 			ph->mounts_done, e) < 0 ||

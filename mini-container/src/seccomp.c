@@ -25,9 +25,14 @@
 #include <sched.h>
 #include <seccomp.h> /* libseccomp's; ours is "seccomp.h" */
 #include <stdint.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
 
 #define SC_MAX_ARGS 6
 #define SC_MAX_ARCHES 8
@@ -368,21 +373,27 @@ int seccomp__from_file(const char *path, bool quiet, struct mc_seccomp **out,
 
 /* ---- loading ---------------------------------------------------------- */
 
-int seccomp__load(const struct mc_seccomp *sc, bool set_nnp,
-		  struct isolab_err *e)
+int seccomp__compile(const struct mc_seccomp *sc, struct mc_bpf *out,
+		     struct isolab_err *e)
 {
 	scmp_filter_ctx ctx = seccomp_init(sc->default_action);
-	int rc;
+	off_t size;
+	int rc = 0, fd = -1;
 
+	out->insns = NULL;
+	out->len = 0;
 	if (!ctx)
 		return err__set(e, 0, "seccomp: seccomp_init failed");
-	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, set_nnp ? 1 : 0);
 	for (size_t i = 0; rc == 0 && i < sc->narches; i++) {
 		rc = seccomp_arch_add(ctx, sc->arches[i]);
 		if (rc == -EEXIST)
 			rc = 0;
 	}
-	for (size_t i = 0; rc == 0 && i < sc->nrules; i++) {
+	if (rc < 0) {
+		seccomp_release(ctx);
+		return err__set(e, -rc, "seccomp: architecture");
+	}
+	for (size_t i = 0; i < sc->nrules; i++) {
 		const struct sc_rule *r = &sc->rules[i];
 		int nr = seccomp_syscall_resolve_name(r->name);
 
@@ -396,10 +407,51 @@ int seccomp__load(const struct mc_seccomp *sc, bool set_nnp,
 			return err__set(e, -rc, "seccomp: rule for %s", r->name);
 		}
 	}
-	if (rc == 0)
-		rc = seccomp_load(ctx);
+	/* libseccomp 2.5 exports only to a file descriptor: an anonymous
+	 * memory file, read back. */
+	fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+	if (fd < 0) {
+		seccomp_release(ctx);
+		return err__set(e, errno, "seccomp: memfd_create");
+	}
+	rc = seccomp_export_bpf(ctx, fd);
 	seccomp_release(ctx);
-	if (rc < 0)
-		return err__set(e, -rc, "seccomp: load the filter");
+	if (rc < 0) {
+		close(fd);
+		return err__set(e, -rc, "seccomp: compile the filter");
+	}
+	size = lseek(fd, 0, SEEK_END);
+	out->insns = size > 0 ? malloc((size_t)size) : NULL;
+	if (!out->insns || pread(fd, out->insns, (size_t)size, 0) != size) {
+		close(fd);
+		free(out->insns);
+		out->insns = NULL;
+		return err__set(e, errno ? errno : EIO, "seccomp: read the filter");
+	}
+	close(fd);
+	out->len = (size_t)size / sizeof(struct sock_filter);
 	return 0;
+}
+
+int seccomp__install(const struct mc_bpf *bpf, bool set_nnp,
+		     struct isolab_err *e)
+{
+	struct sock_fprog prog = { (unsigned short)bpf->len, bpf->insns };
+
+	if (bpf->len > BPF_MAXINSNS)
+		return err__set(e, 0, "seccomp: %zu instructions, more than "
+				      "the kernel's %d",
+				bpf->len, BPF_MAXINSNS);
+	if (set_nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return err__set(e, errno, "no_new_privs");
+	if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0)
+		return err__set(e, errno, "seccomp: load the filter");
+	return 0;
+}
+
+void seccomp__bpf_free(struct mc_bpf *bpf)
+{
+	free(bpf->insns);
+	bpf->insns = NULL;
+	bpf->len = 0;
 }

@@ -34,11 +34,25 @@ int seccomp__from_json(json_t *obj, const char *where, bool quiet,
 int seccomp__from_file(const char *path, bool quiet, struct mc_seccomp **out,
 		       struct isolab_err *e);
 
-/* Install the filter in this process (inherited by its children and kept
- * across execve).  set_nnp: also set no_new_privs (without it the caller
- * needs CAP_SYS_ADMIN).  Returns 0 or -1. */
-int seccomp__load(const struct mc_seccomp *sc, bool set_nnp,
-		  struct isolab_err *e);
+/* A compiled filter: classic BPF instructions (struct sock_filter). */
+struct mc_bpf {
+	void *insns;
+	size_t len; /* instructions */
+};
+
+/* Compile sc to BPF with libseccomp (the slow part: ~1 ms), so that the
+ * container can do it before its critical path.  Returns 0 or -1; free
+ * with seccomp__bpf_free. */
+int seccomp__compile(const struct mc_seccomp *sc, struct mc_bpf *out,
+		     struct isolab_err *e);
+
+/* Install a compiled filter in this process (inherited by its children
+ * and kept across execve).  set_nnp: set no_new_privs first (without it
+ * the caller needs CAP_SYS_ADMIN).  Returns 0 or -1. */
+int seccomp__install(const struct mc_bpf *bpf, bool set_nnp,
+		     struct isolab_err *e);
+
+void seccomp__bpf_free(struct mc_bpf *bpf);
 
 void seccomp__destroy(struct mc_seccomp *sc);
 
