@@ -15,7 +15,7 @@
 
 #include "cli.h"
 #include "real.h"
-#include "report.h"
+#include "metrics.h"
 #include "sim.h"
 #include "timing.h"
 
@@ -103,7 +103,7 @@ static int parse_args(int argc, char **argv, struct options *o,
 static int write_json(const struct sim_report *r, const char *path,
 		      struct isolab_err *e)
 {
-	json_t *j = report__json(r);
+	json_t *j = metrics__json(r);
 	int rc;
 
 	if (!j)
@@ -136,17 +136,17 @@ static int simulate(const struct options *o, struct scenario *sc,
 	if (sim__run(s, e) < 0)
 		goto out;
 	t1 = timing__now_ns();
-	if (report__collect(s, &rep, e) < 0)
+	if (metrics__collect(s, &rep, e) < 0)
 		goto out;
 	if (!o->quiet)
-		report__print(&rep, stdout);
+		metrics__print(&rep, stdout);
 	if (o->perf)
 		fprintf(stderr, "scheduler-sim: %llu events in %.3f s: %.0f "
 			"events/s\n", (unsigned long long)s->nevents,
 			(double)(t1 - t0) / 1e9,
 			(double)s->nevents * 1e9 / (double)(t1 - t0 + 1));
 	rc = o->json ? write_json(&rep, o->json, e) < 0 : 0;
-	report__free(&rep);
+	metrics__free(&rep);
 out:
 	sim__destroy(s);
 	if (so.trace && fclose(so.trace) != 0 && rc == 0) {

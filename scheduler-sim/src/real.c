@@ -32,7 +32,7 @@
 
 #include "cgroup.h"
 #include "cli.h"
-#include "report.h"
+#include "metrics.h"
 #include "sim.h"
 #include "timing.h"
 
@@ -210,13 +210,13 @@ static int predict(const struct scenario *sc, const char *name, double *out,
 
 	if (sim__create(sc, sim__find_sched(name), NULL, &s, e) < 0)
 		return -1;
-	if (sim__run(s, e) < 0 || report__collect(s, &r, e) < 0) {
+	if (sim__run(s, e) < 0 || metrics__collect(s, &r, e) < 0) {
 		sim__destroy(s);
 		return -1;
 	}
 	for (unsigned i = 0; i < sc->ndomains; i++)
 		out[i] = r.d[i].share;
-	report__free(&r);
+	metrics__free(&r);
 	sim__destroy(s);
 	return 0;
 }
@@ -232,7 +232,7 @@ static int print_table(struct real_run *run, struct isolab_err *e)
 		err__set(e, ENOMEM, "real");
 		goto out;
 	}
-	if (report__fair_shares(&run->sc, fair) < 0 ||
+	if (metrics__fair_shares(&run->sc, fair) < 0 ||
 	    predict(&run->sc, "fair", cfs, e) < 0 ||
 	    predict(&run->sc, "credit", cred, e) < 0)
 		goto out;

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "heap.h"
-#include "report.h"
+#include "metrics.h"
 #include "rng.h"
 #include "scenario.h"
 #include "sim.h"
@@ -42,14 +42,14 @@ static void simulate(const char *text, const char *name, bool boost,
 		fail_msg("%s", e.msg);
 	sc->boost = boost;
 	if (sim__create(sc, sim__find_sched(name), NULL, &s, &e) < 0 ||
-	    sim__run(s, &e) < 0 || report__collect(s, r, &e) < 0)
+	    sim__run(s, &e) < 0 || metrics__collect(s, r, &e) < 0)
 		fail_msg("%s", e.msg);
 	sim__destroy(s);
 }
 
 static void done(struct sim_report *r, struct scenario *sc)
 {
-	report__free(r);
+	metrics__free(r);
 	scenario__free(sc);
 }
 
@@ -306,7 +306,7 @@ static void test_fair_share_waterfill_respects_caps(void **state)
 
 	(void)state;
 	assert_int_equal(scenario__parse(text, "t", &sc, &e), 0);
-	assert_int_equal(report__fair_shares(&sc, f), 0);
+	assert_int_equal(metrics__fair_shares(&sc, f), 0);
 	assert_near(f[0], 0.2, 1e-9, "a");
 	assert_near(f[1], 0.8 / 3, 1e-9, "b");
 	assert_near(f[2], 1.6 / 3, 1e-9, "c");
@@ -319,8 +319,8 @@ static void test_jain_index_bounds(void **state)
 	double eq[] = { 2, 2, 2, 2 }, one[] = { 1, 0, 0, 0 };
 
 	(void)state;
-	assert_near(report__jain(eq, 4), 1.0, 1e-12, "equal");
-	assert_near(report__jain(one, 4), 0.25, 1e-12, "one");
+	assert_near(metrics__jain(eq, 4), 1.0, 1e-12, "equal");
+	assert_near(metrics__jain(one, 4), 0.25, 1e-12, "one");
 }
 
 /* ---- scenario errors ------------------------------------------------ */
