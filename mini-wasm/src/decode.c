@@ -74,7 +74,7 @@ static int utf8_valid(const uint8_t *s, size_t n)
 	return 1;
 }
 
-static int decode_name(struct reader *r, char **out)
+static int decode_name_len(struct reader *r, char **out, uint32_t *len)
 {
 	uint32_t n;
 	const uint8_t *s;
@@ -88,7 +88,14 @@ static int decode_name(struct reader *r, char **out)
 		return reader_fail(r, "out of memory");
 	memcpy(*out, s, n);
 	(*out)[n] = 0;
+	if (len)
+		*len = n;
 	return 0;
+}
+
+static int decode_name(struct reader *r, char **out)
+{
+	return decode_name_len(r, out, NULL);
 }
 
 static int decode_valtype(struct reader *r, uint8_t *t)
@@ -325,7 +332,7 @@ static int decode_exports(struct reader *r, struct module *m)
 		return -1;
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		struct export *ex = &m->exports[i];
-		CHECK(decode_name(r, &ex->name));
+		CHECK(decode_name_len(r, &ex->name, &ex->name_len));
 		CHECK(reader_u8(r, &ex->kind));
 		if (ex->kind > EXT_GLOBAL)
 			return reader_fail(r, "malformed export kind");
@@ -635,10 +642,10 @@ void module__destroy(struct module *m)
 {
 	if (!m)
 		return;
-	for (uint32_t i = 0; i < m->ntypes; i++)
+	for (uint32_t i = 0; m->types && i < m->ntypes; i++)
 		free(m->types[i].types);
 	free(m->types);
-	for (uint32_t i = 0; i < m->nimports; i++) {
+	for (uint32_t i = 0; m->imports && i < m->nimports; i++) {
 		free(m->imports[i].module);
 		free(m->imports[i].name);
 	}
@@ -652,10 +659,10 @@ void module__destroy(struct module *m)
 	free(m->tables);
 	free(m->mems);
 	free(m->globals);
-	for (uint32_t i = 0; i < m->nexports; i++)
+	for (uint32_t i = 0; m->exports && i < m->nexports; i++)
 		free(m->exports[i].name);
 	free(m->exports);
-	for (uint32_t i = 0; i < m->nelems; i++)
+	for (uint32_t i = 0; m->elems && i < m->nelems; i++)
 		free(m->elems[i].funcs);
 	free(m->elems);
 	free(m->datas);
@@ -664,11 +671,11 @@ void module__destroy(struct module *m)
 }
 
 const struct export *module__export(const struct module *m, const char *name,
-				    uint8_t kind)
+				    size_t len, uint8_t kind)
 {
 	for (uint32_t i = 0; i < m->nexports; i++)
-		if (m->exports[i].kind == kind &&
-		    strcmp(m->exports[i].name, name) == 0)
+		if (m->exports[i].kind == kind && m->exports[i].name_len == len &&
+		    memcmp(m->exports[i].name, name, len) == 0)
 			return &m->exports[i];
 	return NULL;
 }

@@ -176,7 +176,7 @@ int linker__define_instance(struct linker *l, const char *module,
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct export *x = &m->exports[i];
 		if (linker__define(l, module, x->name, x->kind,
-				   instance__export(inst, x->name, x->kind)) <
+				   instance__export(inst, x->name, x->name_len, x->kind)) <
 		    0)
 			return -1;
 	}
@@ -205,9 +205,10 @@ static struct link_entry *linker_find(struct linker *l, const char *module,
 	return NULL;
 }
 
-void *instance__export(struct instance *inst, const char *name, uint8_t kind)
+void *instance__export(struct instance *inst, const char *name, size_t len,
+		       uint8_t kind)
 {
-	const struct export *x = module__export(inst->m, name, kind);
+	const struct export *x = module__export(inst->m, name, len, kind);
 
 	if (!x)
 		return NULL;

@@ -111,6 +111,22 @@ static inline double f64_max(double a, double b)
 	return a > b ? a : b;
 }
 
+/* Rounding functions must return a quiet NaN for a NaN (spec 4.3.3);
+ * libm hands a signaling NaN back unchanged, so quiet it here. */
+#define ROUND(name, T, fn)                           \
+	static inline T name(T x)                    \
+	{                                            \
+		return isnan(x) ? x + x : fn(x);     \
+	}
+ROUND(f32_ceil, float, ceilf)
+ROUND(f32_floor, float, floorf)
+ROUND(f32_trunc, float, truncf)
+ROUND(f32_nearest, float, nearbyintf)
+ROUND(f64_ceil, double, ceil)
+ROUND(f64_floor, double, floor)
+ROUND(f64_trunc, double, trunc)
+ROUND(f64_nearest, double, nearbyint)
+
 /* Saturating truncations (the non-trapping float-to-int proposal). */
 #define SAT(name, FT, IT, lo, hi, min, max)                  \
 	static inline IT name(FT x)                          \
@@ -571,10 +587,10 @@ op_0x82: { /* i64.rem_u */
 	BIN(0x8A, u64, u64, rotl64(a, 64 - (b & 63)))
 	UN(0x8B, u32, u32, a & 0x7FFFFFFFu)
 	UN(0x8C, u32, u32, a ^ 0x80000000u)
-	UN(0x8D, f32, f32, ceilf(a))
-	UN(0x8E, f32, f32, floorf(a))
-	UN(0x8F, f32, f32, truncf(a))
-	UN(0x90, f32, f32, nearbyintf(a))
+	UN(0x8D, f32, f32, f32_ceil(a))
+	UN(0x8E, f32, f32, f32_floor(a))
+	UN(0x8F, f32, f32, f32_trunc(a))
+	UN(0x90, f32, f32, f32_nearest(a))
 	UN(0x91, f32, f32, sqrtf(a))
 	BIN(0x92, f32, f32, a + b)
 	BIN(0x93, f32, f32, a - b)
@@ -585,10 +601,10 @@ op_0x82: { /* i64.rem_u */
 	BIN(0x98, u32, u32, (a & 0x7FFFFFFFu) | (b & 0x80000000u))
 	UN(0x99, u64, u64, a & 0x7FFFFFFFFFFFFFFFull)
 	UN(0x9A, u64, u64, a ^ 0x8000000000000000ull)
-	UN(0x9B, f64, f64, ceil(a))
-	UN(0x9C, f64, f64, floor(a))
-	UN(0x9D, f64, f64, trunc(a))
-	UN(0x9E, f64, f64, nearbyint(a))
+	UN(0x9B, f64, f64, f64_ceil(a))
+	UN(0x9C, f64, f64, f64_floor(a))
+	UN(0x9D, f64, f64, f64_trunc(a))
+	UN(0x9E, f64, f64, f64_nearest(a))
 	UN(0x9F, f64, f64, sqrt(a))
 	BIN(0xA0, f64, f64, a + b)
 	BIN(0xA1, f64, f64, a - b)

@@ -230,7 +230,7 @@ static void print_value(uint8_t t, uint64_t v)
 
 static int invoke(struct exec *ex, struct instance *in, struct opts *o)
 {
-	struct wfunc *f = instance__export(in, o->invoke, EXT_FUNC);
+	struct wfunc *f = instance__export(in, o->invoke, strlen(o->invoke), EXT_FUNC);
 	uint64_t args[64], res[64];
 
 	if (!f) {
@@ -263,7 +263,7 @@ static int invoke(struct exec *ex, struct instance *in, struct opts *o)
 /* Run _start; the exit status is the program's. */
 static int run_start(struct exec *ex, struct instance *in, struct opts *o)
 {
-	struct wfunc *f = instance__export(in, "_start", EXT_FUNC);
+	struct wfunc *f = instance__export(in, "_start", 6, EXT_FUNC);
 	uint64_t none[1];
 
 	if (!f) {

@@ -59,7 +59,8 @@ struct import {
 };
 
 struct export {
-	char *name;
+	char *name; /* NUL-terminated, but may hold NULs: see name_len */
+	uint32_t name_len;
 	uint8_t kind;
 	uint32_t idx;
 };
@@ -104,6 +105,9 @@ struct func {
 struct module {
 	uint8_t *bytes; /* a private copy of the binary */
 	size_t len;
+	/* Wasm 1.0 only, without multi-value (at most one result): set by
+	 * the caller before module__validate, for the v1.1 core tests. */
+	bool mvp_only;
 	struct functype *types;
 	uint32_t ntypes;
 	struct import *imports;
@@ -138,9 +142,9 @@ int module__validate(struct module *m, struct isolab_err *e);
 /* Free m and everything it owns; m may be NULL. */
 void module__destroy(struct module *m);
 
-/* The export called name of kind, or NULL. */
+/* The export called name (len bytes) of kind, or NULL. */
 const struct export *module__export(const struct module *m, const char *name,
-				    uint8_t kind);
+				    size_t len, uint8_t kind);
 
 /* 0 when two function types are equal (structural equality, spec 3.2.1). */
 int functype__cmp(const struct functype *a, const struct functype *b);

@@ -143,8 +143,9 @@ int instance__create(struct store *s, struct linker *l, const struct module *m,
 		     struct exec *ex, struct instance **out,
 		     struct isolab_err *e);
 
-/* The export name of kind from inst, or NULL. */
-void *instance__export(struct instance *inst, const char *name, uint8_t kind);
+/* The export name (len bytes) of kind from inst, or NULL. */
+void *instance__export(struct instance *inst, const char *name, size_t len,
+		       uint8_t kind);
 
 /* Grow mem by delta pages; returns the old size in pages or -1. */
 int64_t memory__grow(struct wmem *mem, uint32_t delta);

@@ -30,12 +30,10 @@ struct ctrl {
 	bool unreachable;
 	size_t loop_start;  /* code offset of a loop's first instruction */
 	size_t else_cell;   /* an if's branch-unless target cell */
+	size_t pending;     /* forward branches to here: a chain of cells */
 };
 
-struct pending {
-	uint32_t depth; /* control frame the cell waits for */
-	size_t cell;
-};
+#define NO_CELL SIZE_MAX
 
 struct vctx {
 	struct module *m;
@@ -53,8 +51,6 @@ struct vctx {
 	size_t ncode, capcode;
 	size_t *fix; /* cells holding code offsets, made pointers at the end */
 	size_t nfix, capfix;
-	struct pending *pend;
-	size_t npend, cappend;
 	bool oom;
 };
 
@@ -114,18 +110,15 @@ static int emit_target(struct vctx *v, uint32_t depth)
 	struct ctrl *c = &v->ctrls[v->nctrls - 1 - depth];
 	size_t cell = v->ncode;
 
-	if (emit(v, c->kind == 0x03 ? c->loop_start : 0) < 0)
+	/* a forward branch links its cell into the label's chain of
+	 * pending cells; the label's end (patch_pending) fills them all */
+	if (emit(v, c->kind == 0x03 ? c->loop_start : c->pending) < 0)
 		return -1;
+	if (c->kind != 0x03)
+		c->pending = cell;
 	if (grow((void **)&v->fix, &v->capfix, v->nfix + 1, sizeof(size_t)) < 0)
 		return fail(v, "out of memory");
 	v->fix[v->nfix++] = cell;
-	if (c->kind != 0x03) {
-		if (grow((void **)&v->pend, &v->cappend, v->npend + 1,
-			 sizeof(*v->pend)) < 0)
-			return fail(v, "out of memory");
-		v->pend[v->npend++] =
-			(struct pending){ v->nctrls - 1 - depth, cell };
-	}
 	return 0;
 }
 
@@ -187,7 +180,8 @@ static int push_ctrl(struct vctx *v, uint8_t kind, uint32_t np,
 		 sizeof(*v->ctrls)) < 0)
 		return fail(v, "out of memory");
 	c = &v->ctrls[v->nctrls++];
-	*c = (struct ctrl){ kind, np, nr, p, r, v->nvals, false, v->ncode, 0 };
+	*c = (struct ctrl){ kind,	  np,		 nr,	  p, r, v->nvals, false,
+			    v->ncode, 0, NO_CELL };
 	return push_n(v, p, np);
 }
 
@@ -211,13 +205,17 @@ static void set_unreachable(struct vctx *v)
 	c->unreachable = true;
 }
 
-/* Resolve the forward branches waiting for frame `depth` to here. */
-static void patch_pending(struct vctx *v, uint32_t depth)
+/* Resolve the forward branches waiting for frame c to here. */
+static void patch_pending(struct vctx *v, struct ctrl *c)
 {
-	while (v->npend && v->pend[v->npend - 1].depth >= depth) {
-		v->code[v->pend[v->npend - 1].cell].u64 = v->ncode;
-		v->npend--;
+	size_t cell = c->pending;
+
+	while (cell != NO_CELL) {
+		size_t next = v->code[cell].u64;
+		v->code[cell].u64 = v->ncode;
+		cell = next;
 	}
+	c->pending = NO_CELL;
 }
 
 /* Emit a branch to label `depth` from the current stack height. */
@@ -266,6 +264,8 @@ static int read_blocktype(struct vctx *v, uint32_t *np, const uint8_t **p,
 			return 0;
 		}
 	}
+	if (v->m->mvp_only)
+		return fail(v, "malformed block type");
 	if (reader_sleb(&v->r, 33, &idx) < 0)
 		return -1;
 	if (idx < 0 || idx >= v->m->ntypes)
@@ -382,7 +382,7 @@ static int validate_end(struct vctx *v)
 			return fail(v, "type mismatch");
 		v->code[c->else_cell].u64 = v->ncode;
 	}
-	patch_pending(v, v->nctrls - 1);
+	patch_pending(v, c);
 	v->nctrls--;
 	if (c->kind == 0)
 		return emit_op(v, OP_RETURN) < 0 ? -1 : emit(v, c->nresults);
@@ -410,8 +410,8 @@ static int validate_else(struct vctx *v)
 
 static int validate_br_table(struct vctx *v)
 {
-	uint32_t n, d, arity, count_cell;
-	const uint8_t *t;
+	uint32_t n, d, arity;
+	const uint8_t *t, *first = NULL;
 
 	if (reader_u32(&v->r, &n) < 0)
 		return -1;
@@ -419,7 +419,6 @@ static int validate_br_table(struct vctx *v)
 		return fail(v, "unexpected end");
 	if (pop(v, VT_I32, NULL) < 0 || emit_op(v, OP_BR_TABLE) < 0)
 		return -1;
-	count_cell = v->ncode;
 	if (emit(v, n) < 0)
 		return -1;
 	arity = UINT32_MAX;
@@ -431,10 +430,13 @@ static int validate_br_table(struct vctx *v)
 			return -1;
 		c = &v->ctrls[v->nctrls - 1 - d];
 		label_types(c, &na, &t);
-		if (arity == UINT32_MAX)
+		/* Wasm 1.0: every label carries the same types */
+		if (arity == UINT32_MAX) {
 			arity = na;
-		else if (na != arity)
+			first = t;
+		} else if (na != arity || memcmp(t, first, na) != 0) {
 			return fail(v, "type mismatch");
+		}
 		/* each label's types must match the stack (unknowns allowed) */
 		for (uint32_t k = 0; k < na; k++) {
 			struct ctrl *cur = &v->ctrls[v->nctrls - 1];
@@ -451,7 +453,6 @@ static int validate_br_table(struct vctx *v)
 		    emit(v, CELL_HN(v->nlocals + c->height, na)) < 0)
 			return -1;
 	}
-	(void)count_cell;
 	/* pop the default label's types (checked above for all labels) */
 	label_types(&v->ctrls[v->nctrls - 1 - d], &arity, &t);
 	if (pop_n(v, t, arity) < 0)
@@ -729,7 +730,7 @@ static int validate_func(struct vctx *v, struct func *f)
 	v->r.p = f->body;
 	v->r.end = f->body + f->body_len;
 	v->nvals = v->nctrls = 0;
-	v->nfix = v->npend = 0;
+	v->nfix = 0;
 	v->max_height = v->nlocals;
 	if (push_ctrl(v, 0, 0, NULL, ft->nresults, ft->types + ft->nparams) < 0)
 		return -1;
@@ -783,6 +784,9 @@ static const char *validate_module_parts(struct module *m)
 	for (uint32_t i = 0; i < m->nfuncs; i++)
 		if (m->funcs[i].type_idx >= m->ntypes)
 			return "unknown type";
+	for (uint32_t i = 0; i < m->ntypes && m->mvp_only; i++)
+		if (m->types[i].nresults > 1)
+			return "invalid result arity";
 	if (m->ntables > 1)
 		return "multiple tables";
 	if (m->nmems > 1)
@@ -841,7 +845,8 @@ static const char *validate_module_parts(struct module *m)
 		if (x->idx >= n[x->kind])
 			return unknown[x->kind];
 		for (uint32_t k = 0; k < i; k++)
-			if (strcmp(m->exports[k].name, x->name) == 0)
+			if (m->exports[k].name_len == x->name_len &&
+			    memcmp(m->exports[k].name, x->name, x->name_len) == 0)
 				return "duplicate export name";
 	}
 	return NULL;
@@ -872,6 +877,5 @@ out:
 	free(v.ctrls);
 	free(v.code);
 	free(v.fix);
-	free(v.pend);
 	return rc;
 }

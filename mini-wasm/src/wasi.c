@@ -367,7 +367,7 @@ static int wasi_openat(struct wasi *w, uint32_t dirfd, uint32_t ptr,
 	if (path[0] == '/')
 		return -W_NOTCAPABLE;
 	how.flags = flags | O_CLOEXEC;
-	how.mode = mode;
+	how.mode = (flags & O_CREAT) ? mode : 0; /* openat2 insists */
 	how.resolve = RESOLVE_BENEATH | RESOLVE_NO_MAGICLINKS;
 	fd = syscall(SYS_openat2, dir, path, &how, sizeof(how));
 	if (fd < 0)
@@ -706,7 +706,7 @@ struct wasi *wasi__create(int argc, char **argv, int envc, const char **envp,
 
 void wasi__bind(struct wasi *w, struct instance *in)
 {
-	w->mem = instance__export(in, "memory", EXT_MEMORY);
+	w->mem = instance__export(in, "memory", 6, EXT_MEMORY);
 }
 
 void wasi__destroy(struct wasi *w)
