@@ -285,13 +285,14 @@ static int add(struct result *r, const char *workload, const char *metric,
 /* ---- 1. boot ---- */
 
 enum { B_READY, B_EXIT, B_RSS, B_VM, B_MEM, B_VCPU, B_ENTRY, B_GUEST,
-       B_END, B_TEARDOWN, B_EXEC, B_OVERHEAD, B_GUESTRES, B_N };
+       B_END, B_TEARDOWN, B_EXEC, B_OVERHEAD, B_OVERHEAD_PSS, B_GUESTRES,
+       B_N };
 static const char *const boot_metric[B_N] = {
 	"start_to_ready",    "start_to_exit",       "peak_rss",
 	"phase_create_vm",   "phase_memory",        "phase_vcpu_setup",
 	"phase_first_entry", "phase_guest_to_ready", "phase_ready_to_end",
 	"phase_teardown",    "phase_exec_to_main",  "vmm_overhead_rss",
-	"guest_resident",
+	"vmm_overhead_pss",  "guest_resident",
 };
 
 static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
@@ -349,6 +350,7 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 				/* fork to main(): the rest of start_to_ready */
 				[B_EXEC] = (double)ready - (double)(rdy - t0),
 				[B_OVERHEAD] = (double)jget(st, "vmm_overhead_kib", NULL, NULL),
+				[B_OVERHEAD_PSS] = (double)jget(st, "vmm_overhead_pss_kib", NULL, NULL),
 				[B_GUESTRES] = (double)jget(st, "guest_resident_kib", NULL, NULL),
 			};
 
@@ -364,8 +366,9 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		marks__free(&mr);
 	}
 	for (int k = 0; k < B_N; k++) {
-		const char *unit = k == B_RSS || k == B_OVERHEAD || k == B_GUESTRES
-					   ? "KiB" : "ns";
+		const char *unit = k == B_RSS || k == B_OVERHEAD ||
+					   k == B_OVERHEAD_PSS || k == B_GUESTRES
+				   ? "KiB" : "ns";
 
 		if (add(r, "hello64", boot_metric[k], unit, &s[k], e) < 0)
 			goto out;

@@ -51,7 +51,12 @@ void stats__footprint(struct vm *vm)
 	struct proc_mem pm;
 	struct isolab_err e;
 
-	vm->rss_kib = footprint__proc(0, &pm, &e) == 0 ? pm.rss_kib : -1;
+	if (footprint__proc(0, &pm, &e) == 0) {
+		vm->rss_kib = pm.rss_kib;
+		vm->pss_kib = pm.pss_kib;
+	} else {
+		vm->rss_kib = vm->pss_kib = -1;
+	}
 	vm->guest_resident_kib = stats_guest_resident_kib(vm);
 }
 
@@ -150,6 +155,11 @@ int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 			    json_integer(vm->guest_resident_kib));
 	json_object_set_new(data, "vmm_overhead_kib",
 			    json_integer(vm->rss_kib - vm->guest_resident_kib));
+	/* PSS shares libc's pages among the processes mapping them: the
+	 * memory one more VMM really costs. */
+	json_object_set_new(data, "vmm_pss_kib", json_integer(vm->pss_kib));
+	json_object_set_new(data, "vmm_overhead_pss_kib",
+			    json_integer(vm->pss_kib - vm->guest_resident_kib));
 	rc = result__write(r, path, e);
 	result__destroy(r);
 	return rc;

@@ -102,7 +102,7 @@ struct vm {
 
 	uint64_t t[PH_COUNT];
 	uint64_t mark_t[MAX_MARKS]; /* first time each mark id was written */
-	long rss_kib, guest_resident_kib;
+	long rss_kib, pss_kib, guest_resident_kib;
 };
 
 /* Create the VM described by cfg: open /dev/kvm, create the VM, map and

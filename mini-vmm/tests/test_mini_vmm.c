@@ -643,6 +643,22 @@ static void test_timeout_stops_a_spinning_guest_124(void **state)
 	testing__run_free(&r);
 }
 
+static void test_real_mode_triple_fault_is_stopped_4_or_124(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, "--timeout", "1", guest("triple16"), NULL);
+	/* VT-x/AMD-V: KVM_EXIT_SHUTDOWN, 4.  PVM loops inside KVM_RUN; the
+	 * timeout's signal and immediate_exit get the thread out: 124. */
+	if (access("/sys/module/kvm_pvm", F_OK) == 0)
+		assert_int_equal(r.exit_code, 124);
+	else
+		assert_int_equal(r.exit_code, 4);
+	testing__run_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -667,6 +683,7 @@ int main(void)
 		cmocka_unit_test(test_tripfault_is_reported_with_registers),
 		cmocka_unit_test(test_unclaimed_mmio_and_port_read_all_ones),
 		cmocka_unit_test(test_timeout_stops_a_spinning_guest_124),
+		cmocka_unit_test(test_real_mode_triple_fault_is_stopped_4_or_124),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

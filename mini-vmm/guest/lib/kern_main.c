@@ -9,7 +9,8 @@
  * 3 runs natively, so this file is kept short and runs once per vCPU.
  *
  *   gdt             kernel and user segments (data), one TSS per CPU
- *   kern_idt_init   IDT: the 32 exception vectors -> kern_fault()
+ *   kern_idt        IDT: the 32 exception vectors -> kern_fault(), vector 3
+ *                   (int3, DPL 3) -> the system call (kern_start.S, data)
  *   kern_pml4       identity page tables, first 2 MiB supervisor-only
  *                   (kern_start.S: data, not a loop, since PVM emulates
  *                   every ring-0 instruction)
@@ -24,7 +25,7 @@
  * __USER_CS 0x33, so the guest's must be the same. */
 #define SEL_KCODE 0x08
 #define SEL_KDATA 0x10
-#define SEL_UCODE32 0x20 /* STAR[63:48]; 32-bit user code, unused */
+#define SEL_UCODE32 0x20 /* 32-bit user code, unused: keeps Linux's order */
 #define SEL_UDATA 0x28
 #define SEL_UCODE 0x30
 #define SEL_TSS 0x38 /* + 16 * cpu: 16-byte system descriptors */
@@ -37,13 +38,6 @@ struct tss {
 	uint64_t rsp0, rsp1, rsp2;
 	uint64_t reserved1, ist[7], reserved2;
 	uint16_t reserved3, iomap_base;
-} __attribute__((packed));
-
-struct idt_gate {
-	uint16_t off_lo, sel;
-	uint8_t ist, type_attr;
-	uint16_t off_mid;
-	uint32_t off_hi, zero;
 } __attribute__((packed));
 
 /* access: P DPL S type; flags: G D/B L AVL (Intel SDM 3A, 3.4.5).  A
@@ -60,7 +54,7 @@ static uint64_t gdt[7 + 2 * KERN_MAX_CPUS] __attribute__((aligned(16))) = {
 	[SEL_UCODE / 8] = SEG(0xfb, 0xa),   /* ring 3 code, long */
 };
 static struct tss tss[KERN_MAX_CPUS] __attribute__((aligned(16)));
-static struct idt_gate idt[32] __attribute__((aligned(16)));
+extern uint8_t kern_idt[32 * 16]; /* kern_start.S: data, not a loop */
 extern uint64_t kern_pml4[512]; /* kern_start.S: built by the assembler */
 static volatile int tables_ready;
 
@@ -108,29 +102,9 @@ static void kern_gdt_load(unsigned cpu)
 			 : "rax", "memory");
 }
 
-/* An interrupt gate to handler (IF cleared on entry), callable by `int`
- * from ring dpl. */
-static struct idt_gate gate(void *handler, unsigned dpl)
-{
-	uint64_t a = (uint64_t)handler;
-
-	return (struct idt_gate){
-		.off_lo = (uint16_t)a, .sel = SEL_KCODE,
-		.type_attr = (uint8_t)(0x8e | dpl << 5),
-		.off_mid = (uint16_t)(a >> 16), .off_hi = (uint32_t)(a >> 32),
-	};
-}
-
-static void kern_idt_build(void)
-{
-	for (int v = 0; v < 32; v++)
-		idt[v] = gate(kern_vectors + 16 * v, 0);
-	idt[SYSCALL_VECTOR] = gate(kern_syscall_entry, 3);
-}
-
 static void kern_cpu_init(unsigned cpu)
 {
-	struct desc_ptr ip = { sizeof(idt) - 1, (uint64_t)idt };
+	struct desc_ptr ip = { sizeof(kern_idt) - 1, (uint64_t)kern_idt };
 
 	kern_gdt_load(cpu);
 	__asm__ volatile("lidt %0" ::"m"(ip));
@@ -152,7 +126,6 @@ void kern_main(uint64_t cpu, const struct boot_info *bi)
 		 * and every ring-0 instruction is emulated on PVM. */
 		for (unsigned i = 0; i < sizeof(*bi) / 8; i++)
 			((uint64_t *)&user_bi)[i] = ((const uint64_t *)bi)[i];
-		kern_idt_build();
 		__atomic_store_n(&tables_ready, 1, __ATOMIC_RELEASE);
 	} else {
 		while (!__atomic_load_n(&tables_ready, __ATOMIC_ACQUIRE))

@@ -160,6 +160,29 @@ kern_pd:
 	.set	addr, addr + 0x200000
 	.endr
 
+/* The IDT, also as data: 32 interrupt gates (present, selector 0x08),
+ * vector 3 with DPL 3 (the system call) and the rest DPL 0.  A gate holds
+ * its handler's address in three pieces; the kernel's text lies in
+ * 0x100000-0x10ffff, so the pieces are (addr - 0x100000), 0x0010 and 0.
+ * The linker refuses the 16-bit relocation if the text ever outgrows that
+ * (guest.ld asserts it too). */
+	.align	16
+	.globl	kern_idt
+kern_idt:
+	.set	n, 0
+	.rept	32
+	.if	n == 3
+	.word	kern_syscall_entry - 0x100000, 0x08
+	.byte	0, 0xee
+	.else
+	.word	kern_vectors + 16 * n - 0x100000, 0x08
+	.byte	0, 0x8e
+	.endif
+	.word	0x0010
+	.long	0, 0
+	.set	n, n + 1
+	.endr
+
 	.section .bss
 	.align 4096
 	.globl kern_stacks
