@@ -36,7 +36,7 @@
 #define VM_EXIT_RUNS_MAX 15
 #define VM_SPIN_SECONDS "0.25"
 #define VM_INKERNEL_PER_EXIT 200 /* in-kernel exits per userspace exit */
-#define VM_BARE_EXITS 2000       /* KVM_RUNs per bare-loop sample */
+#define VM_BARE_EXITS 2000       /* guest events per bare-loop sample */
 #define PORT_NULL 0x511          /* mini-vmm/src/layout.h */
 #define PORT_IOEVENTFD 0x514
 #define MMIO_COUNT 0xd0000008U
@@ -109,6 +109,7 @@ static const struct exit_kind kinds[] = {
 
 struct bare {
 	int kvm, vm, vcpu, efd;
+	int runs; /* KVM_RUNs per sample: VM_BARE_EXITS guest events */
 	struct kvm_run *run;
 	size_t run_size;
 	uint8_t *mem;
@@ -147,6 +148,7 @@ static int bare_create(struct bare *b, const struct exit_kind *k,
 
 	memset(b, 0, sizeof(*b));
 	b->kvm = b->vm = b->vcpu = b->efd = -1;
+	b->runs = VM_BARE_EXITS / k->per_exit;
 	b->kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (b->kvm < 0)
 		return err__set(e, errno, "/dev/kvm");
@@ -204,12 +206,12 @@ static int bare_create(struct bare *b, const struct exit_kind *k,
 	return 0;
 }
 
-/* VM_BARE_EXITS round trips: KVM_RUN, check the reason, nothing else. */
+/* VM_BARE_EXITS guest events: KVM_RUN, check the reason, nothing else. */
 static int bare_loop(void *arg, struct isolab_err *e)
 {
 	struct bare *b = arg;
 
-	for (int i = 0; i < VM_BARE_EXITS; i++) {
+	for (int i = 0; i < b->runs; i++) {
 		if (ioctl(b->vcpu, KVM_RUN, 0) < 0)
 			return err__set(e, errno, "KVM_RUN");
 		if (b->run->exit_reason != KVM_EXIT_IO &&
@@ -463,8 +465,7 @@ static int vm_exits(struct bench_ctx *ctx, struct result *r, const char *tmp,
 			    samples__push(&vmm[k], ns) < 0 ||
 			    timing__repeat_fn(bare_loop, &b, 1, 1, &one, NULL,
 					      NULL, e) < 0 ||
-			    samples__push(&bare[k], one.v[0] / VM_BARE_EXITS /
-							    kinds[k].per_exit) < 0) {
+			    samples__push(&bare[k], one.v[0] / VM_BARE_EXITS) < 0) {
 				samples__free(&one);
 				bare_destroy(&b);
 				goto out;

@@ -251,8 +251,10 @@ int loader__load(struct image *img, const char *path, uint8_t *mem,
 		if (loader_place(path, what, s.paddr, s.memsz, mem_size,
 				 rsv_start, rsv_end, stack_lo, e) < 0)
 			return -1;
+		/* The rest up to memsz (.bss) is already zero: guest memory
+		 * is a fresh anonymous mapping.  Clearing it here would touch
+		 * every page of the guest's stacks and arrays before it runs. */
 		memcpy(mem + s.paddr, img->data + s.offset, s.filesz);
-		memset(mem + s.paddr + s.filesz, 0, s.memsz - s.filesz);
 		loaded++;
 	}
 	if (!loaded)

@@ -27,7 +27,8 @@ int loader__open(struct image *img, const char *path, struct isolab_err *e);
 void loader__close(struct image *img);
 
 /* Copy img into mem[0..mem_size) (a flat image at load_addr) and set
- * img->entry.  Refuses segments outside guest memory or overlapping
+ * img->entry.  mem must be zero-filled (a fresh mapping): .bss is not
+ * cleared.  Refuses segments outside guest memory or overlapping
  * [rsv_start, rsv_end) (the VMM's structures) or [stack_lo, mem_size) (the
  * boot stacks).  Returns 0 or -1 with e naming path. */
 int loader__load(struct image *img, const char *path, uint8_t *mem,
