@@ -36,13 +36,18 @@ struct gproc {
 	size_t nvma, capvma;
 };
 
+struct gfn_list {
+	uint64_t *v;
+	uint64_t n, cap;
+};
+
 struct guestos {
 	struct gproc *proc; /* pid p is proc[p - 1] */
 	size_t nproc, capproc;
-	int cur;	/* running pid, 0 if none */
-	uint32_t *ref;	/* mappings of each guest frame, 0 = free */
-	uint64_t *free; /* freed guest frames */
-	uint64_t nfree, capfree;
+	int cur;	       /* running pid, 0 if none */
+	uint32_t *ref;	       /* mappings of each guest frame, 0 = free */
+	struct gfn_list free;  /* freed guest frames */
+	struct gfn_list lfree; /* freed 2 MiB blocks, by first frame */
 	uint64_t next, ngfn;
 	uint64_t frames, pt_pages;
 };
@@ -69,7 +74,8 @@ void guestos__destroy(struct guestos *os)
 		free(os->proc[i].vma);
 	free(os->proc);
 	free(os->ref);
-	free(os->free);
+	free(os->free.v);
+	free(os->lfree.v);
 	free(os);
 }
 
@@ -123,25 +129,29 @@ static void gos_write_pte(struct sim *s, uint64_t gpa, uint64_t val)
 	gmem__write64(s, gpa, val);
 }
 
-/* A zeroed guest frame with one reference: its number, or 0 with e. */
-static uint64_t gos_alloc_frame(struct sim *s, struct isolab_err *e)
+/* Push gfn on a free list.  Returns 0, or -1 if the list cannot grow
+ * (the frame is then leaked rather than a free failing). */
+static int gfn_push(struct gfn_list *l, uint64_t gfn)
 {
-	struct guestos *os = s->os;
-	uint64_t gfn;
+	if (l->n == l->cap) {
+		uint64_t cap = l->cap ? 2 * l->cap : 1024;
+		uint64_t *v = realloc(l->v, cap * sizeof(*v));
 
-	if (os->nfree)
-		gfn = os->free[--os->nfree];
-	else if (os->next < os->ngfn)
-		gfn = os->next++;
-	else {
-		err__set(e, 0,
-			 "guest memory: all %llu frames in use (raise "
-			 "--guest-mib)",
-			 (unsigned long long)os->ngfn);
-		return 0;
+		if (!v)
+			return -1;
+		l->v = v;
+		l->cap = cap;
 	}
+	l->v[l->n++] = gfn;
+	return 0;
+}
+
+/* Make a newly allocated gfn usable: backed by the VMM, no longer
+ * shadowed, zeroed (clear_page).  Returns 0 or -1 with e. */
+static int gos_prepare_frame(struct sim *s, uint64_t gfn, struct isolab_err *e)
+{
 	if (gmem__back(s, gfn, e) < 0)
-		return 0;
+		return -1;
 	if (s->cfg.mode == MODE_SHADOW && shadow__is_protected(s->sh, gfn)) {
 		/* The frame was a page table the VMM still shadows: the
 		 * zeroing store traps, and the VMM stops shadowing it. */
@@ -150,40 +160,96 @@ static uint64_t gos_alloc_frame(struct sim *s, struct isolab_err *e)
 	}
 	memset(physmem__frame(s->pm, s->p2m[gfn]), 0, PAGE_SIZE);
 	s->c.pages_zeroed++;
+	return 0;
+}
+
+static uint64_t gos_out_of_memory(struct guestos *os, struct isolab_err *e)
+{
+	err__set(e, 0,
+		 "guest memory: all %llu frames in use (raise --guest-mib)",
+		 (unsigned long long)os->ngfn);
+	return 0;
+}
+
+/* A zeroed guest frame with one reference: its number, or 0 with e. */
+static uint64_t gos_alloc_frame(struct sim *s, struct isolab_err *e)
+{
+	struct guestos *os = s->os;
+	uint64_t gfn;
+
+	if (os->free.n)
+		gfn = os->free.v[--os->free.n];
+	else if (os->next < os->ngfn)
+		gfn = os->next++;
+	else
+		return gos_out_of_memory(os, e);
+	if (gos_prepare_frame(s, gfn, e) < 0)
+		return 0;
 	os->ref[gfn] = 1;
 	os->frames++;
 	return gfn;
 }
 
+/* 512 contiguous, 2 MiB-aligned, zeroed guest frames (a transparent huge
+ * page); the reference count is kept on the first.  Returns the first
+ * frame's number, or 0 with e. */
+static uint64_t gos_alloc_large(struct sim *s, struct isolab_err *e)
+{
+	struct guestos *os = s->os;
+	uint64_t head, aligned;
+
+	if (os->lfree.n) {
+		head = os->lfree.v[--os->lfree.n];
+	} else {
+		aligned = (os->next + 511) & ~511ull;
+		if (aligned + 512 > os->ngfn)
+			return gos_out_of_memory(os, e);
+		while (os->next < aligned) /* the gap stays usable */
+			gfn_push(&os->free, os->next++);
+		head = aligned;
+		os->next = aligned + 512;
+	}
+	for (uint64_t i = 0; i < 512; i++)
+		if (gos_prepare_frame(s, head + i, e) < 0)
+			return 0;
+	os->ref[head] = 1;
+	os->frames += 512;
+	return head;
+}
+
 /* Drop one reference to gfn, freeing it at zero. */
 static void gos_put_frame(struct sim *s, uint64_t gfn)
 {
-	struct guestos *os = s->os;
-
-	if (--os->ref[gfn])
+	if (--s->os->ref[gfn])
 		return;
-	if (os->nfree == os->capfree) {
-		uint64_t cap = os->capfree ? 2 * os->capfree : 1024;
-		uint64_t *f = realloc(os->free, cap * sizeof(*f));
-
-		if (!f)
-			return; /* leak the frame rather than fail a free */
-		os->free = f;
-		os->capfree = cap;
-	}
-	os->free[os->nfree++] = gfn;
-	os->frames--;
+	gfn_push(&s->os->free, gfn);
+	s->os->frames--;
 }
 
-/* Guest-physical address of va's PTE under cr3, allocating missing
- * tables when create.  Returns 0, 1 when a table is missing and !create,
- * or -1 with e filled. */
-static int gos_pte(struct sim *s, uint64_t cr3, uint64_t va, bool create,
-		   uint64_t *pte_gpa, struct isolab_err *e)
+static void gos_put_large(struct sim *s, uint64_t head)
+{
+	if (--s->os->ref[head])
+		return;
+	gfn_push(&s->os->lfree, head);
+	s->os->frames -= 512;
+}
+
+static uint64_t pte_gfn(uint64_t ent)
+{
+	return (ent & PTE_ADDR) >> PAGE_SHIFT;
+}
+
+/* Guest-physical address of va's entry at level `stop` (1: the PTE, 2:
+ * the PDE) under cr3, allocating missing tables when create.  Returns 0;
+ * 1 when a table is missing and !create; 2 when a 2 MiB page sits at the
+ * PD level above a wanted PTE (*pte_gpa is then the PDE's address); or -1
+ * with e filled. */
+static int gos_entry(struct sim *s, uint64_t cr3, uint64_t va, int stop,
+		     bool create, uint64_t *pte_gpa, struct isolab_err *e)
 {
 	uint64_t table = cr3, at, ent, gfn;
 
-	for (int level = 4; level > 1; level--) {
+	for (int level = 4; level > stop; level--) {
 		at = table + pte_index(va, level) * 8;
 		ent = gmem__read64(s, at);
 		if (!(ent & PTE_P)) {
@@ -195,11 +261,79 @@ static int gos_pte(struct sim *s, uint64_t cr3, uint64_t va, bool create,
 			s->os->pt_pages++;
 			ent = (gfn << PAGE_SHIFT) | PTE_P | PTE_RW | PTE_US;
 			gos_write_pte(s, at, ent);
+		} else if (level == 2 && (ent & PTE_PS)) {
+			*pte_gpa = at;
+			return 2;
 		}
 		table = ent & PTE_ADDR;
 	}
-	*pte_gpa = table + pte_index(va, 1) * 8;
+	*pte_gpa = table + pte_index(va, stop) * 8;
 	return 0;
+}
+
+static int gos_pte(struct sim *s, uint64_t cr3, uint64_t va, bool create,
+		   uint64_t *pte_gpa, struct isolab_err *e)
+{
+	return gos_entry(s, cr3, va, 1, create, pte_gpa, e);
+}
+
+/* Reload CR3 to flush this address space's TLB entries (flush_tlb_mm);
+ * under shadow paging the CR3 write exits. */
+static int gos_flush_tlb(struct sim *s, struct isolab_err *e)
+{
+	mmu__flush_tag(s, gos_tag(s->os->cur));
+	return mmu__write_cr3(s, s->cr3, gos_tag(s->os->cur), e);
+}
+
+/* A private copy of the 2 MiB page mapped by the PDE at pde_gpa (the
+ * copy-on-write of a huge page), writable.  Returns 0 or -1 with e. */
+static int gos_copy_large(struct sim *s, uint64_t pde_gpa, uint64_t pde,
+			  struct isolab_err *e)
+{
+	uint64_t old = pte_gfn(pde), head;
+
+	if (s->os->ref[old] == 1) {
+		gos_write_pte(s, pde_gpa, pde | PTE_RW);
+		return 0;
+	}
+	head = gos_alloc_large(s, e);
+	if (!head)
+		return -1;
+	for (uint64_t i = 0; i < 512; i++)
+		memcpy(physmem__frame(s->pm, s->p2m[head + i]),
+		       physmem__frame(s->pm, s->p2m[old + i]), PAGE_SIZE);
+	s->c.pages_copied += 512;
+	gos_put_large(s, old);
+	gos_write_pte(s, pde_gpa,
+		      (head << PAGE_SHIFT) | PTE_P | PTE_US | PTE_RW | PTE_PS);
+	return 0;
+}
+
+/* Split the 2 MiB page at pde_gpa into 512 4 KiB PTEs in a new page table
+ * (split_huge_pmd), unsharing it first.  Returns 0 or -1 with e. */
+static int gos_split_large(struct sim *s, uint64_t pde_gpa,
+			   struct isolab_err *e)
+{
+	uint64_t pde = gmem__read64(s, pde_gpa), pt, head, flags;
+
+	if (s->os->ref[pte_gfn(pde)] > 1 &&
+	    gos_copy_large(s, pde_gpa, pde | PTE_RW, e) < 0)
+		return -1;
+	pde = gmem__read64(s, pde_gpa);
+	head = pte_gfn(pde);
+	flags = pde & (PTE_P | PTE_RW | PTE_US | PTE_A | PTE_D);
+	pt = gos_alloc_frame(s, e);
+	if (!pt)
+		return -1;
+	s->os->pt_pages++;
+	for (uint64_t i = 0; i < 512; i++) {
+		gos_write_pte(s, (pt << PAGE_SHIFT) + i * 8,
+			      ((head + i) << PAGE_SHIFT) | flags);
+		s->os->ref[head + i] = 1;
+	}
+	gos_write_pte(s, pde_gpa, (pt << PAGE_SHIFT) | PTE_P | PTE_RW | PTE_US);
+	s->c.large_splits++;
+	return gos_flush_tlb(s, e);
 }
 
 /* The current process's mapping of va, or NULL. */
@@ -330,15 +464,35 @@ int guestos__munmap(struct sim *s, uint64_t va, uint64_t npages,
 	if (!p)
 		return err__set(e, 0, "guest OS: no running process");
 	s->c.munmaps++;
-	for (uint64_t a = va; a < end; a += PAGE_SIZE) {
-		if (gos_pte(s, p->cr3, a, false, &pte_gpa, e) != 0)
+	for (uint64_t a = va; a < end;) {
+		uint64_t lbase = a & ~((1ull << LARGE_SHIFT) - 1);
+		int rc = gos_pte(s, p->cr3, a, false, &pte_gpa, e);
+
+		if (rc == 2 && lbase >= va &&
+		    lbase + (1ull << LARGE_SHIFT) <= end) {
+			/* A whole 2 MiB page goes: clear its PDE. */
+			pte = gmem__read64(s, pte_gpa);
+			gos_write_pte(s, pte_gpa, 0);
+			gos_put_large(s, pte_gfn(pte));
+			if (gos_flush_tlb(s, e) < 0)
+				return -1;
+			a = lbase + (1ull << LARGE_SHIFT);
 			continue;
-		pte = gmem__read64(s, pte_gpa);
-		if (!(pte & PTE_P))
+		}
+		if (rc == 2) { /* part of one: split it, then retry */
+			if (gos_split_large(s, pte_gpa, e) < 0)
+				return -1;
 			continue;
-		gos_write_pte(s, pte_gpa, 0);
-		gos_put_frame(s, pte >> PAGE_SHIFT & (PTE_ADDR >> PAGE_SHIFT));
-		mmu__invlpg(s, a);
+		}
+		if (rc == 0) {
+			pte = gmem__read64(s, pte_gpa);
+			if (pte & PTE_P) {
+				gos_write_pte(s, pte_gpa, 0);
+				gos_put_frame(s, pte_gfn(pte));
+				mmu__invlpg(s, a);
+			}
+		}
+		a += PAGE_SIZE;
 	}
 	/* Cut [va, end) out of the VMAs, splitting one that spans it. */
 	for (i = 0; i < p->nvma; i++) {
@@ -365,6 +519,39 @@ int guestos__munmap(struct sim *s, uint64_t va, uint64_t npages,
 	return 0;
 }
 
+/* The huge-page part of the fault handler (do_huge_pmd_anonymous_page,
+ * do_huge_pmd_wp_page): map a whole 2 MiB page when the mapping covers
+ * the aligned 2 MiB around va and nothing is mapped there yet, or copy a
+ * shared one on a write.  Returns 0 when handled, 1 when the 4 KiB path
+ * must handle it, -1 with e filled. */
+static int gos_large_fault(struct sim *s, const struct vma *v, uint64_t cr3,
+			   uint64_t va, bool write, struct isolab_err *e)
+{
+	uint64_t lbase = va & ~((1ull << LARGE_SHIFT) - 1), pde_gpa, pde, head;
+
+	if (gos_entry(s, cr3, va, 2, true, &pde_gpa, e) < 0)
+		return -1;
+	pde = gmem__read64(s, pde_gpa);
+	if (!(pde & PTE_P)) {
+		if (lbase < v->start || lbase + (1ull << LARGE_SHIFT) > v->end)
+			return 1;
+		head = gos_alloc_large(s, e);
+		if (!head)
+			return -1;
+		s->c.large_faults++;
+		gos_write_pte(s, pde_gpa,
+			      (head << PAGE_SHIFT) | PTE_P | PTE_US | PTE_PS |
+				      (v->write ? PTE_RW : 0));
+		return 0;
+	}
+	if (!(pde & PTE_PS))
+		return 1;
+	if (write && !(pde & PTE_RW) && gos_copy_large(s, pde_gpa, pde, e) < 0)
+		return -1;
+	/* 512 translations changed (or were splintered in the TLB). */
+	return gos_flush_tlb(s, e);
+}
+
 int guestos__page_fault(struct sim *s, uint64_t va, bool write,
 			struct isolab_err *e)
 {
@@ -381,6 +568,12 @@ int guestos__page_fault(struct sim *s, uint64_t va, bool write,
 				"read-only mapping)",
 				(unsigned long long)va);
 	s->c.guest_page_faults++;
+	if (s->cfg.large_pages) {
+		int rc = gos_large_fault(s, v, p->cr3, va, write, e);
+
+		if (rc <= 0)
+			return rc;
+	}
 	if (gos_pte(s, p->cr3, va, true, &pte_gpa, e) < 0)
 		return -1;
 	pte = gmem__read64(s, pte_gpa);
@@ -394,7 +587,7 @@ int guestos__page_fault(struct sim *s, uint64_t va, bool write,
 		return 0;
 	}
 	if (write && !(pte & PTE_RW)) { /* copy-on-write */
-		old = pte >> PAGE_SHIFT & (PTE_ADDR >> PAGE_SHIFT);
+		old = pte_gfn(pte);
 		if (s->os->ref[old] == 1) {
 			gos_write_pte(s, pte_gpa, pte | PTE_RW);
 		} else {
@@ -415,14 +608,6 @@ int guestos__page_fault(struct sim *s, uint64_t va, bool write,
 	return 0;
 }
 
-/* Reload CR3 to flush this address space's TLB entries (flush_tlb_mm);
- * under shadow paging the CR3 write exits. */
-static int gos_flush_tlb(struct sim *s, struct isolab_err *e)
-{
-	mmu__flush_tag(s, gos_tag(s->os->cur));
-	return mmu__write_cr3(s, s->cr3, gos_tag(s->os->cur), e);
-}
-
 /* fork's copy of one table level: share every present leaf read-only. */
 static int gos_copy_level(struct sim *s, uint64_t table, int level, uint64_t va,
 			  uint64_t child_cr3, struct isolab_err *e)
@@ -439,7 +624,7 @@ static int gos_copy_level(struct sim *s, uint64_t table, int level, uint64_t va,
 		ent = gmem__read64(s, at);
 		if (!(ent & PTE_P))
 			continue;
-		if (level > 1) {
+		if (level > 2 || (level == 2 && !(ent & PTE_PS))) {
 			if (gos_copy_level(s, ent & PTE_ADDR, level - 1, a,
 					   child_cr3, e) < 0)
 				return -1;
@@ -449,10 +634,10 @@ static int gos_copy_level(struct sim *s, uint64_t table, int level, uint64_t va,
 			ent &= ~PTE_RW;
 			gos_write_pte(s, at, ent);
 		}
-		if (gos_pte(s, child_cr3, a, true, &child_pte, e) < 0)
+		if (gos_entry(s, child_cr3, a, level, true, &child_pte, e) < 0)
 			return -1;
 		gos_write_pte(s, child_pte, ent & ~(PTE_A | PTE_D));
-		s->os->ref[ent >> PAGE_SHIFT & (PTE_ADDR >> PAGE_SHIFT)]++;
+		s->os->ref[pte_gfn(ent)]++;
 	}
 	return 0;
 }
@@ -493,12 +678,17 @@ static void gos_free_level(struct sim *s, uint64_t table, int level)
 		ent = gmem__read64(s, at);
 		if (!(ent & PTE_P))
 			continue;
+		if (level == 2 && (ent & PTE_PS)) {
+			gos_write_pte(s, at, 0);
+			gos_put_large(s, pte_gfn(ent));
+			continue;
+		}
 		if (level > 1)
 			gos_free_level(s, ent & PTE_ADDR, level - 1);
 		gos_write_pte(s, at, 0);
 		if (level > 1)
 			s->os->pt_pages--;
-		gos_put_frame(s, ent >> PAGE_SHIFT & (PTE_ADDR >> PAGE_SHIFT));
+		gos_put_frame(s, pte_gfn(ent));
 	}
 }
 

@@ -37,6 +37,8 @@ static void usage(FILE *f)
 		"  --asid on|off       tagged TLB, no flush on CR3 (default "
 		"on)\n"
 		"  --ifetch on|off     count a trace's I lines (default on)\n"
+		"  --large-pages on|off  guest maps 2 MiB pages where it can "
+		"(default off)\n"
 		"  --check             compare every access with the reference "
 		"walk\n"
 		"  --cost FILE         cost model (default: built in, as "
@@ -114,6 +116,7 @@ static int run_main(int argc, char **argv)
 		{"ntlb-entries", required_argument, 0, 'N'},
 		{"asid", required_argument, 0, 'a'},
 		{"ifetch", required_argument, 0, 'i'},
+		{"large-pages", required_argument, 0, 'L'},
 		{"check", no_argument, 0, 'c'},
 		{"cost", required_argument, 0, 'C'},
 		{"host-mib", required_argument, 0, 'H'},
@@ -164,6 +167,9 @@ static int run_main(int argc, char **argv)
 			break;
 		case 'a': rc = on_off("--asid", optarg, &cfg.asid); break;
 		case 'i': rc = on_off("--ifetch", optarg, &ifetch); break;
+		case 'L':
+			rc = on_off("--large-pages", optarg, &cfg.large_pages);
+			break;
 		case 'c': cfg.check = true; break;
 		case 'C':
 			if (cost__load(&cfg.cost, optarg, &e) < 0) {

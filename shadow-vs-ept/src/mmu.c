@@ -26,6 +26,11 @@
  * the permissions (writable at every level, leaf already dirty). */
 #define TLBV_WRITABLE 1ull
 #define TLBV_DIRTY    2ull
+#define TLBV_LARGE    4ull /* a 2 MiB entry: value is the guest-physical base */
+
+/* TLB page number of va's 2 MiB page: bit 39 keeps it apart from 4 KiB
+ * page numbers (36 bits) in the same TLB. */
+#define LARGE_PN(va) (((va) >> LARGE_SHIFT) | (1ull << 39))
 
 /* Where the walked tables live, so where their addresses point. */
 enum walk_dom {
@@ -158,15 +163,26 @@ static ALWAYS_INLINE int guest_walk(struct sim *s, uint64_t va, bool write,
 		physmem__write64(s->pm, at, ent | PTE_D);
 		s->c.ad_writes++;
 	}
-	if (level == 2)
-		addr = (ent & PTE_ADDR & ~((1ull << LARGE_SHIFT) - 1)) |
+	if (level == 2) {
+		uint64_t base = ent & PTE_ADDR & ~((1ull << LARGE_SHIFT) - 1);
+
+		if (dom == DOM_NATIVE) {
+			/* A native 2 MiB page is one TLB entry.  Nested
+			 * and shadow mode map the guest's large page with
+			 * 4 KiB EPT or shadow entries, so the TLB holds
+			 * the 4 KiB piece used ("splintering"). */
+			*tv = base | writable | TLBV_LARGE |
+			      ((write || (ent & PTE_D)) && writable ? TLBV_DIRTY
+								    : 0);
+			return MMU_OK;
+		}
+		addr = base |
 		       (va & ((1ull << LARGE_SHIFT) - 1) & ~(PAGE_SIZE - 1));
-	else
+	} else {
 		addr = ent & PTE_ADDR;
+	}
 	if (to_host(s, addr, &hpa, dom) < 0)
 		return -1;
-	/* A 2 MiB guest page is cached as the 4 KiB piece used (the TLB
-	 * "splinters" it, as hardware does when EPT maps 4 KiB pages). */
 	*tv = (hpa & PTE_ADDR) | writable |
 	      ((write || (ent & PTE_D)) && writable ? TLBV_DIRTY : 0);
 	return MMU_OK;
@@ -181,26 +197,60 @@ static int mmu_walk(struct sim *s, uint64_t va, bool write, uint64_t *tv)
 	}
 }
 
+/* The host address of va from a TLB value: a 4 KiB entry holds the host
+ * frame; a 2 MiB entry (native only) the guest-physical base of the large
+ * page, whose frames the p2m gives (natively, guest-physical is host). */
+static inline uint64_t tlb_hpa(const struct sim *s, uint64_t v, uint64_t va)
+{
+	if (v & TLBV_LARGE)
+		return gmem__hpa(s, (v & PTE_ADDR) |
+					    (va & ((1ull << LARGE_SHIFT) - 1)));
+	return (v & PTE_ADDR) | (va & (PAGE_SIZE - 1));
+}
+
+/* Look key up in the L1 then the L2 TLB.  Returns the value if an entry
+ * allows the access (counting the hit), else NULL; *seen tells whether
+ * some entry was found (a write through a clean entry must walk). */
+static inline uint64_t *tlb_probe(struct sim *s, uint64_t key, bool write,
+				  bool *seen)
+{
+	uint64_t *v = tlb__lookup(s->l1, key);
+
+	if (v) {
+		*seen = true;
+		if (!write || (*v & TLBV_DIRTY)) {
+			s->c.tlb_l1_hits++;
+			return v;
+		}
+		return NULL;
+	}
+	if (!s->l2->sets)
+		return NULL;
+	v = tlb__lookup(s->l2, key);
+	if (v) {
+		*seen = true;
+		if (!write || (*v & TLBV_DIRTY)) {
+			s->c.tlb_l2_hits++;
+			tlb__insert(s->l1, key, *v);
+			return v;
+		}
+	}
+	return NULL;
+}
+
 int mmu__translate(struct sim *s, uint64_t va, bool write, uint64_t *hpa,
 		   struct isolab_err *e)
 {
 	uint64_t key = tlb__key(s->tag, va >> PAGE_SHIFT), tv, *v;
+	bool seen = false;
 	int rc;
 
-	v = tlb__lookup(s->l1, key);
-	if (v && (!write || (*v & TLBV_DIRTY))) {
-		s->c.tlb_l1_hits++;
-		*hpa = (*v & PTE_ADDR) | (va & (PAGE_SIZE - 1));
+	v = tlb_probe(s, key, write, &seen);
+	if (!v && !seen && s->large_seen)
+		v = tlb_probe(s, tlb__key(s->tag, LARGE_PN(va)), write, &seen);
+	if (v) {
+		*hpa = tlb_hpa(s, *v, va);
 		return MMU_OK;
-	}
-	if (!v && s->l2->sets) {
-		v = tlb__lookup(s->l2, key);
-		if (v && (!write || (*v & TLBV_DIRTY))) {
-			s->c.tlb_l2_hits++;
-			tlb__insert(s->l1, key, *v);
-			*hpa = (*v & PTE_ADDR) | (va & (PAGE_SIZE - 1));
-			return MMU_OK;
-		}
 	}
 	/* A miss, or a write through an entry not yet known dirty or
 	 * writable: the hardware walks again (SDM 4.8). */
@@ -223,9 +273,13 @@ int mmu__translate(struct sim *s, uint64_t va, bool write, uint64_t *hpa,
 			return rc;
 	}
 	s->c.walks++;
+	if (tv & TLBV_LARGE) {
+		s->large_seen = true;
+		key = tlb__key(s->tag, LARGE_PN(va));
+	}
 	tlb__insert(s->l1, key, tv);
 	tlb__insert(s->l2, key, tv);
-	*hpa = (tv & PTE_ADDR) | (va & (PAGE_SIZE - 1));
+	*hpa = tlb_hpa(s, tv, va);
 	return MMU_OK;
 }
 
@@ -264,6 +318,11 @@ void mmu__invlpg(struct sim *s, uint64_t va)
 	}
 	tlb__flush_key(s->l1, key);
 	tlb__flush_key(s->l2, key);
+	if (s->large_seen) {
+		key = tlb__key(s->tag, LARGE_PN(va));
+		tlb__flush_key(s->l1, key);
+		tlb__flush_key(s->l2, key);
+	}
 	/* INVLPG also drops paging-structure cache entries (SDM 4.10.4.1);
 	 * we drop all of this address space's, as implementations may. */
 	flush_walk_caches(s, s->tag, false);

@@ -80,6 +80,10 @@ json_t *report__json(const struct sim *s)
 	json_object_set_new(o, "ad_writes",
 			    json_integer((json_int_t)c->ad_writes));
 	json_object_set_new(o, "invlpgs", json_integer((json_int_t)c->invlpgs));
+	json_object_set_new(o, "large_page_faults",
+			    json_integer((json_int_t)c->large_faults));
+	json_object_set_new(o, "large_page_splits",
+			    json_integer((json_int_t)c->large_splits));
 	json_object_set_new(o, "cr3_writes",
 			    json_integer((json_int_t)c->cr3_writes));
 	json_object_set_new(o, "tlb_flushes",
@@ -155,6 +159,10 @@ void report__print(const struct sim *s, FILE *f)
 	line(f, "ept_pages", s->ept_pages);
 	line(f, "guest_pt_pages", guestos__pt_pages(s->os));
 	line(f, "invlpgs", c->invlpgs);
+	if (s->cfg.large_pages) {
+		line(f, "large_page_faults", c->large_faults);
+		line(f, "large_page_splits", c->large_splits);
+	}
 	line(f, "cr3_writes", c->cr3_writes);
 	if (s->cfg.check) {
 		line(f, "checks", c->checks);
@@ -175,7 +183,7 @@ static json_t *config_json(const struct sim *s, const char *workload)
 	json_object_set_new(cost, #name, json_real(g->cost.name));
 	COST_FIELDS(COST_JSON)
 #undef COST_JSON
-	return json_pack(
+	json_t *cfg = json_pack(
 		"{s:s, s:s, s:I, s:I, s:I, s:I, s:b, s:I, s:b, s:I,"
 		" s:b, s:b, s:I, s:I, s:o}",
 		"mode", sim__mode_name(g->mode), "workload", workload,
@@ -186,6 +194,11 @@ static json_t *config_json(const struct sim *s, const char *workload)
 		(json_int_t)g->ntlb_entries, "asid", g->asid, "check", g->check,
 		"host_mib", (json_int_t)g->host_mib, "guest_mib",
 		(json_int_t)g->guest_mib, "cost", cost);
+
+	if (cfg)
+		json_object_set_new(cfg, "large_pages",
+				    json_boolean(g->large_pages));
+	return cfg;
 }
 
 int report__write(const struct sim *s, const char *workload, const char *path,

@@ -49,8 +49,9 @@ struct sim_config {
 	unsigned pwc_entries;	      /* per level (PML4E, PDPTE, PDE) */
 	bool ntlb;		      /* nested TLB: GPA -> HPA (nested) */
 	unsigned ntlb_entries;
-	bool asid;  /* TLB tagged by address space, no flush on CR3 */
-	bool check; /* compare every access with the reference walk */
+	bool asid;	  /* TLB tagged by address space, no flush on CR3 */
+	bool check;	  /* compare every access with the reference walk */
+	bool large_pages; /* guest maps 2 MiB pages where a mapping allows */
 	uint64_t host_mib, guest_mib;
 	struct cost_model cost;
 };
@@ -76,7 +77,7 @@ struct sim_counters {
 	uint64_t shadow_zaps;	      /* shadow pages dropped */
 	uint64_t invlpgs, cr3_writes, tlb_flushes;
 	uint64_t forks, execs, exits_proc, mmaps, munmaps, ctx_switches;
-	uint64_t pages_zeroed, pages_copied;
+	uint64_t pages_zeroed, pages_copied, large_faults, large_splits;
 	uint64_t checks, check_failures;
 	uint64_t first_bad_va;
 };
@@ -101,6 +102,7 @@ struct sim {
 	uint64_t cr3;	  /* guest CR3: guest-physical address of the PML4 */
 	uint64_t hw_root; /* shadow: host address of the shadow PML4 in use */
 	uint64_t tag;	  /* address-space tag of the TLB (0 without ASIDs) */
+	bool large_seen;  /* a 2 MiB TLB entry exists: probe for them too */
 	struct shadow *sh;
 	struct guestos *os;
 	struct sim_counters c;

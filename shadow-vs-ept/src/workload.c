@@ -51,7 +51,7 @@ static const struct wl_param {
 	{"theta", offsetof(struct wl_args, theta), 1, 300, 99, W_ZIPF},
 	{"period", offsetof(struct wl_args, period), 0, 10000000000ull, 1000,
 	 W_FORKEXEC | W_MMAPCHURN},
-	{"chunk", offsetof(struct wl_args, chunk), 1, 512, 1, W_MMAPCHURN},
+	{"chunk", offsetof(struct wl_args, chunk), 1, 65536, 1, W_MMAPCHURN},
 	{"child", offsetof(struct wl_args, child), 0, 100000000, 1000,
 	 W_FORKEXEC},
 	{"procs", offsetof(struct wl_args, procs), 1, 4096, 8, W_CTXSW},

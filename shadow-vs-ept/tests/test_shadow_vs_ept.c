@@ -202,7 +202,8 @@ static void test_shadow_traps_every_pte_write_to_a_shadowed_table(void **state)
 	sim__destroy(s);
 }
 
-static void run_spec(enum sim_mode mode, const char *spec, struct sim **out)
+static void run_spec(enum sim_mode mode, const char *spec, bool large,
+		     struct sim **out)
 {
 	struct sim_config cfg;
 	struct workload w;
@@ -212,6 +213,7 @@ static void run_spec(enum sim_mode mode, const char *spec, struct sim **out)
 	sim__default_config(&cfg);
 	cfg.mode = mode;
 	cfg.check = true;
+	cfg.large_pages = large;
 	cfg.host_mib = 512;
 	cfg.guest_mib = 256;
 	assert_int_equal(workload__parse(spec, &w, &e), 0);
@@ -229,23 +231,32 @@ static void test_every_access_matches_the_reference_walk(void **state)
 		"forkexec:pages=200,accesses=50000,period=1000,child=300",
 		"mmapchurn:pages=2000,accesses=50000,period=50,chunk=3",
 		"ctxsw:procs=12,pages=100,accesses=50000,quantum=200",
+		/* With 2 MiB pages: a chunk of 512 is whole large pages, 700
+		 * mixes a large page with small ones. */
+		"mmapchurn:pages=4096,accesses=50000,period=500,chunk=512",
+		"mmapchurn:pages=4096,accesses=50000,period=500,chunk=700",
+		"forkexec:pages=1024,accesses=50000,period=5000,child=300",
 	};
 	struct sim *s;
 
 	(void)state;
-	for (int m = MODE_NATIVE; m <= MODE_NESTED; m++)
-		for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
-			run_spec(m, specs[i], &s);
-			/* Each access was checked and none differed. */
-			assert_int_equal(s->c.checks, s->c.accesses);
-			assert_true(s->c.accesses >= 50000);
-			if (s->c.check_failures)
-				fail_msg("%s %s: %llu mismatches",
-					 sim__mode_name(m), specs[i],
-					 (unsigned long long)
-						 s->c.check_failures);
-			sim__destroy(s);
-		}
+	for (int large = 0; large <= 1; large++)
+		for (int m = MODE_NATIVE; m <= MODE_NESTED; m++)
+			for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]);
+			     i++) {
+				run_spec(m, specs[i], large, &s);
+				/* Each access was checked, none differed. */
+				assert_int_equal(s->c.checks, s->c.accesses);
+				assert_true(s->c.accesses >= 50000);
+				if (s->c.check_failures)
+					fail_msg("%s %s large=%d: %llu "
+						 "mismatches",
+						 sim__mode_name(m), specs[i],
+						 large,
+						 (unsigned long long)
+							 s->c.check_failures);
+				sim__destroy(s);
+			}
 }
 
 static void test_self_check_catches_a_stale_tlb_entry(void **state)
@@ -693,6 +704,126 @@ static void test_valgrind_lackey_trace_replays_in_every_mode(void **state)
 	testing__rmtree(dir);
 }
 
+/* A machine whose guest maps 2 MiB pages; the first mapping starts at a
+ * 2 MiB boundary (the mmap base is aligned). */
+static struct sim *large_machine(enum sim_mode mode, bool caches,
+				 uint64_t npages, uint64_t *va)
+{
+	struct sim *s = machine(mode, caches, caches, npages, va);
+
+	s->cfg.large_pages = true;
+	assert_int_equal(*va & ((1ull << LARGE_SHIFT) - 1), 0);
+	return s;
+}
+
+static void test_large_page_cold_miss_refs_per_mode(void **state)
+{
+	static const struct {
+		enum sim_mode mode;
+		uint64_t refs;
+	} want[] = {
+		/* PML4E, PDPTE, PDE with PS: 3 references. */
+		{MODE_NATIVE, 3},
+		/* 3 guest references at 3 guest-physical tables, each after
+		 * a 4-reference EPT walk, plus the data page's EPT walk:
+		 * 3 + 4 x 4 = 19. */
+		{MODE_NESTED, 19},
+		/* The VMM shadows a 2 MiB guest page with a 4 KiB shadow
+		 * table (as KVM does without host huge pages): 4. */
+		{MODE_SHADOW, 4},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		uint64_t va, g, n;
+		struct sim *s = large_machine(want[i].mode, false, 512, &va);
+
+		cold_miss_refs(s, va + 5 * PAGE_SIZE, &g, &n);
+		assert_int_equal(s->c.large_faults, 1);
+		assert_int_equal(cold_miss_refs(s, va + 5 * PAGE_SIZE, &g, &n),
+				 want[i].refs);
+		assert_int_equal(s->c.check_failures, 0);
+		sim__destroy(s);
+	}
+}
+
+static void test_large_page_is_one_tlb_entry_natively(void **state)
+{
+	uint64_t va, misses;
+	struct sim *s = large_machine(MODE_NATIVE, true, 512, &va);
+
+	(void)state;
+	touch_pages(s, va, 1, false);
+	misses = s->c.tlb_misses;
+	/* The other 511 pages of the 2 MiB page hit its one TLB entry. */
+	touch_pages(s, va, 512, false);
+	assert_int_equal(s->c.tlb_misses, misses);
+	assert_int_equal(s->c.guest_page_faults, 1);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
+static void test_munmap_inside_a_large_page_splits_it(void **state)
+{
+	for (int m = MODE_NATIVE; m <= MODE_NESTED; m++) {
+		uint64_t va, before, after;
+		struct isolab_err e;
+		struct sim *s = large_machine(m, true, 512, &va);
+
+		(void)state;
+		assert_int_equal(
+			sim__access(s, va + 7 * PAGE_SIZE, true, &before, &e),
+			0);
+		assert_int_equal(s->c.large_faults, 1);
+		/* Unmapping one 4 KiB page splits the 2 MiB page into 512
+		 * PTEs over the same frames: page 7 keeps its frame. */
+		assert_int_equal(
+			guestos__munmap(s, va + 100 * PAGE_SIZE, 1, &e), 0);
+		assert_int_equal(s->c.large_splits, 1);
+		assert_int_equal(
+			sim__access(s, va + 7 * PAGE_SIZE, true, &after, &e),
+			0);
+		assert_int_equal(after, before);
+		touch_pages(s, va, 100, false);
+		touch_pages(s, va + 101 * PAGE_SIZE, 411, true);
+		assert_int_equal(
+			sim__access(s, va + 100 * PAGE_SIZE, false, NULL, &e),
+			-1);
+		/* No fault after the first: every page stayed mapped. */
+		assert_int_equal(s->c.guest_page_faults, 1);
+		assert_int_equal(s->c.check_failures, 0);
+		sim__destroy(s);
+	}
+}
+
+static void test_large_page_copy_on_write_copies_512_frames(void **state)
+{
+	for (int m = MODE_NATIVE; m <= MODE_NESTED; m++) {
+		uint64_t va, parent_hpa, child_hpa;
+		struct isolab_err e;
+		struct sim *s = large_machine(m, true, 512, &va);
+		int child;
+
+		(void)state;
+		assert_int_equal(sim__access(s, va + 3 * PAGE_SIZE, true,
+					     &parent_hpa, &e),
+				 0);
+		child = guestos__fork(s, &e);
+		assert_int_equal(guestos__switch(s, child, &e), 0);
+		assert_int_equal(sim__access(s, va + 3 * PAGE_SIZE, true,
+					     &child_hpa, &e),
+				 0);
+		assert_int_not_equal(child_hpa, parent_hpa);
+		assert_int_equal(s->c.pages_copied, 512);
+		assert_int_equal(s->c.large_faults,
+				 1);	       /* the copy is no new map */
+		touch_pages(s, va, 512, true); /* all in the child's copy */
+		assert_int_equal(s->c.pages_copied, 512);
+		assert_int_equal(s->c.check_failures, 0);
+		sim__destroy(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -727,6 +858,11 @@ int main(void)
 		cmocka_unit_test(test_reused_shadowed_table_frame_floods_once),
 		cmocka_unit_test(
 			test_valgrind_lackey_trace_replays_in_every_mode),
+		cmocka_unit_test(test_large_page_cold_miss_refs_per_mode),
+		cmocka_unit_test(test_large_page_is_one_tlb_entry_natively),
+		cmocka_unit_test(test_munmap_inside_a_large_page_splits_it),
+		cmocka_unit_test(
+			test_large_page_copy_on_write_copies_512_frames),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
