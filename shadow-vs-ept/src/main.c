@@ -137,7 +137,8 @@ static int run_main(int argc, char **argv)
 	int c, rc;
 
 	sim__default_config(&cfg);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	opterr = 0; /* one line of our own instead of getopt's */
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		rc = 0;
 		switch (c) {
 		case 'm':
@@ -189,7 +190,12 @@ static int run_main(int argc, char **argv)
 		case 'T': trace = optarg; break;
 		case 'j': json = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		case ':':
+			return usage_error(argv[optind - 1], "%s",
+					   "needs a value (see --help)");
+		default:
+			return usage_error(argv[optind - 1], "%s",
+					   "unknown option (see --help)");
 		}
 		if (rc)
 			return rc;

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -824,6 +825,92 @@ static void test_large_page_copy_on_write_copies_512_frames(void **state)
 	}
 }
 
+#define CLI_DIR "shadow-vs-ept/tests/cli"
+
+/* CLI_DIR/name+ext read whole, or NULL when absent. */
+static char *cli_file(const char *name, const char *ext)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), CLI_DIR "/%s%s", name, ext);
+	return testing__slurp(path, NULL);
+}
+
+/* Is line a whole line of text? */
+static bool has_line(const char *text, const char *line, size_t len)
+{
+	for (const char *p = text; (p = strstr(p, line)); p++)
+		if ((p == text || p[-1] == '\n') &&
+		    (p[len] == '\n' || p[len] == '\0'))
+			return true;
+	return false;
+}
+
+/* One CLI test: NAME.cmd, .in, .code, .err, .out (see cli/README.md). */
+static void run_cli_file(const char *name)
+{
+	char bin[512], in[512], *argv[32], *cmd, *code, *err, *out, *save;
+	struct test_run r;
+	int argc = 0;
+
+	testing__path(bin, sizeof(bin), "bin", "shadow-vs-ept");
+	argv[argc++] = bin;
+	cmd = cli_file(name, ".cmd");
+	code = cli_file(name, ".code");
+	err = cli_file(name, ".err");
+	out = cli_file(name, ".out");
+	assert_non_null(cmd);
+	assert_non_null(code);
+	assert_non_null(err);
+	cmd[strcspn(cmd, "\n")] = '\0';
+	for (char *t = strtok_r(cmd, " ", &save); t && argc < 31;
+	     t = strtok_r(NULL, " ", &save))
+		argv[argc++] = t;
+	argv[argc] = NULL;
+	snprintf(in, sizeof(in), CLI_DIR "/%s.in", name);
+	assert_int_equal(
+		testing__run(argv, access(in, R_OK) == 0 ? in : NULL, 60, &r),
+		0);
+	if (r.exit_code != atoi(code) || strcmp(r.err, err) != 0)
+		fail_msg("%s: exit %d (want %d), stderr `%s` (want `%s`)", name,
+			 r.exit_code, atoi(code), r.err, err);
+	for (char *l = out ? strtok_r(out, "\n", &save) : NULL; l;
+	     l = strtok_r(NULL, "\n", &save))
+		if (!has_line(r.out, l, strlen(l)))
+			fail_msg("%s: no line `%s` in stdout:\n%s", name, l,
+				 r.out);
+	testing__run_free(&r);
+	free(cmd);
+	free(code);
+	free(err);
+	free(out);
+}
+
+static void test_cli_files_give_expected_output(void **state)
+{
+	DIR *d = opendir(CLI_DIR);
+	struct dirent *de;
+	int n = 0;
+
+	(void)state;
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+		char name[256];
+
+		if (len < 5 || strcmp(de->d_name + len - 4, ".cmd") != 0 ||
+		    len - 4 >= sizeof(name))
+			continue;
+		memcpy(name, de->d_name, len - 4);
+		name[len - 4] = '\0';
+		run_cli_file(name);
+		n++;
+	}
+	closedir(d);
+	/* All 7 cases of the directory ran (none silently skipped). */
+	assert_int_equal(n, 7);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -863,6 +950,7 @@ int main(void)
 		cmocka_unit_test(test_munmap_inside_a_large_page_splits_it),
 		cmocka_unit_test(
 			test_large_page_copy_on_write_copies_512_frames),
+		cmocka_unit_test(test_cli_files_give_expected_output),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

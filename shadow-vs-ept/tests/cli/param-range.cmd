@@ -1,0 +1,1 @@
+--mode nested --workload zipf:theta=500

@@ -1,0 +1,2 @@
+--mode native --trace -
+# line 4 has no size
