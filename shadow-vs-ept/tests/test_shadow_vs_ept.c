@@ -911,6 +911,38 @@ static void test_cli_files_give_expected_output(void **state)
 	assert_int_equal(n, 7);
 }
 
+static void test_memory_grows_with_touched_pages_not_address_space(void **state)
+{
+	struct sim_config cfg;
+	struct isolab_err e;
+	struct sim *s;
+	int pid;
+
+	(void)state;
+	sim__default_config(&cfg);
+	cfg.mode = MODE_NESTED;
+	cfg.check = true;
+	s = sim__create(&cfg, &e); /* 16 GiB host, 8 GiB guest: lazily */
+	assert_non_null(s);
+	pid = guestos__spawn(s, &e);
+	assert_int_equal(guestos__switch(s, pid, &e), 0);
+	assert_int_equal(
+		guestos__map_fixed(s, 1ull << 39, 65ull << 39, true, &e), 0);
+	/* 64 pages 512 GiB apart: each needs its own PDPT, PD and PT, so
+	 * the guest has 64 data frames and 1 + 3 x 64 = 193 table frames. */
+	for (uint64_t i = 1; i <= 64; i++)
+		assert_int_equal(sim__access(s, i << 39, true, NULL, &e), 0);
+	assert_int_equal(guestos__pt_pages(s->os), 193);
+	assert_int_equal(guestos__frames(s->os), 64 + 193);
+	/* Host: those 257 frames, the EPT (its root, and one PDPT, PD and
+	 * PT: guest frames 1..257 lie in the first 2 MiB of guest-physical
+	 * memory), nothing for the 32 TiB of address space spanned. */
+	assert_int_equal(s->ept_pages, 4);
+	assert_int_equal(s->pm->in_use, 257 + 4);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -951,6 +983,8 @@ int main(void)
 		cmocka_unit_test(
 			test_large_page_copy_on_write_copies_512_frames),
 		cmocka_unit_test(test_cli_files_give_expected_output),
+		cmocka_unit_test(
+			test_memory_grows_with_touched_pages_not_address_space),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
