@@ -35,7 +35,7 @@ $(MW_PROG_DIR)/wasm/%.wasm: mini-wasm/tests/programs/%.c
 MW_WORKLOADS := fib sieve matmul crc32 nbody sort memrand
 MW_WL_RT     := bench/workloads/wl_fmt.c bench/workloads/wl_native.c
 MW_WL_WASI   := $(MW_WORKLOADS:%=$(BUILD)/workloads/wasm/%.wasm) \
-		$(BUILD)/workloads/wasm/true.wasm
+		$(BUILD)/workloads/wasm/hello.wasm $(BUILD)/workloads/wasm/true.wasm
 MW_WL_RUN    := $(MW_WORKLOADS:%=$(BUILD)/workloads/wasm-run/%.wasm)
 
 $(BUILD)/workloads/wasm/true.wasm: bench/workloads/true.c
