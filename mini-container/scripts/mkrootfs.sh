@@ -38,6 +38,9 @@ for p in "$@"; do
 		echo "$prog: $p: not an executable file" >&2
 		exit 1
 	fi
+	# Replace an applet link of the same name (true, sh, ...) rather
+	# than copy through it onto busybox.
+	rm -f "$dir/bin/$(basename "$p")"
 	cp "$p" "$dir/bin/"
 done
 printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n' >"$dir/etc/passwd"

@@ -880,11 +880,22 @@ void cgroup__close(struct cgroup *cg)
 
 int cgroup__destroy(struct cgroup *cg, struct isolab_err *e)
 {
+	bool empty = true;
 	int rc = 0;
 
 	if (!cg)
 		return 0;
-	/* Kill everywhere first, so no hierarchy waits on another. */
+	/* The common case, a group whose processes have all exited and
+	 * that has no sub-groups: one rmdir per hierarchy. */
+	for (int i = 0; i < cg->ndirs; i++)
+		if (rmdir(cg->dir[i].path) < 0 && errno != ENOENT)
+			empty = false;
+	if (empty) {
+		free(cg);
+		return 0;
+	}
+	/* Otherwise kill everywhere first, so that no hierarchy waits on
+	 * another, then remove the trees. */
 	for (int i = 0; i < cg->ndirs; i++)
 		cg_kill_all(cg->dir[i].path);
 	for (int i = 0; i < cg->ndirs; i++)

@@ -1,5 +1,5 @@
 /*
- * main.c - mini-container's command line: run, ps, kill, update.
+ * main.c - mini-container's command line: run, spec, ps, kill, update.
  *
  * Reading order for the course: this file (what a user asks for), then
  * spec.c (Docker's defaults), container.c (the start sequence), rootfs.c,
@@ -38,6 +38,8 @@
 static const char usage[] =
 	"usage: mini-container run [OPTIONS] --rootfs DIR -- CMD [ARGS...]\n"
 	"       mini-container run [OPTIONS] --bundle DIR\n"
+	"       mini-container spec [OPTIONS] [-- CMD [ARGS...]]  (config.json "
+	"on stdout)\n"
 	"       mini-container ps\n"
 	"       mini-container kill NAME [SIGNAL]\n"
 	"       mini-container update NAME [--memory SIZE] [--cpus F] "
@@ -377,18 +379,20 @@ out:
 	return rc;
 }
 
-static int cmd_run(int argc, char **argv)
+/* The spec of `run` (and `spec`) from the command line: the defaults, a
+ * bundle's config.json, then the options.  Returns the spec, or NULL with
+ * e filled (*help set for --help). */
+static struct mc_spec *parse_run(int argc, char **argv, bool *help,
+				 struct isolab_err *e)
 {
-	struct isolab_err e = { 0 };
 	struct mc_spec *s = spec__create();
 	const char *bundle = NULL;
-	struct mc_phases ph;
-	char defname[32];
-	int opt, status = MC_EXIT_RUNTIME;
+	int opt;
 
+	*help = false;
 	if (!s) {
-		fprintf(stderr, PROG ": out of memory\n");
-		return MC_EXIT_RUNTIME;
+		err__set(e, ENOMEM, "spec");
+		return NULL;
 	}
 	/* First pass: --bundle and --quiet, so that options given beside a
 	 * bundle override its config.json. */
@@ -399,35 +403,57 @@ static int cmd_run(int argc, char **argv)
 		if (opt == OPT_QUIET)
 			s->quiet = true;
 	}
-	if (bundle && oci__load(bundle, s, s->quiet, &e) < 0)
+	if (bundle && oci__load(bundle, s, s->quiet, e) < 0)
 		goto fail;
 	optind = 0;
 	opterr = 0;
 	while ((opt = getopt_long(argc, argv, "+", run_opts, NULL)) != -1) {
 		if (opt == OPT_HELP) {
-			fputs(usage, stdout);
-			spec__destroy(s);
-			return 0;
+			*help = true;
+			goto fail;
 		}
 		if (opt == '?') {
-			err__set(&e, 0, "%s: unknown option or missing value "
-					"(see mini-container --help)",
+			err__set(e, 0, "%s: unknown option or missing value "
+				       "(see mini-container --help)",
 				 argv[optind - 1]);
 			goto fail;
 		}
-		if (apply_opt(s, opt, optarg, &e) < 0)
+		if (apply_opt(s, opt, optarg, e) < 0)
 			goto fail;
 	}
 	if (optind < argc) {
 		if (bundle) {
-			err__set(&e, 0, "%s: a command after --bundle (the "
-					"bundle's process.args is the command)",
+			err__set(e, 0, "%s: a command after --bundle (the "
+				       "bundle's process.args is the command)",
 				 argv[optind]);
 			goto fail;
 		}
 		if (spec__set_list(&s->argv, (const char *const *)argv + optind,
-				   &e) < 0)
+				   e) < 0)
 			goto fail;
+	}
+	return s;
+fail:
+	spec__destroy(s);
+	return NULL;
+}
+
+static int cmd_run(int argc, char **argv)
+{
+	struct isolab_err e = { 0 };
+	struct mc_spec *s;
+	struct mc_phases ph;
+	char defname[32];
+	int status = MC_EXIT_RUNTIME;
+	bool help;
+
+	s = parse_run(argc, argv, &help, &e);
+	if (!s) {
+		if (help) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		goto fail;
 	}
 	if (!s->rootfs) {
 		err__set(&e, 0, "run: needs --rootfs DIR or --bundle DIR");
@@ -457,6 +483,42 @@ fail:
 	err__print(PROG, &e);
 	spec__destroy(s);
 	return status;
+}
+
+/* `spec`: the container `run` would make from these options, as an OCI
+ * config.json on stdout (the command defaults to sh, the rootfs to
+ * "rootfs" beside config.json, as `crun spec` does). */
+static int cmd_spec(int argc, char **argv)
+{
+	struct isolab_err e = { 0 };
+	static const char *const sh[] = { "sh", NULL };
+	struct mc_spec *s;
+	json_t *cfg;
+	bool help;
+	int rc;
+
+	s = parse_run(argc, argv, &help, &e);
+	if (!s) {
+		if (help) {
+			fputs(usage, stdout);
+			return 0;
+		}
+		err__print(PROG, &e);
+		return MC_EXIT_RUNTIME;
+	}
+	if ((!s->argv && spec__set_list(&s->argv, sh, &e) < 0) ||
+	    (!s->rootfs && !(s->rootfs = strdup("rootfs")))) {
+		err__print(PROG, &e);
+		spec__destroy(s);
+		return MC_EXIT_RUNTIME;
+	}
+	cfg = oci__to_json(s);
+	rc = cfg && json_dumpf(cfg, stdout, JSON_INDENT(2)) == 0 ? 0
+							       : MC_EXIT_RUNTIME;
+	putchar('\n');
+	json_decref(cfg);
+	spec__destroy(s);
+	return rc;
 }
 
 static void ps_line(const struct mc_state *st, void *arg)
@@ -607,13 +669,16 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "run") == 0)
 		return cmd_run(argc - 1, argv + 1);
+	if (strcmp(argv[1], "spec") == 0)
+		return cmd_spec(argc - 1, argv + 1);
 	if (strcmp(argv[1], "ps") == 0)
 		return cmd_ps(argc - 1, argv + 1);
 	if (strcmp(argv[1], "kill") == 0)
 		return cmd_kill(argc - 1, argv + 1);
 	if (strcmp(argv[1], "update") == 0)
 		return cmd_update(argc - 1, argv + 1);
-	fprintf(stderr, PROG ": %s: unknown command (run, ps, kill, update)\n",
+	fprintf(stderr, PROG ": %s: unknown command (run, spec, ps, kill, "
+			    "update)\n",
 		argv[1]);
 	return MC_EXIT_RUNTIME;
 }

@@ -4,6 +4,7 @@
 #ifndef MC_OCI_H
 #define MC_OCI_H
 
+#include <jansson.h>
 #include <stdbool.h>
 
 #include "err.h"
@@ -15,5 +16,9 @@
  * naming the file and the field. */
 int oci__load(const char *bundle, struct mc_spec *s, bool quiet,
 	      struct isolab_err *e);
+
+/* s as an OCI config.json (new reference; NULL if out of memory), which
+ * mini-container, crun and runc all run: `mini-container spec`. */
+json_t *oci__to_json(const struct mc_spec *s);
 
 #endif

@@ -371,6 +371,110 @@ int seccomp__from_file(const char *path, bool quiet, struct mc_seccomp **out,
 	return rc;
 }
 
+static json_t *sc_action_json(uint32_t act, json_t *rule)
+{
+	const char *name;
+
+	if (act == SCMP_ACT_ALLOW)
+		name = "SCMP_ACT_ALLOW";
+	else if (act == SCMP_ACT_KILL_PROCESS)
+		name = "SCMP_ACT_KILL_PROCESS";
+	else if (act == SCMP_ACT_KILL_THREAD)
+		name = "SCMP_ACT_KILL";
+	else if (act == SCMP_ACT_TRAP)
+		name = "SCMP_ACT_TRAP";
+	else if (act == SCMP_ACT_LOG)
+		name = "SCMP_ACT_LOG";
+	else if ((act & 0xffff0000U) == SCMP_ACT_ERRNO(0))
+		name = "SCMP_ACT_ERRNO";
+	else
+		name = "SCMP_ACT_TRACE";
+	if (rule && (strcmp(name, "SCMP_ACT_ERRNO") == 0 ||
+		     strcmp(name, "SCMP_ACT_TRACE") == 0))
+		json_object_set_new(rule, "errnoRet",
+				    json_integer(act & 0xffffU));
+	return json_string(name);
+}
+
+static const char *sc_arch_name(uint32_t arch)
+{
+	static const struct {
+		uint32_t arch;
+		const char *name;
+	} t[] = {
+		{ SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64" },
+		{ SCMP_ARCH_X86, "SCMP_ARCH_X86" },
+		{ SCMP_ARCH_X32, "SCMP_ARCH_X32" },
+		{ SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64" },
+		{ SCMP_ARCH_ARM, "SCMP_ARCH_ARM" },
+		{ SCMP_ARCH_RISCV64, "SCMP_ARCH_RISCV64" },
+	};
+
+	if (arch == SCMP_ARCH_NATIVE)
+		arch = seccomp_arch_native();
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		if (t[i].arch == arch)
+			return t[i].name;
+	return NULL;
+}
+
+json_t *seccomp__to_json(const struct mc_seccomp *sc)
+{
+	static const char *const ops[] = {
+		[SCMP_CMP_NE] = "SCMP_CMP_NE", [SCMP_CMP_LT] = "SCMP_CMP_LT",
+		[SCMP_CMP_LE] = "SCMP_CMP_LE", [SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+		[SCMP_CMP_GE] = "SCMP_CMP_GE", [SCMP_CMP_GT] = "SCMP_CMP_GT",
+		[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
+	};
+	json_t *o = json_object(), *arches = json_array(), *calls = json_array();
+
+	if (!o || !arches || !calls) {
+		json_decref(o);
+		json_decref(arches);
+		json_decref(calls);
+		return NULL;
+	}
+	json_object_set_new(o, "defaultAction",
+			    sc_action_json(sc->default_action, NULL));
+	for (size_t i = 0; i < sc->narches; i++)
+		if (sc_arch_name(sc->arches[i]))
+			json_array_append_new(
+				arches, json_string(sc_arch_name(sc->arches[i])));
+	json_object_set_new(o, "architectures", arches);
+	for (size_t i = 0; i < sc->nrules; i++) {
+		const struct sc_rule *r = &sc->rules[i];
+		json_t *rule = json_object(), *args = json_array(),
+		       *names = json_pack("[s]", r->name);
+
+		/* Consecutive argument-free rules with one action share an
+		 * entry, as in Docker's profile. */
+		while (!r->nargs && i + 1 < sc->nrules &&
+		       !sc->rules[i + 1].nargs &&
+		       sc->rules[i + 1].action == r->action)
+			json_array_append_new(names,
+					      json_string(sc->rules[++i].name));
+		json_object_set_new(rule, "names", names);
+		json_object_set_new(rule, "action",
+				    sc_action_json(r->action, rule));
+		for (unsigned a = 0; a < r->nargs; a++)
+			json_array_append_new(
+				args,
+				json_pack("{s:I,s:I,s:I,s:s}", "index",
+					  (json_int_t)r->args[a].arg, "value",
+					  (json_int_t)r->args[a].datum_a,
+					  "valueTwo",
+					  (json_int_t)r->args[a].datum_b, "op",
+					  ops[r->args[a].op]));
+		if (r->nargs)
+			json_object_set_new(rule, "args", args);
+		else
+			json_decref(args);
+		json_array_append_new(calls, rule);
+	}
+	json_object_set_new(o, "syscalls", calls);
+	return o;
+}
+
 /* ---- loading ---------------------------------------------------------- */
 
 int seccomp__compile(const struct mc_seccomp *sc, struct mc_bpf *out,

@@ -30,6 +30,10 @@ struct mc_seccomp *seccomp__default(void);
 int seccomp__from_json(json_t *obj, const char *where, bool quiet,
 		       struct mc_seccomp **out, struct isolab_err *e);
 
+/* sc as an OCI linux.seccomp object (new reference), which crun and runc
+ * read too; NULL if out of memory. */
+json_t *seccomp__to_json(const struct mc_seccomp *sc);
+
 /* Read an OCI seccomp object from a JSON file.  Returns 0 or -1. */
 int seccomp__from_file(const char *path, bool quiet, struct mc_seccomp **out,
 		       struct isolab_err *e);
