@@ -67,7 +67,7 @@ static int run_one(const struct scenario *sc, const char *name, FILE *trace,
 		   struct sim_report *rep, struct sim **keep,
 		   struct isolab_err *e)
 {
-	struct sim_opts so = { .trace = trace };
+	struct sim_opts so = {.trace = trace};
 	struct sim *s;
 
 	if (sim__create(sc, sim__find_sched(name), &so, &s, e) < 0)
@@ -95,9 +95,10 @@ static int exp_share(struct bench_ctx *ctx, struct result *r,
 {
 	struct sim_report rep[NSCHED];
 	struct scenario sc;
-	char base[4400], dat[4500], title[] = "plottitle = \"scheduler-sim: "
-		"CPU share vs weight, 6 hogs on 1 pCPU, 60 s\"";
-	const char *vars[] = { title, NULL };
+	char base[4400], dat[4500],
+		title[] = "plottitle = \"scheduler-sim: "
+			  "CPU share vs weight, 6 hogs on 1 pCPU, 60 s\"";
+	const char *vars[] = {title, NULL};
 	json_t *rows = json_array();
 	FILE *f;
 	int rc = -1, n = 0;
@@ -117,18 +118,19 @@ static int exp_share(struct bench_ctx *ctx, struct result *r,
 	}
 	fprintf(f, "# weight fair credit credit2 rr fair_sched\n");
 	for (unsigned d = 0; d < sc.ndomains; d++) {
-		fprintf(f, "%u %.6f", rep[0].d[d].weight, rep[0].d[d].fair_share);
+		fprintf(f, "%u %.6f", rep[0].d[d].weight,
+			rep[0].d[d].fair_share);
 		for (int k = 0; k < NSCHED; k++)
 			fprintf(f, " %.6f", rep[k].d[d].share);
 		fprintf(f, "\n");
 		json_array_append_new(
-			rows, json_pack("{s:i, s:f, s:f, s:f, s:f, s:f}",
-					"weight", rep[0].d[d].weight, "fair",
-					rep[0].d[d].fair_share, "credit",
-					rep[0].d[d].share, "credit2",
-					rep[1].d[d].share, "rr",
-					rep[2].d[d].share, "fair_sched",
-					rep[3].d[d].share));
+			rows,
+			json_pack("{s:i, s:f, s:f, s:f, s:f, s:f}", "weight",
+				  rep[0].d[d].weight, "fair",
+				  rep[0].d[d].fair_share, "credit",
+				  rep[0].d[d].share, "credit2",
+				  rep[1].d[d].share, "rr", rep[2].d[d].share,
+				  "fair_sched", rep[3].d[d].share));
 	}
 	fclose(f);
 	if (plot__render("sched-share.gp", base, vars, e) < 0)
@@ -168,13 +170,13 @@ static int exp_cap(struct bench_ctx *ctx, struct result *r,
 {
 	enum { MAXS = 1000 };
 	static double v[NSCHED][MAXS];
-	size_t n[NSCHED] = { 0 };
+	size_t n[NSCHED] = {0};
 	struct scenario sc;
 	char base[4400], dat[4500];
 	char title[] = "plottitle = \"scheduler-sim: a hog capped at 30%, "
 		       "beside a domain that computes, sleeps, computes\"";
 	char cap[] = "cap = 0.30";
-	const char *vars[] = { title, cap, NULL };
+	const char *vars[] = {title, cap, NULL};
 	json_t *share = json_object();
 	FILE *f;
 	int rc = -1;
@@ -242,8 +244,8 @@ static int plot_cdf_linear(const char *base, const char *title,
 			   struct isolab_err *e)
 {
 	char dat[4500], vt[256], vl[256] = "labels = \"";
-	const char *vars[] = { vt, "xlabel_text = \"wake-to-run latency (ms)\"",
-			       vl, NULL };
+	const char *vars[] = {vt, "xlabel_text = \"wake-to-run latency (ms)\"",
+			      vl, NULL};
 	FILE *f;
 
 	snprintf(dat, sizeof(dat), "%s.dat", base);
@@ -258,7 +260,8 @@ static int plot_cdf_linear(const char *base, const char *title,
 		}
 		memcpy(v, s[i].v, s[i].n * sizeof(*v));
 		qsort(v, s[i].n, sizeof(*v), cmp_double);
-		fprintf(f, "# %s: latency_ms cumulative_fraction\n", s[i].label);
+		fprintf(f, "# %s: latency_ms cumulative_fraction\n",
+			s[i].label);
 		/* Both ends of each step, so a jump at 0 is drawn. */
 		fprintf(f, "0 0\n");
 		for (size_t k = 0; k < s[i].n; k++)
@@ -283,11 +286,11 @@ static int exp_latency(struct bench_ctx *ctx, struct result *r,
 		const char *label, *sched;
 		bool boost;
 	} runs[] = {
-		{ "credit", "credit", true },
-		{ "credit_no_boost", "credit", false },
-		{ "credit2", "credit2", true },
-		{ "rr", "rr", true },
-		{ "fair", "fair", true },
+		{"credit", "credit", true},
+		{"credit_no_boost", "credit", false},
+		{"credit2", "credit2", true},
+		{"rr", "rr", true},
+		{"fair", "fair", true},
 	};
 	enum { NRUNS = sizeof(runs) / sizeof(runs[0]) };
 	struct samples lat[NRUNS];
@@ -301,7 +304,7 @@ static int exp_latency(struct bench_ctx *ctx, struct result *r,
 	if (load("latency.json", &sc, e) < 0)
 		goto out_json;
 	for (; k < NRUNS; k++) {
-		struct series_desc d = { "sched", NULL, "wake_to_run", "ns" };
+		struct series_desc d = {"sched", NULL, "wake_to_run", "ns"};
 		char wl[64];
 		struct sim_report rep;
 		struct sim *s;
@@ -322,13 +325,13 @@ static int exp_latency(struct bench_ctx *ctx, struct result *r,
 			k++;
 			goto out;
 		}
-		ps[k] = (struct plot_series){ runs[k].label, lat[k].v,
-					      lat[k].n };
+		ps[k] = (struct plot_series){runs[k].label, lat[k].v, lat[k].n};
 		progress__update(&ctx->prog, k + 1, NRUNS);
 	}
 	out_base(base, sizeof(base), ctx, "latency-cdf");
-	if (plot_cdf_linear(base, "scheduler-sim: wake-to-run latency of a "
-				  "vCPU woken every 10 ms beside two hogs",
+	if (plot_cdf_linear(base,
+			    "scheduler-sim: wake-to-run latency of a "
+			    "vCPU woken every 10 ms beside two hogs",
 			    ps, NRUNS, e) < 0)
 		result__add_skip(r, "wake-latency CDF plot", e->msg);
 	rc = 0;
@@ -378,10 +381,10 @@ static int exp_side_by_side(struct bench_ctx *ctx, struct result *r,
 	}
 	for (int k = 0; k < NSCHED; k++) {
 		const char *name = sim_schedulers[k]->name;
-		struct series_desc dj = { "sched", "mixed.json", "jain_index",
-					  "ratio" };
-		struct series_desc dl = { "sched", "mixed.json",
-					  "voip_wake_p99", "ns" };
+		struct series_desc dj = {"sched", "mixed.json", "jain_index",
+					 "ratio"};
+		struct series_desc dl = {"sched", "mixed.json", "voip_wake_p99",
+					 "ns"};
 		char wl[64];
 
 		snprintf(wl, sizeof(wl), "mixed.json:%s", name);
@@ -389,20 +392,21 @@ static int exp_side_by_side(struct bench_ctx *ctx, struct result *r,
 		if (result__add_series(r, &dj, &jain[k], e) < 0 ||
 		    result__add_series(r, &dl, &p99[k], e) < 0)
 			goto out;
-		pj[k] = (struct plot_series){ name, jain[k].v, jain[k].n };
-		pl[k] = (struct plot_series){ name, p99[k].v, p99[k].n };
+		pj[k] = (struct plot_series){name, jain[k].v, jain[k].n};
+		pl[k] = (struct plot_series){name, p99[k].v, p99[k].n};
 	}
 	out_base(base, sizeof(base), ctx, "jain");
-	if (plot__bars(base, "scheduler-sim: Jain's fairness index (share / "
-			     "fair share) on mixed.json, over seeds",
+	if (plot__bars(base,
+		       "scheduler-sim: Jain's fairness index (share / "
+		       "fair share) on mixed.json, over seeds",
 		       "Jain index (1 = every domain at its fair share)", pj,
 		       NSCHED, 1, e) < 0)
 		result__add_skip(r, "Jain plot", e->msg);
 	out_base(base, sizeof(base), ctx, "voip-p99");
-	if (plot__bars(base, "scheduler-sim: p99 wake-to-run latency of the "
-			     "periodic vCPU on mixed.json, over seeds",
-		       "p99 wake-to-run latency (ms)", pl, NSCHED, 1e6,
-		       e) < 0)
+	if (plot__bars(base,
+		       "scheduler-sim: p99 wake-to-run latency of the "
+		       "periodic vCPU on mixed.json, over seeds",
+		       "p99 wake-to-run latency (ms)", pl, NSCHED, 1e6, e) < 0)
 		result__add_skip(r, "voip p99 plot", e->msg);
 	rc = 0;
 out:
@@ -423,10 +427,10 @@ static int speed_run(const char *bin, const char *sched, const char *json,
 		     struct isolab_err *e)
 {
 	char scen[4400];
-	char *argv[] = { (char *)bin, "--scheduler", (char *)sched,
-			 "--scenario", scen, "--quiet", "--json",
-			 (char *)json, NULL };
-	struct cmd_opts opts = { .timeout_s = 600 };
+	char *argv[] = {(char *)bin,  "--scheduler", (char *)sched,
+			"--scenario", scen,	     "--quiet",
+			"--json",     (char *)json,  NULL};
+	struct cmd_opts opts = {.timeout_s = 600};
 	struct cmd_result res;
 	json_t *root;
 	double cpu_ns;
@@ -460,18 +464,19 @@ static int exp_speed(struct bench_ctx *ctx, struct result *r,
 	progress__step(&ctx->prog, "sched:speed-64x512");
 	snprintf(bin, sizeof(bin), "%s/bin/scheduler-sim", ctx->build_dir);
 	snprintf(json, sizeof(json), "%s/sched-speed-run.json", ctx->out_dir);
-	json_object_set_new(speed, "command",
-			    json_string("scheduler-sim --scheduler S --scenario "
-					"scheduler-sim/scenarios/big-64x512.json "
-					"--quiet --json OUT"));
+	json_object_set_new(
+		speed, "command",
+		json_string("scheduler-sim --scheduler S --scenario "
+			    "scheduler-sim/scenarios/big-64x512.json "
+			    "--quiet --json OUT"));
 	for (int k = 0; k < NSCHED; k++) {
 		const char *name = sim_schedulers[k]->name;
 		struct samples wall = SAMPLES_INIT, cpu = SAMPLES_INIT,
 			       rate = SAMPLES_INIT;
-		struct series_desc dw = { "sched", NULL, "wall_time", "ns" };
-		struct series_desc dc = { "sched", NULL, "cpu_time", "ns" };
-		struct series_desc dr = { "sched", NULL, "events_per_cpu_s",
-					  "1/s" };
+		struct series_desc dw = {"sched", NULL, "wall_time", "ns"};
+		struct series_desc dc = {"sched", NULL, "cpu_time", "ns"};
+		struct series_desc dr = {"sched", NULL, "events_per_cpu_s",
+					 "1/s"};
 		int runs = k == 0 ? (ctx->runs < 3 ? ctx->runs : 3) : 1;
 		json_int_t events = 0;
 		char wl[64];
@@ -487,11 +492,11 @@ static int exp_speed(struct bench_ctx *ctx, struct result *r,
 			      result__add_series(r, &dc, &cpu, e) < 0 ||
 			      result__add_series(r, &dr, &rate, e) < 0;
 		if (!bad)
-			json_object_set_new(
-				speed, name,
-				json_pack("{s:I, s:f, s:f}", "events", events,
-					  "cpu_s", cpu.v[0] / 1e9, "wall_s",
-					  wall.v[0] / 1e9));
+			json_object_set_new(speed, name,
+					    json_pack("{s:I, s:f, s:f}",
+						      "events", events, "cpu_s",
+						      cpu.v[0] / 1e9, "wall_s",
+						      wall.v[0] / 1e9));
 		samples__free(&wall);
 		samples__free(&cpu);
 		samples__free(&rate);

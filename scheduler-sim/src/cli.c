@@ -16,8 +16,7 @@ int cli__time(const char *s, uint64_t bare_ns, uint64_t *out)
 		const char *suffix;
 		double ns;
 	} units[] = {
-		{ "ns", 1 },   { "us", 1e3 }, { "ms", 1e6 },
-		{ "s", 1e9 },  { "m", 60e9 },
+		{"ns", 1}, {"us", 1e3}, {"ms", 1e6}, {"s", 1e9}, {"m", 60e9},
 	};
 	char *end;
 	double v, mult = (double)bare_ns;
@@ -65,36 +64,44 @@ int cli__override(int c, const char *arg, struct cli_overrides *ov,
 	switch (c) {
 	case 'p':
 		if (parse_uint(arg, SCENARIO_MAX_PCPUS, &v) < 0 || v < 1)
-			return err__set(e, 0, "--pcpus: %s: must be 1..%d",
-					arg, SCENARIO_MAX_PCPUS);
+			return err__set(e, 0, "--pcpus: %s: must be 1..%d", arg,
+					SCENARIO_MAX_PCPUS);
 		ov->pcpus = (unsigned)v;
 		return 0;
 	case 'd':
 		if (cli__time(arg, NS_PER_S, &v) < 0 || v < NS_PER_MS ||
 		    v > 86400 * NS_PER_S)
-			return err__set(e, 0, "--duration: %s: must be a time "
-					"from 1ms to 24h, like 60s", arg);
+			return err__set(e, 0,
+					"--duration: %s: must be a time "
+					"from 1ms to 24h, like 60s",
+					arg);
 		ov->duration_ns = v;
 		return 0;
 	case 's':
 		if (parse_uint(arg, INT64_MAX, &v) < 0)
-			return err__set(e, 0, "--seed: %s: must be a "
-					"non-negative integer", arg);
+			return err__set(e, 0,
+					"--seed: %s: must be a "
+					"non-negative integer",
+					arg);
 		ov->seed = v;
 		ov->seed_set = true;
 		return 0;
 	case 't':
 		if (cli__time(arg, NS_PER_MS, &v) < 0 || v < NS_PER_MS ||
 		    v > 1000 * NS_PER_MS || v % NS_PER_MS)
-			return err__set(e, 0, "--tslice: %s: must be whole "
-					"milliseconds from 1ms to 1000ms", arg);
+			return err__set(e, 0,
+					"--tslice: %s: must be whole "
+					"milliseconds from 1ms to 1000ms",
+					arg);
 		ov->tslice_ns = v;
 		return 0;
 	case 'r':
 		if (cli__time(arg, NS_PER_US, &v) < 0 ||
 		    (v && (v < 100 * NS_PER_US || v > 500 * NS_PER_MS)))
-			return err__set(e, 0, "--ratelimit: %s: must be 0 or "
-					"a time from 100us to 500ms", arg);
+			return err__set(e, 0,
+					"--ratelimit: %s: must be 0 or "
+					"a time from 100us to 500ms",
+					arg);
 		ov->ratelimit_ns = v;
 		ov->ratelimit_set = true;
 		return 0;

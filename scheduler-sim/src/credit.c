@@ -27,20 +27,20 @@
 #include "sim.h"
 
 /* Basic constants, xen/common/sched/credit.c. */
-#define CSCHED_DEFAULT_WEIGHT 256
-#define CSCHED_TICKS_PER_TSLICE 3
+#define CSCHED_DEFAULT_WEIGHT	 256
+#define CSCHED_TICKS_PER_TSLICE	 3
 #define CSCHED_DEFAULT_TSLICE_MS 30
-#define CSCHED_CREDITS_PER_MSEC 10
+#define CSCHED_CREDITS_PER_MSEC	 10
 /* xen/include/public/sysctl.h: the shortest rate limit, and so the
  * shortest timer credit ever sets (CSCHED_MIN_TIMER). */
 #define XEN_SYSCTL_SCHED_RATELIMIT_MIN 100
-#define CSCHED_MIN_TIMER (XEN_SYSCTL_SCHED_RATELIMIT_MIN * NS_PER_US)
+#define CSCHED_MIN_TIMER	       (XEN_SYSCTL_SCHED_RATELIMIT_MIN * NS_PER_US)
 
 /* Priorities, credit.c: larger runs first. */
-#define CSCHED_PRI_TS_BOOST 0   /* time-share waking up */
-#define CSCHED_PRI_TS_UNDER -1  /* time-share w/ credits */
-#define CSCHED_PRI_TS_OVER -2   /* time-share w/o credits */
-#define CSCHED_PRI_IDLE -64     /* idle */
+#define CSCHED_PRI_TS_BOOST 0	/* time-share waking up */
+#define CSCHED_PRI_TS_UNDER -1	/* time-share w/ credits */
+#define CSCHED_PRI_TS_OVER  -2	/* time-share w/o credits */
+#define CSCHED_PRI_IDLE	    -64 /* idle */
 
 /* The scheduler's timers. */
 enum { CREDIT_TIMER_TICK, CREDIT_TIMER_ACCT };
@@ -57,8 +57,8 @@ struct credit_unit {
 	unsigned residual;  /* sub-credit remainder of burn_credits() */
 	int64_t start_time; /* credit burnt up to here (see burn_credits) */
 	unsigned master;    /* the pCPU whose run queue it belongs to */
-	bool parked;        /* CSCHED_FLAG_UNIT_PARKED */
-	bool active;        /* on sdom->active_unit */
+	bool parked;	    /* CSCHED_FLAG_UNIT_PARKED */
+	bool active;	    /* on sdom->active_unit */
 	struct list_link active_elem;
 };
 
@@ -77,7 +77,7 @@ struct credit_pcpu {
 	unsigned nr_runnable; /* queued + running vCPUs of this pCPU */
 	uint32_t runq_sort_last;
 	uint64_t tick_at; /* the armed tick, SIM_FOREVER when stopped */
-	bool idler;       /* in prv->idlers */
+	bool idler;	  /* in prv->idlers */
 };
 
 /* struct csched_private */
@@ -167,8 +167,7 @@ static void runq_tickle(struct credit_private *prv, struct credit_unit *new)
 	unsigned cpu = new->master;
 	int cpri = cur_pri(prv, cpu), target = -1;
 
-	if (cpri == CSCHED_PRI_IDLE ||
-	    (prv->nidlers == 0 && new->pri > cpri)) {
+	if (cpri == CSCHED_PRI_IDLE || (prv->nidlers == 0 && new->pri > cpri)) {
 		target = (int)cpu;
 	} else if (prv->nidlers) {
 		target = cycle_idler(prv, prv->last_tickle_cpu);
@@ -320,14 +319,16 @@ static void credit_account(struct credit_private *prv)
 					(weight_total - 1)) /
 				       weight_total;
 		if (sdom->cap != 0) {
-			credit_cap = (sdom->cap * prv->credits_per_tslice +
-				      99) / 100;
+			credit_cap =
+				(sdom->cap * prv->credits_per_tslice + 99) /
+				100;
 			if (credit_cap < credit_peak)
 				credit_peak = credit_cap;
 			credit_cap = (credit_cap + (n - 1)) / n;
 		}
-		credit_fair = (credit_total * sdom->weight * n +
-			       (weight_total - 1)) / weight_total;
+		credit_fair =
+			(credit_total * sdom->weight * n + (weight_total - 1)) /
+			weight_total;
 		if (credit_fair < credit_peak) {
 			credit_xtra = 1;
 		} else {
@@ -395,8 +396,7 @@ static void arm_tick(struct credit_private *prv, unsigned cpu, uint64_t at)
  * pCPU, drop the running vCPU's BOOST (it is using real CPU), burn its
  * credit, and make it active if it was not.  (Xen also considers moving
  * it to an idler here, for SMT; this flat model does not.) */
-static void credit_tick(struct credit_private *prv, unsigned cpu,
-			uint64_t now)
+static void credit_tick(struct credit_private *prv, unsigned cpu, uint64_t now)
 {
 	struct vcpu *cur = prv->s->pcpus[cpu].curr;
 
@@ -414,8 +414,7 @@ static void credit_tick(struct credit_private *prv, unsigned cpu,
 	arm_tick(prv, cpu, now + prv->tick_period);
 }
 
-static void credit_timer(void *priv, uint32_t kind, uint32_t arg,
-			 uint64_t now)
+static void credit_timer(void *priv, uint32_t kind, uint32_t arg, uint64_t now)
 {
 	struct credit_private *prv = priv;
 
@@ -447,8 +446,8 @@ static void credit_wake(void *priv, struct vcpu *v, uint64_t now)
 
 /* csched_runq_steal: the first queued vCPU of peer of strictly higher
  * priority than pri, moved to cpu; NULL if none. */
-static struct credit_unit *runq_steal(struct credit_private *prv,
-				      unsigned peer, unsigned cpu, int pri)
+static struct credit_unit *runq_steal(struct credit_private *prv, unsigned peer,
+				      unsigned cpu, int pri)
 {
 	struct list_link *runq = &prv->pcpus[peer].runq, *it;
 
@@ -500,9 +499,8 @@ static struct credit_unit *credit_load_balance(struct credit_private *prv,
 /* csched_schedule: burn what prev used; keep it if the rate limit says it
  * ran too briefly; else run the head of the queue, or steal if that head
  * is OVER or there is none.  The slice is tslice (30 ms). */
-static struct vcpu *credit_schedule(void *priv, unsigned cpu,
-				    struct vcpu *prev, uint64_t now,
-				    uint64_t *slice)
+static struct vcpu *credit_schedule(void *priv, unsigned cpu, struct vcpu *prev,
+				    uint64_t now, uint64_t *slice)
 {
 	struct credit_private *prv = priv;
 	struct credit_pcpu *spc = &prv->pcpus[cpu];
@@ -526,8 +524,7 @@ static struct vcpu *credit_schedule(void *priv, unsigned cpu,
 	else if (scurr)
 		spc->nr_runnable--; /* blocked or parked */
 
-	snext = list_empty(&spc->runq) ? NULL
-				       : runq_elem(prv, spc->runq.next);
+	snext = list_empty(&spc->runq) ? NULL : runq_elem(prv, spc->runq.next);
 	if (snext && snext->pri > CSCHED_PRI_TS_OVER)
 		list_del_init(&snext->v->link);
 	else
@@ -571,15 +568,15 @@ static int credit_create(struct sim *s, void **out, struct isolab_err *e)
 	/* __csched_set_tslice */
 	tslice_ms = (unsigned)(s->sc->tslice_ns / NS_PER_MS);
 	prv->tslice = s->sc->tslice_ns;
-	prv->tick_period =
-		prv->tslice / (tslice_ms < CSCHED_TICKS_PER_TSLICE
-				       ? 1
-				       : CSCHED_TICKS_PER_TSLICE);
+	prv->tick_period = prv->tslice / (tslice_ms < CSCHED_TICKS_PER_TSLICE
+						  ? 1
+						  : CSCHED_TICKS_PER_TSLICE);
 	prv->credits_per_tslice = CSCHED_CREDITS_PER_MSEC * tslice_ms;
 	prv->credit = prv->credits_per_tslice * s->npcpus;
 	/* csched_init: a rate limit above the slice is the slice. */
-	prv->ratelimit = s->sc->ratelimit_ns > prv->tslice ? prv->tslice
-							  : s->sc->ratelimit_ns;
+	prv->ratelimit = s->sc->ratelimit_ns > prv->tslice
+				 ? prv->tslice
+				 : s->sc->ratelimit_ns;
 	prv->boost = s->sc->boost;
 	for (unsigned i = 0; i < s->ndomains; i++) {
 		struct credit_dom *sdom = &prv->doms[i];

@@ -29,11 +29,11 @@
 #include "sim.h"
 
 /* xen/common/sched/credit2.c */
-#define CSCHED2_CREDIT_INIT (10 * NS_PER_MS)
-#define CSCHED2_CREDIT_RESET 0
-#define CSCHED2_MIN_TIMER (500 * NS_PER_US)
-#define CSCHED2_MAX_TIMER CSCHED2_CREDIT_INIT
-#define CSCHED2_CARRYOVER_MAX CSCHED2_MIN_TIMER
+#define CSCHED2_CREDIT_INIT	 (10 * NS_PER_MS)
+#define CSCHED2_CREDIT_RESET	 0
+#define CSCHED2_MIN_TIMER	 (500 * NS_PER_US)
+#define CSCHED2_MAX_TIMER	 CSCHED2_CREDIT_INIT
+#define CSCHED2_CARRYOVER_MAX	 CSCHED2_MIN_TIMER
 #define CSCHED2_BDGT_REPL_PERIOD (10 * NS_PER_MS)
 /* This model's socket: pCPUs per run queue. */
 #define CSCHED2_RUNQ_CPUS 8
@@ -55,7 +55,7 @@ struct c2_unit {
 };
 
 struct c2_runq {
-	struct list_link queue;   /* waiting vCPUs, most credit first */
+	struct list_link queue;	  /* waiting vCPUs, most credit first */
 	struct list_link members; /* every vCPU assigned here */
 	unsigned first_cpu, ncpus;
 	unsigned nr_runnable; /* queued + running members */
@@ -306,8 +306,7 @@ static struct vcpu *credit2_schedule(void *priv, unsigned cpu,
 }
 
 /* replenish_domain_budget: refill every capped domain, unpark. */
-static void credit2_timer(void *priv, uint32_t kind, uint32_t arg,
-			  uint64_t now)
+static void credit2_timer(void *priv, uint32_t kind, uint32_t arg, uint64_t now)
 {
 	struct credit2 *c = priv;
 
@@ -382,8 +381,8 @@ static int credit2_create(struct sim *s, void **out, struct isolab_err *e)
 		svc->rq = (unsigned)svc->v->home / CSCHED2_RUNQ_CPUS;
 		list_add_tail(&c->rq[svc->rq].members, &svc->member);
 	}
-	if (capped && sim__timer(s, CSCHED2_BDGT_REPL_PERIOD,
-				 CREDIT2_TIMER_REPL, 0) < 0)
+	if (capped &&
+	    sim__timer(s, CSCHED2_BDGT_REPL_PERIOD, CREDIT2_TIMER_REPL, 0) < 0)
 		return err__set(e, ENOMEM, "credit2");
 	return 0;
 }
@@ -400,7 +399,8 @@ static void credit2_destroy(void *priv)
 
 const struct sched_ops credit2_ops = {
 	.name = "credit2",
-	.what = "Xen's credit2: weight-scaled burn, credit reset, shared queues",
+	.what = "Xen's credit2: weight-scaled burn, credit reset, shared "
+		"queues",
 	.create = credit2_create,
 	.destroy = credit2_destroy,
 	.wake = credit2_wake,

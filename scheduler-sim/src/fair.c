@@ -25,17 +25,17 @@
 #include "sim.h"
 
 /* kernel/sched/fair.c defaults (before EEVDF, Linux 6.5 and earlier). */
-#define SYSCTL_SCHED_LATENCY (6 * NS_PER_MS)
-#define SYSCTL_SCHED_MIN_GRANULARITY (750 * NS_PER_US)
+#define SYSCTL_SCHED_LATENCY		(6 * NS_PER_MS)
+#define SYSCTL_SCHED_MIN_GRANULARITY	(750 * NS_PER_US)
 #define SYSCTL_SCHED_WAKEUP_GRANULARITY (1 * NS_PER_MS)
-#define NICE_0_LOAD 1024ULL
+#define NICE_0_LOAD			1024ULL
 /* kernel/sched/core.c: default_cfs_period(), 100 ms. */
 #define CFS_PERIOD (100 * NS_PER_MS)
 
 enum { FAIR_TIMER_PERIOD };
 
 struct fair_dom {
-	uint64_t quota;  /* per CFS_PERIOD, 0 = no cap */
+	uint64_t quota;	 /* per CFS_PERIOD, 0 = no cap */
 	int64_t runtime; /* left in this period */
 	bool throttled;
 };
@@ -44,9 +44,9 @@ struct fair_vcpu {
 	struct vcpu *v;
 	struct fair_dom *fd;
 	uint64_t vruntime, seq;
-	uint64_t weight;   /* load weight: a share of the domain's */
+	uint64_t weight; /* load weight: a share of the domain's */
 	uint64_t exec_start;
-	int heap_index;    /* -1 when not queued */
+	int heap_index; /* -1 when not queued */
 };
 
 struct fair {
@@ -294,8 +294,7 @@ static void fair_timer(void *priv, uint32_t kind, uint32_t arg, uint64_t now)
 		for (unsigned j = 0; j < d->spec->vcpus; j++) {
 			struct fair_vcpu *x = &f->fv[d->vcpus[j].id];
 
-			if (x->v->state == VCPU_RUNNABLE &&
-			    x->heap_index < 0) {
+			if (x->v->state == VCPU_RUNNABLE && x->heap_index < 0) {
 				enqueue(f, x);
 				preempt_for(f, x, now);
 			}

@@ -55,7 +55,7 @@ static inline void list_del_init(struct list_link *l)
 	list_init(l);
 }
 
-#define list_entry(ptr, type, member) \
+#define list_entry(ptr, type, member)                                          \
 	((type *)((char *)(ptr)-offsetof(type, member)))
 
 #endif

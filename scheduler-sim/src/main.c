@@ -20,16 +20,21 @@
 #include "timing.h"
 
 static const char usage[] =
-	"usage: scheduler-sim --scenario FILE [--scheduler credit|credit2|rr|fair]\n"
-	"                     [--pcpus N] [--duration 60s] [--seed S] [--tslice 30ms]\n"
+	"usage: scheduler-sim --scenario FILE [--scheduler "
+	"credit|credit2|rr|fair]\n"
+	"                     [--pcpus N] [--duration 60s] [--seed S] "
+	"[--tslice 30ms]\n"
 	"                     [--ratelimit 1ms] [--no-boost] [--json OUT]\n"
-	"                     [--trace OUT.csv] [--trace-every 100ms] [--perf] [--quiet]\n"
-	"       scheduler-sim real --scenario FILE [--duration 10s] [--pcpus N]\n"
+	"                     [--trace OUT.csv] [--trace-every 100ms] [--perf] "
+	"[--quiet]\n"
+	"       scheduler-sim real --scenario FILE [--duration 10s] [--pcpus "
+	"N]\n"
 	"Simulates the domains of FILE under one scheduler and prints each\n"
 	"domain's CPU share beside its fair share, wake-to-run latency and\n"
 	"context switches, each pCPU's utilisation and Jain's fairness index.\n"
 	"Times take a unit: ns, us, ms, s or m (a bare number: seconds for\n"
-	"--duration, milliseconds for --tslice and --trace-every, microseconds\n"
+	"--duration, milliseconds for --tslice and --trace-every, "
+	"microseconds\n"
 	"for --ratelimit).  See scheduler-sim/README.md.\n";
 
 struct options {
@@ -43,21 +48,21 @@ static int parse_args(int argc, char **argv, struct options *o,
 		      struct isolab_err *e)
 {
 	static const struct option longopts[] = {
-		{ "scheduler", required_argument, NULL, 'S' },
-		{ "scenario", required_argument, NULL, 'f' },
-		{ "pcpus", required_argument, NULL, 'p' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "tslice", required_argument, NULL, 't' },
-		{ "ratelimit", required_argument, NULL, 'r' },
-		{ "no-boost", no_argument, NULL, 'B' },
-		{ "json", required_argument, NULL, 'j' },
-		{ "trace", required_argument, NULL, 'T' },
-		{ "trace-every", required_argument, NULL, 'E' },
-		{ "perf", no_argument, NULL, 'P' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"scheduler", required_argument, NULL, 'S'},
+		{"scenario", required_argument, NULL, 'f'},
+		{"pcpus", required_argument, NULL, 'p'},
+		{"duration", required_argument, NULL, 'd'},
+		{"seed", required_argument, NULL, 's'},
+		{"tslice", required_argument, NULL, 't'},
+		{"ratelimit", required_argument, NULL, 'r'},
+		{"no-boost", no_argument, NULL, 'B'},
+		{"json", required_argument, NULL, 'j'},
+		{"trace", required_argument, NULL, 'T'},
+		{"trace-every", required_argument, NULL, 'E'},
+		{"perf", no_argument, NULL, 'P'},
+		{"quiet", no_argument, NULL, 'q'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -76,12 +81,14 @@ static int parse_args(int argc, char **argv, struct options *o,
 		case 'E':
 			if (cli__time(optarg, NS_PER_MS, &o->trace_every) < 0 ||
 			    o->trace_every < NS_PER_MS)
-				return err__set(e, 0, "--trace-every: %s: must "
+				return err__set(e, 0,
+						"--trace-every: %s: must "
 						"be a time of 1ms or more",
 						optarg);
 			break;
 		case '?':
-			return err__set(e, 0, "%s: unknown option or missing "
+			return err__set(e, 0,
+					"%s: unknown option or missing "
 					"argument (see --help)",
 					argv[optind - 1]);
 		default:
@@ -95,8 +102,10 @@ static int parse_args(int argc, char **argv, struct options *o,
 	if (!o->scenario)
 		return err__set(e, 0, "--scenario: missing (see --help)");
 	if (!sim__find_sched(o->scheduler))
-		return err__set(e, 0, "--scheduler: %s: must be credit, "
-				"credit2, rr or fair", o->scheduler);
+		return err__set(e, 0,
+				"--scheduler: %s: must be credit, "
+				"credit2, rr or fair",
+				o->scheduler);
 	return 0;
 }
 
@@ -120,7 +129,7 @@ static int write_json(const struct sim_report *r, const char *path,
 static int simulate(const struct options *o, struct scenario *sc,
 		    struct isolab_err *e)
 {
-	struct sim_opts so = { .trace_every = o->trace_every };
+	struct sim_opts so = {.trace_every = o->trace_every};
 	struct sim_report rep;
 	struct sim *s = NULL;
 	uint64_t t0, t1;
@@ -141,9 +150,10 @@ static int simulate(const struct options *o, struct scenario *sc,
 	if (!o->quiet)
 		metrics__print(&rep, stdout);
 	if (o->perf)
-		fprintf(stderr, "scheduler-sim: %llu events in %.3f s: %.0f "
-			"events/s\n", (unsigned long long)s->nevents,
-			(double)(t1 - t0) / 1e9,
+		fprintf(stderr,
+			"scheduler-sim: %llu events in %.3f s: %.0f "
+			"events/s\n",
+			(unsigned long long)s->nevents, (double)(t1 - t0) / 1e9,
 			(double)s->nevents * 1e9 / (double)(t1 - t0 + 1));
 	rc = o->json ? write_json(&rep, o->json, e) < 0 : 0;
 	metrics__free(&rep);
@@ -158,9 +168,9 @@ out:
 
 int main(int argc, char **argv)
 {
-	struct options o = { .scheduler = "credit" };
+	struct options o = {.scheduler = "credit"};
 	struct scenario sc;
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	int rc;
 
 	if (argc > 1 && strcmp(argv[1], "real") == 0)

@@ -134,7 +134,7 @@ static int sort_latencies(double *v, size_t n)
 	}
 	memcpy(a, v, n * sizeof(*a));
 	for (int shift = 0; shift < 64; shift += 8) {
-		size_t count[257] = { 0 };
+		size_t count[257] = {0};
 		uint64_t *t;
 
 		for (size_t i = 0; i < n; i++)
@@ -179,16 +179,16 @@ static int collect_domain(const struct sim *s, unsigned i,
 		 * simulator's own array in place changes nothing it needs. */
 		if (sort_latencies(lat->v, lat->n) < 0)
 			return err__set(e, ENOMEM, "wake latency statistics");
-		d->wake_p50_us = stats__percentile(lat->v, lat->n, 0.5) /
-				 NS_PER_US;
-		d->wake_p99_us = stats__percentile(lat->v, lat->n, 0.99) /
-				 NS_PER_US;
+		d->wake_p50_us =
+			stats__percentile(lat->v, lat->n, 0.5) / NS_PER_US;
+		d->wake_p99_us =
+			stats__percentile(lat->v, lat->n, 0.99) / NS_PER_US;
 	}
 	return 0;
 }
 
 int metrics__collect(const struct sim *s, struct sim_report *r,
-		    struct isolab_err *e)
+		     struct isolab_err *e)
 {
 	double *fair, *x;
 	size_t nx = 0;
@@ -256,8 +256,8 @@ void metrics__print(const struct sim_report *r, FILE *out)
 		"%llu events\n",
 		r->scheduler, r->pcpus, (double)r->duration_ns / NS_PER_S,
 		(unsigned long long)r->seed, (unsigned long long)r->events);
-	fprintf(out, "%-16s %6s %4s %5s %8s %8s %8s %11s %11s %9s\n",
-		"domain", "weight", "cap", "vcpus", "share", "fair", "error",
+	fprintf(out, "%-16s %6s %4s %5s %8s %8s %8s %11s %11s %9s\n", "domain",
+		"weight", "cap", "vcpus", "share", "fair", "error",
 		"wake_p50_us", "wake_p99_us", "switches");
 	for (unsigned i = 0; i < r->ndomains; i++) {
 		const struct domain_result *d = &r->d[i];
@@ -271,8 +271,7 @@ void metrics__print(const struct sim_report *r, FILE *out)
 			(unsigned long long)d->context_switches);
 	}
 	for (unsigned i = 0; i < r->pcpus; i++)
-		fprintf(out, "pcpu %u: utilisation %.4f\n", i,
-			r->pcpu_util[i]);
+		fprintf(out, "pcpu %u: utilisation %.4f\n", i, r->pcpu_util[i]);
 	fprintf(out, "busy %llu ns + idle %llu ns = %u pCPUs x %llu ns\n",
 		(unsigned long long)r->busy_ns, (unsigned long long)r->idle_ns,
 		r->pcpus, (unsigned long long)r->duration_ns);

@@ -14,10 +14,10 @@
 struct domain_result {
 	const char *name; /* borrowed from the scenario */
 	unsigned weight, cap, vcpus;
-	double share;      /* CPU received / duration: fraction of a pCPU */
+	double share;	   /* CPU received / duration: fraction of a pCPU */
 	double fair_share; /* see metrics__fair_shares */
-	double error;      /* share - fair_share */
-	size_t wakes;      /* wake-to-run samples */
+	double error;	   /* share - fair_share */
+	size_t wakes;	   /* wake-to-run samples */
 	double wake_p50_us, wake_p99_us; /* NAN when wakes == 0 */
 	uint64_t cpu_ns, context_switches;
 };
@@ -46,7 +46,7 @@ double metrics__jain(const double *x, size_t n);
 /* Collect the measurements of a finished run (sorting each domain's
  * wake-latency samples in place).  Returns 0 or -1 with e. */
 int metrics__collect(const struct sim *s, struct sim_report *r,
-		    struct isolab_err *e);
+		     struct isolab_err *e);
 void metrics__free(struct sim_report *r);
 
 /* The table a person reads. */

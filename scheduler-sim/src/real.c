@@ -57,9 +57,11 @@ struct real_run {
 };
 
 static const char real_usage[] =
-	"usage: scheduler-sim real --scenario FILE [--duration 10s] [--pcpus N]\n"
+	"usage: scheduler-sim real --scenario FILE [--duration 10s] [--pcpus "
+	"N]\n"
 	"Runs the CPU-bound domains of FILE as busy processes in cgroups (one\n"
-	"per vCPU; weight -> cpu.shares, cap -> CFS quota) on the first N CPUs\n"
+	"per vCPU; weight -> cpu.shares, cap -> CFS quota) on the first N "
+	"CPUs\n"
 	"and prints their measured CPU shares beside the simulator's.  Root.\n";
 
 /* The child: wait for the gate to open, then burn CPU until killed.  It
@@ -239,8 +241,8 @@ static int print_table(struct real_run *run, struct isolab_err *e)
 	for (unsigned i = 0; i < n; i++) {
 		struct real_dom *d = &run->d[i];
 
-		d->share = (double)(d->usage1 - d->usage0) /
-			   (double)run->wall_ns;
+		d->share =
+			(double)(d->usage1 - d->usage0) / (double)run->wall_ns;
 		total += d->share;
 		ftotal += fair[i];
 	}
@@ -275,11 +277,11 @@ static int parse_real_args(int argc, char **argv, const char **scenario,
 			   struct cli_overrides *ov, struct isolab_err *e)
 {
 	static const struct option longopts[] = {
-		{ "scenario", required_argument, NULL, 'f' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "pcpus", required_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+		{"scenario", required_argument, NULL, 'f'},
+		{"duration", required_argument, NULL, 'd'},
+		{"pcpus", required_argument, NULL, 'p'},
+		{"help", no_argument, NULL, 'h'},
+		{NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -291,7 +293,8 @@ static int parse_real_args(int argc, char **argv, const char **scenario,
 			exit(0);
 		}
 		if (c == '?')
-			return err__set(e, 0, "%s: unknown option or missing "
+			return err__set(e, 0,
+					"%s: unknown option or missing "
 					"argument (see real --help)",
 					argv[optind - 1]);
 		if (c == 'f')
@@ -308,11 +311,11 @@ static int parse_real_args(int argc, char **argv, const char **scenario,
 
 int real__main(int argc, char **argv)
 {
-	struct cli_overrides ov = { .duration_ns = 10 * NS_PER_S };
-	struct real_run run = { .gate = { -1, -1 } };
+	struct cli_overrides ov = {.duration_ns = 10 * NS_PER_S};
+	struct real_run run = {.gate = {-1, -1}};
 	const char *scenario = NULL;
 	struct scenario all;
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc = 2;
 

@@ -20,13 +20,13 @@
 /* Xen's limits: XEN_SYSCTL_CSCHED_TSLICE_MIN/MAX (1..1000 ms) and
  * XEN_SYSCTL_SCHED_RATELIMIT_MIN/MAX (100..500000 us, 0 = off);
  * XEN_SYSCTL_SCHED_RATELIMIT_DFLT is 1000 us (xen/include/public/sysctl.h). */
-#define TSLICE_MIN_MS 1
-#define TSLICE_MAX_MS 1000
-#define RATELIMIT_MIN_US 100
-#define RATELIMIT_MAX_US 500000
+#define TSLICE_MIN_MS	  1
+#define TSLICE_MAX_MS	  1000
+#define RATELIMIT_MIN_US  100
+#define RATELIMIT_MAX_US  500000
 #define RATELIMIT_DFLT_US 1000
-#define DEFAULT_WEIGHT 256 /* CSCHED_DEFAULT_WEIGHT */
-#define DEFAULT_TSLICE_MS 30 /* CSCHED_DEFAULT_TSLICE_MS */
+#define DEFAULT_WEIGHT	  256 /* CSCHED_DEFAULT_WEIGHT */
+#define DEFAULT_TSLICE_MS 30  /* CSCHED_DEFAULT_TSLICE_MS */
 
 /* Where errors point: the file and the JSON path being read. */
 struct where {
@@ -51,7 +51,8 @@ static int check_fields(json_t *obj, const char *const allowed[],
 	const char *key;
 	json_t *val;
 
-	json_object_foreach(obj, key, val) {
+	json_object_foreach(obj, key, val)
+	{
 		size_t i;
 
 		(void)val;
@@ -90,11 +91,11 @@ static int get_int(json_t *obj, const char *key, const struct where *w,
 static int parse_workload(json_t *o, struct where *w, struct workload *wl,
 			  struct isolab_err *e)
 {
-	static const char *const cpu_fields[] = { "type", NULL };
-	static const char *const io_fields[] = { "type", "run_us", "sleep_us",
-						 NULL };
-	static const char *const per_fields[] = { "type", "period_us",
-						  "run_us", NULL };
+	static const char *const cpu_fields[] = {"type", NULL};
+	static const char *const io_fields[] = {"type", "run_us", "sleep_us",
+						NULL};
+	static const char *const per_fields[] = {"type", "period_us", "run_us",
+						 NULL};
 	const int64_t max_us = 3600LL * 1000 * 1000;
 	json_t *t = json_object_get(o, "type");
 	int64_t a, b;
@@ -138,7 +139,7 @@ static int parse_workload(json_t *o, struct where *w, struct workload *wl,
 static int parse_phases(json_t *arr, struct where *w, struct domain_spec *d,
 			struct isolab_err *e)
 {
-	static const char *const fields[] = { "duration_ms", "workload", NULL };
+	static const char *const fields[] = {"duration_ms", "workload", NULL};
 	size_t base = strlen(w->path), i;
 	uint64_t t = 0;
 	json_t *ph;
@@ -147,12 +148,13 @@ static int parse_phases(json_t *arr, struct where *w, struct domain_spec *d,
 	    json_array_size(arr) > SCENARIO_MAX_PHASES)
 		return bad(w, "phases", e, "must be an array of 1..8 phases");
 	d->nphases = (unsigned)json_array_size(arr);
-	json_array_foreach(arr, i, ph) {
+	json_array_foreach(arr, i, ph)
+	{
 		bool last = i + 1 == d->nphases;
 		int64_t ms;
 
-		snprintf(w->path + base, sizeof(w->path) - base,
-			 ".phases[%zu]", i);
+		snprintf(w->path + base, sizeof(w->path) - base, ".phases[%zu]",
+			 i);
 		if (!json_is_object(ph))
 			return bad(w, NULL, e, "must be an object");
 		if (check_fields(ph, fields, w, e) < 0 ||
@@ -177,9 +179,8 @@ static int parse_phases(json_t *arr, struct where *w, struct domain_spec *d,
 static int parse_domain(json_t *o, struct where *w, struct domain_spec *d,
 			struct isolab_err *e)
 {
-	static const char *const fields[] = { "name",  "weight",   "cap",
-					      "vcpus", "workload", "phases",
-					      NULL };
+	static const char *const fields[] = {
+		"name", "weight", "cap", "vcpus", "workload", "phases", NULL};
 	json_t *name = json_object_get(o, "name");
 	int64_t weight, cap, vcpus;
 
@@ -220,10 +221,8 @@ static int parse_top(json_t *root, struct where *w, struct scenario *sc,
 		     struct isolab_err *e)
 {
 	static const char *const fields[] = {
-		"description", "pcpus",	       "duration_ms", "seed",
-		"tslice_ms",   "ratelimit_us", "boost",	      "domains",
-		NULL
-	};
+		"description",	"pcpus", "duration_ms", "seed", "tslice_ms",
+		"ratelimit_us", "boost", "domains",	NULL};
 	json_t *doms = json_object_get(root, "domains"), *b, *d;
 	int64_t pcpus, dur, seed, tslice, rl;
 	size_t i;
@@ -261,13 +260,14 @@ static int parse_top(json_t *root, struct where *w, struct scenario *sc,
 	sc->domains = calloc(sc->ndomains, sizeof(*sc->domains));
 	if (!sc->domains)
 		return err__set(e, ENOMEM, "%s", w->file);
-	json_array_foreach(doms, i, d) {
+	json_array_foreach(doms, i, d)
+	{
 		snprintf(w->path, sizeof(w->path), "domains[%zu]", i);
 		if (parse_domain(d, w, &sc->domains[i], e) < 0)
 			return -1;
 		for (size_t j = 0; j < i; j++)
-			if (strcmp(sc->domains[j].name,
-				   sc->domains[i].name) == 0)
+			if (strcmp(sc->domains[j].name, sc->domains[i].name) ==
+			    0)
 				return bad(w, "name", e,
 					   "repeats an earlier domain's name");
 	}
@@ -280,7 +280,7 @@ static int parse_top(json_t *root, struct where *w, struct scenario *sc,
 int scenario__parse(const char *text, const char *name, struct scenario *sc,
 		    struct isolab_err *e)
 {
-	struct where w = { .file = name, .path = "" };
+	struct where w = {.file = name, .path = ""};
 	json_error_t jerr;
 	json_t *root = json_loads(text, JSON_REJECT_DUPLICATES, &jerr);
 	int rc;

@@ -15,12 +15,12 @@
 
 #include "err.h"
 
-#define SCENARIO_NAME_MAX 32
+#define SCENARIO_NAME_MAX   32
 #define SCENARIO_MAX_PHASES 8
 
 enum workload_type {
-	WL_CPU,      /* always runnable */
-	WL_IO,       /* run ~Exp(run_ns), block ~Exp(sleep_ns), repeat */
+	WL_CPU,	     /* always runnable */
+	WL_IO,	     /* run ~Exp(run_ns), block ~Exp(sleep_ns), repeat */
 	WL_PERIODIC, /* wake every period_ns, run run_ns, block */
 };
 
@@ -41,7 +41,7 @@ struct phase {
 struct domain_spec {
 	char name[SCENARIO_NAME_MAX];
 	unsigned weight; /* 1..65535, Xen's default 256 */
-	unsigned cap;    /* percent of one pCPU, 0 = no cap */
+	unsigned cap;	 /* percent of one pCPU, 0 = no cap */
 	unsigned vcpus;
 	unsigned nphases; /* 1 for a plain workload */
 	struct phase phases[SCENARIO_MAX_PHASES];
@@ -53,7 +53,7 @@ struct scenario {
 	uint64_t seed;
 	uint64_t tslice_ns;    /* credit's time slice, default 30 ms */
 	uint64_t ratelimit_ns; /* context-switch rate limit, default 1 ms */
-	bool boost;            /* credit's BOOST on wake-up */
+	bool boost;	       /* credit's BOOST on wake-up */
 	unsigned ndomains;
 	struct domain_spec *domains;
 };

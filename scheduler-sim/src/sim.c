@@ -39,7 +39,7 @@ static void sim_fail(struct sim *s)
 static void post(struct sim *s, uint64_t at, uint32_t kind, uint32_t id,
 		 uint64_t gen)
 {
-	struct event ev = { .t = at, .gen = gen, .kind = kind, .id = id };
+	struct event ev = {.t = at, .gen = gen, .kind = kind, .id = id};
 
 	if (heap__push(&s->events, ev, NULL) < 0)
 		sim_fail(s);
@@ -83,8 +83,7 @@ static uint64_t new_burst(struct vcpu *v)
 	return SIM_FOREVER;
 }
 
-static void switch_pcpu_state(struct sim *s, struct pcpu *p,
-			      struct vcpu *next)
+static void switch_pcpu_state(struct sim *s, struct pcpu *p, struct vcpu *next)
 {
 	uint64_t d = s->now - p->since;
 
@@ -165,8 +164,9 @@ static void do_schedule(struct sim *s, unsigned cpu)
 		if (next)
 			run_vcpu(s, p, next);
 	}
-	arm_slice(s, p, slice == SIM_FOREVER ? SIM_FOREVER
-					     : s->now + (slice ? slice : 1));
+	arm_slice(s, p,
+		  slice == SIM_FOREVER ? SIM_FOREVER
+				       : s->now + (slice ? slice : 1));
 }
 
 static void on_wake(struct sim *s, struct vcpu *v)

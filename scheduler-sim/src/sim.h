@@ -28,32 +28,32 @@
 #include "samples.h"
 #include "scenario.h"
 
-#define NS_PER_US 1000ULL
-#define NS_PER_MS 1000000ULL
-#define NS_PER_S 1000000000ULL
+#define NS_PER_US   1000ULL
+#define NS_PER_MS   1000000ULL
+#define NS_PER_S    1000000000ULL
 #define SIM_FOREVER UINT64_MAX
 
 enum vcpu_state { VCPU_BLOCKED, VCPU_RUNNABLE, VCPU_RUNNING };
 
 /* Events of the core; a scheduler's own timers are EV_SCHED_TIMER. */
 enum event_kind {
-	EV_WAKE,        /* id = vCPU: its sleep is over */
-	EV_BURST_END,   /* id = vCPU: its burst of work is done */
-	EV_SLICE_END,   /* id = pCPU: its time slice is over */
+	EV_WAKE,	/* id = vCPU: its sleep is over */
+	EV_BURST_END,	/* id = vCPU: its burst of work is done */
+	EV_SLICE_END,	/* id = pCPU: its time slice is over */
 	EV_SCHED_TIMER, /* id = scheduler's argument, gen = its kind */
-	EV_SAMPLE,      /* trace: sample every domain's CPU time */
-	EV_PHASE,       /* id = domain: next phase of its workload */
+	EV_SAMPLE,	/* trace: sample every domain's CPU time */
+	EV_PHASE,	/* id = domain: next phase of its workload */
 };
 
 struct domain;
 
 struct vcpu {
-	unsigned id;    /* 0..nvcpus-1 over the whole machine */
+	unsigned id;	/* 0..nvcpus-1 over the whole machine */
 	unsigned index; /* within its domain */
 	struct domain *dom;
 	enum vcpu_state state;
-	int pcpu;             /* where it runs (RUNNING), or -1 */
-	int home;             /* a hint for schedulers: where it last ran */
+	int pcpu;	      /* where it runs (RUNNING), or -1 */
+	int home;	      /* a hint for schedulers: where it last ran */
 	uint64_t stint_start; /* RUNNING since */
 	uint64_t acct_from;   /* CPU time accounted up to here */
 	uint64_t remaining;   /* of the current burst, SIM_FOREVER for cpu */
@@ -64,28 +64,28 @@ struct vcpu {
 	uint64_t switches;    /* times it was switched in */
 	struct rng rng;
 	const struct workload *wl; /* the current phase's workload */
-	struct list_link link;     /* free for the scheduler's run queue */
-	void *sched;               /* the scheduler's per-vCPU data */
+	struct list_link link;	   /* free for the scheduler's run queue */
+	void *sched;		   /* the scheduler's per-vCPU data */
 };
 
 struct domain {
 	const struct domain_spec *spec;
 	unsigned id;
 	struct vcpu *vcpus; /* spec->vcpus of them */
-	unsigned phase;     /* index into spec->phases */
+	unsigned phase;	    /* index into spec->phases */
 	struct samples wake_latency_ns;
 	uint64_t sample_cpu_ns; /* trace: CPU time at the last sample */
-	void *sched;            /* the scheduler's per-domain data */
+	void *sched;		/* the scheduler's per-domain data */
 };
 
 struct pcpu {
 	unsigned id;
 	struct vcpu *curr; /* NULL when idle */
-	uint64_t since;    /* busy or idle since */
+	uint64_t since;	   /* busy or idle since */
 	uint64_t busy_ns, idle_ns;
 	uint64_t slice_at;     /* the slice ends, SIM_FOREVER: never */
 	uint64_t slice_posted; /* earliest pending EV_SLICE_END */
-	bool need_resched;  /* queued in the resched FIFO */
+	bool need_resched;     /* queued in the resched FIFO */
 };
 
 struct sim;
@@ -113,7 +113,7 @@ struct sched_ops {
 
 /* How a run is set up beyond the scenario. */
 struct sim_opts {
-	FILE *trace;          /* CSV of CPU shares over time, or NULL */
+	FILE *trace;	      /* CSV of CPU shares over time, or NULL */
 	uint64_t trace_every; /* sampling period of the trace, ns */
 };
 
@@ -129,7 +129,7 @@ struct sim {
 	struct domain *domains;
 	unsigned *resched; /* FIFO of pCPUs to reschedule */
 	unsigned resched_head, resched_n;
-	uint64_t nevents;   /* events handled (stale ones not counted) */
+	uint64_t nevents; /* events handled (stale ones not counted) */
 	struct sim_opts opts;
 	struct isolab_err *err; /* the first error inside a hook */
 	int failed;

@@ -35,7 +35,7 @@
 static void simulate(const char *text, const char *name, bool boost,
 		     struct sim_report *r, struct scenario *sc)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct sim *s;
 
 	if (scenario__parse(text, "test.json", sc, &e) < 0)
@@ -53,8 +53,7 @@ static void done(struct sim_report *r, struct scenario *sc)
 	scenario__free(sc);
 }
 
-static void assert_near(double got, double want, double tol,
-			const char *what)
+static void assert_near(double got, double want, double tol, const char *what)
 {
 	if (fabs(got - want) > tol)
 		fail_msg("%s: got %.4f, want %.4f +- %.4f", what, got, want,
@@ -65,7 +64,8 @@ static const char weights_json[] =
 	"{\"pcpus\": 1, \"duration_ms\": 60000, \"domains\": ["
 	"{\"name\": \"a\", \"weight\": 256, \"workload\": {\"type\": \"cpu\"}},"
 	"{\"name\": \"b\", \"weight\": 512, \"workload\": {\"type\": \"cpu\"}},"
-	"{\"name\": \"c\", \"weight\": 1024, \"workload\": {\"type\": \"cpu\"}}]}";
+	"{\"name\": \"c\", \"weight\": 1024, \"workload\": {\"type\": "
+	"\"cpu\"}}]}";
 
 static const char cap_json[] =
 	"{\"pcpus\": 1, \"duration_ms\": 60000, \"domains\": ["
@@ -108,14 +108,14 @@ static const char mixed_json[] =
 static void test_heap_pops_by_time_then_posting_order(void **state)
 {
 	struct heap h;
-	struct event ev, prev = { 0 };
+	struct event ev, prev = {0};
 	struct rng r;
 
 	(void)state;
 	heap__init(&h);
 	rng__seed(&r, 42, 0);
 	for (uint32_t i = 0; i < 1000; i++) {
-		struct event x = { .t = rng__next(&r) % 50, .id = i };
+		struct event x = {.t = rng__next(&r) % 50, .id = i};
 
 		assert_int_equal(heap__push(&h, x, NULL), 0);
 	}
@@ -254,7 +254,7 @@ static void test_every_scheduler_conserves_time(void **state)
  * ignores them and gives each hog 1/3. */
 static void test_other_schedulers_on_weights(void **state)
 {
-	static const char *const weighted[] = { "credit2", "fair" };
+	static const char *const weighted[] = {"credit2", "fair"};
 	struct sim_report r;
 	struct scenario sc;
 
@@ -274,7 +274,7 @@ static void test_other_schedulers_on_weights(void **state)
 /* Caps in credit2 (budgets) and fair (CFS quota): 50% +- 1 point. */
 static void test_credit2_and_fair_enforce_cap_50(void **state)
 {
-	static const char *const names[] = { "credit2", "fair" };
+	static const char *const names[] = {"credit2", "fair"};
 	struct sim_report r;
 	struct scenario sc;
 	char text[512];
@@ -296,7 +296,8 @@ static void test_fair_share_waterfill_respects_caps(void **state)
 {
 	static const char text[] =
 		"{\"pcpus\": 1, \"domains\": ["
-		"{\"name\": \"a\", \"cap\": 20, \"workload\": {\"type\": \"cpu\"}},"
+		"{\"name\": \"a\", \"cap\": 20, \"workload\": {\"type\": "
+		"\"cpu\"}},"
 		"{\"name\": \"b\", \"workload\": {\"type\": \"cpu\"}},"
 		"{\"name\": \"c\", \"weight\": 512, \"workload\": "
 		"{\"type\": \"cpu\"}}]}";
@@ -316,7 +317,7 @@ static void test_fair_share_waterfill_respects_caps(void **state)
 /* Jain's index: 1 when equal, 1/n when one takes everything. */
 static void test_jain_index_bounds(void **state)
 {
-	double eq[] = { 2, 2, 2, 2 }, one[] = { 1, 0, 0, 0 };
+	double eq[] = {2, 2, 2, 2}, one[] = {1, 0, 0, 0};
 
 	(void)state;
 	assert_near(metrics__jain(eq, 4), 1.0, 1e-12, "equal");
@@ -327,7 +328,7 @@ static void test_jain_index_bounds(void **state)
 
 static void expect_scenario_error(const char *text, const char *msg)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct scenario sc;
 
 	assert_int_equal(scenario__parse(text, "s.json", &sc, &e), -1);
@@ -360,27 +361,29 @@ static void test_scenario_errors_name_file_and_field(void **state)
 		"\"periodic\"");
 	expect_scenario_error(
 		"{\"pcpus\": 1, \"domains\": [{\"name\": \"a\", \"workload\": "
-		"{\"type\": \"periodic\", \"period_us\": 100, \"run_us\": 200}}]}",
+		"{\"type\": \"periodic\", \"period_us\": 100, \"run_us\": "
+		"200}}]}",
 		"s.json: domains[0].workload.run_us: must be 1..100");
 	expect_scenario_error("{\"domains\": []}", "s.json: pcpus: missing");
 	expect_scenario_error("{\"pcpus\": 2, \"colour\": 1, \"domains\": []}",
 			      "s.json: colour: unknown field");
-	expect_scenario_error("{\"pcpus\": 1, \"domains\": [{\"name\": \"a\", "
-			      "\"phases\": [{\"workload\": {\"type\": \"cpu\"}},"
-			      " {\"workload\": {\"type\": \"cpu\"}}]}]}",
-			      "s.json: domains[0].phases[0].duration_ms: "
-			      "missing");
+	expect_scenario_error(
+		"{\"pcpus\": 1, \"domains\": [{\"name\": \"a\", "
+		"\"phases\": [{\"workload\": {\"type\": \"cpu\"}},"
+		" {\"workload\": {\"type\": \"cpu\"}}]}]}",
+		"s.json: domains[0].phases[0].duration_ms: "
+		"missing");
 	expect_scenario_error("[1]", "s.json: (top level): must be a JSON "
 				     "object");
 	/* Syntax errors carry jansson's words, which vary by version: only
 	 * the file and line are checked. */
 	{
-		struct isolab_err e = { 0 };
+		struct isolab_err e = {0};
 		struct scenario sc;
 
-		assert_int_equal(scenario__parse("{\n\"pcpus\": }", "s.json",
-						 &sc, &e),
-				 -1);
+		assert_int_equal(
+			scenario__parse("{\n\"pcpus\": }", "s.json", &sc, &e),
+			-1);
 		assert_memory_equal(e.msg, "s.json: line 2: ", 16);
 	}
 }
@@ -413,33 +416,42 @@ static void test_cli_bad_input_one_line_exit_2(void **state)
 	(void)state;
 	testing__path(bin, sizeof(bin), "bin", "scheduler-sim");
 	{
-		char *argv[] = { bin, "--scenario",
-				 "scheduler-sim/scenarios/weights.json",
-				 "--pcpus", "0", NULL };
+		char *argv[] = {bin,
+				"--scenario",
+				"scheduler-sim/scenarios/weights.json",
+				"--pcpus",
+				"0",
+				NULL};
 		expect_cli_error(argv, "scheduler-sim: --pcpus: 0: must be "
 				       "1..4096\n");
 	}
 	{
-		char *argv[] = { bin, "--scenario",
-				 "scheduler-sim/scenarios/weights.json",
-				 "--scheduler", "bvt", NULL };
+		char *argv[] = {bin,
+				"--scenario",
+				"scheduler-sim/scenarios/weights.json",
+				"--scheduler",
+				"bvt",
+				NULL};
 		expect_cli_error(argv, "scheduler-sim: --scheduler: bvt: must "
 				       "be credit, credit2, rr or fair\n");
 	}
 	{
-		char *argv[] = { bin, "--scenario", "/nonexistent.json", NULL };
+		char *argv[] = {bin, "--scenario", "/nonexistent.json", NULL};
 		expect_cli_error(argv, "scheduler-sim: /nonexistent.json: No "
 				       "such file or directory\n");
 	}
 	{
-		char *argv[] = { bin, "--scenario",
-				 "scheduler-sim/scenarios/weights.json",
-				 "--duration", "soon", NULL };
+		char *argv[] = {bin,
+				"--scenario",
+				"scheduler-sim/scenarios/weights.json",
+				"--duration",
+				"soon",
+				NULL};
 		expect_cli_error(argv, "scheduler-sim: --duration: soon: must "
 				       "be a time from 1ms to 24h, like 60s\n");
 	}
 	{
-		char *argv[] = { bin, "real", NULL };
+		char *argv[] = {bin, "real", NULL};
 		expect_cli_error(argv, "scheduler-sim: --scenario: missing "
 				       "(see real --help)\n");
 	}
@@ -452,7 +464,7 @@ static void test_same_seed_gives_identical_output(void **state)
 	char bin[4096], dir[4096], json[3][4200], csv[3][4200];
 	char scen[4200];
 	struct test_run r[3];
-	const char *seeds[] = { "5", "5", "6" };
+	const char *seeds[] = {"5", "5", "6"};
 	FILE *f;
 
 	(void)state;
@@ -466,9 +478,10 @@ static void test_same_seed_gives_identical_output(void **state)
 	for (int i = 0; i < 3; i++) {
 		snprintf(json[i], sizeof(json[i]), "%s/%d.json", dir, i);
 		snprintf(csv[i], sizeof(csv[i]), "%s/%d.csv", dir, i);
-		char *argv[] = { bin,	   "--scenario", scen,	  "--seed",
-				 (char *)seeds[i], "--json",	 json[i], "--trace",
-				 csv[i],   NULL };
+		char *argv[] = {bin,	  "--scenario",	    scen,
+				"--seed", (char *)seeds[i], "--json",
+				json[i],  "--trace",	    csv[i],
+				NULL};
 		run_cli(argv, &r[i]);
 		assert_int_equal(r[i].exit_code, 0);
 	}
@@ -513,15 +526,15 @@ static void test_json_fields_and_cap_trace(void **state)
 	assert_non_null(f);
 	fprintf(f, cap_json, 50);
 	fclose(f);
-	char *argv[] = { bin,	 "--scenario", scen, "--json", json,
-			 "--trace", csv,       "--duration", "12s", NULL };
+	char *argv[] = {bin,	   "--scenario", scen,	       "--json", json,
+			"--trace", csv,		 "--duration", "12s",	 NULL};
 	run_cli(argv, &r);
 	assert_int_equal(r.exit_code, 0);
 	root = json_load_file(json, 0, &jerr);
 	assert_non_null(root);
-	assert_string_equal(json_string_value(json_object_get(root,
-							     "scheduler")),
-			    "credit");
+	assert_string_equal(
+		json_string_value(json_object_get(root, "scheduler")),
+		"credit");
 	assert_true(json_is_real(json_object_get(root, "jain_index")));
 	d0 = json_array_get(json_object_get(root, "domains"), 0);
 	assert_non_null(d0);
@@ -553,7 +566,8 @@ static void test_json_fields_and_cap_trace(void **state)
 	testing__rmtree(dir);
 }
 
-/* ---- real mode ------------------------------------------------------------ */
+/* ---- real mode ------------------------------------------------------------
+ */
 
 /* Two hogs with weights 256 and 768 in real cgroups on one CPU: CFS gives
  * them 1:3, so between 1/4 and 3/4 of what they got together, each within
@@ -581,20 +595,20 @@ static void test_real_mode_weights_one_to_three(void **state)
 	      "{\"type\": \"cpu\"}}]}",
 	      f);
 	fclose(f);
-	char *argv[] = { bin, "real", "--scenario", scen, "--duration", "3s",
-			 NULL };
+	char *argv[] = {bin,	      "real", "--scenario", scen,
+			"--duration", "3s",   NULL};
 	run_cli(argv, &r);
 	if (r.exit_code == 1 && strstr(r.err, "cgroup"))
 		TEST_SKIP("cgroups unusable here: %s", r.err);
 	assert_int_equal(r.exit_code, 0);
 	p = strstr(r.out, "\nw256");
 	assert_non_null(p);
-	assert_int_equal(sscanf(p, "\nw256 %*u %*u %*u %lf %lf", &real,
-				&rel[0]), 2);
+	assert_int_equal(
+		sscanf(p, "\nw256 %*u %*u %*u %lf %lf", &real, &rel[0]), 2);
 	p = strstr(r.out, "\nw768");
 	assert_non_null(p);
-	assert_int_equal(sscanf(p, "\nw768 %*u %*u %*u %lf %lf", &real,
-				&rel[1]), 2);
+	assert_int_equal(
+		sscanf(p, "\nw768 %*u %*u %*u %lf %lf", &real, &rel[1]), 2);
 	assert_near(rel[0], 0.25, 0.08, "w256 relative share");
 	assert_near(rel[1], 0.75, 0.08, "w768 relative share");
 	testing__run_free(&r);
@@ -606,9 +620,12 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_heap_pops_by_time_then_posting_order),
 		cmocka_unit_test(test_rng_exponential_mean_and_repeatability),
-		cmocka_unit_test(test_credit_weights_give_one_two_four_sevenths),
-		cmocka_unit_test(test_credit_cap_50_gets_half_and_the_pcpu_idles),
-		cmocka_unit_test(test_credit_three_vcpus_on_two_pcpus_get_two_thirds),
+		cmocka_unit_test(
+			test_credit_weights_give_one_two_four_sevenths),
+		cmocka_unit_test(
+			test_credit_cap_50_gets_half_and_the_pcpu_idles),
+		cmocka_unit_test(
+			test_credit_three_vcpus_on_two_pcpus_get_two_thirds),
 		cmocka_unit_test(test_credit_boost_cuts_wake_latency_p99),
 		cmocka_unit_test(test_every_scheduler_conserves_time),
 		cmocka_unit_test(test_other_schedulers_on_weights),
