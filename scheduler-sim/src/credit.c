@@ -87,8 +87,11 @@ struct credit_private {
 	struct credit_dom *doms;
 	struct credit_pcpu *pcpus;
 	struct list_link active_sdom;
-	uint32_t weight; /* sum of weights of active vCPUs */
-	uint32_t credit; /* credits_per_tslice * ncpus */
+	/* Xen keeps these (and csched_acct's locals) in 32 bits; 64 here
+	 * so that 65535-weight domains on thousands of pCPUs cannot wrap
+	 * the products in credit_account(). */
+	uint64_t weight; /* sum of weights of active vCPUs */
+	uint64_t credit; /* credits_per_tslice * ncpus */
 	int credit_balance;
 	unsigned credits_per_tslice;
 	uint64_t tslice, tick_period, ratelimit;
@@ -254,7 +257,7 @@ static void unpark(struct credit_private *prv, struct credit_unit *svc)
  * credit, park/unpark for caps, floor and ceiling (csched_acct's inner
  * loop). */
 static int account_unit(struct credit_private *prv, struct credit_unit *svc,
-			uint32_t credit_fair, uint32_t credit_cap)
+			uint64_t credit_fair, uint64_t credit_cap)
 {
 	int per_tslice = (int)prv->credits_per_tslice;
 	int credit;
@@ -291,14 +294,14 @@ static int account_unit(struct credit_private *prv, struct credit_unit *svc,
  * rescaled to the remaining weight). */
 static void credit_account(struct credit_private *prv)
 {
-	uint32_t weight_total = prv->weight, credit_total = prv->credit;
-	uint32_t weight_left, credit_fair, credit_peak, credit_cap = 0;
+	uint64_t weight_total = prv->weight, credit_total = prv->credit;
+	uint64_t weight_left, credit_fair, credit_peak, credit_cap = 0;
 	int credit_balance = 0, credit_xtra = 0;
 	struct list_link *it, *next;
 
 	/* Converge balance towards 0 when it drops negative. */
 	if (prv->credit_balance < 0)
-		credit_total -= (uint32_t)prv->credit_balance;
+		credit_total += (uint64_t) - (int64_t)prv->credit_balance;
 	if (weight_total == 0) {
 		prv->credit_balance = 0;
 		return;
@@ -307,14 +310,15 @@ static void credit_account(struct credit_private *prv)
 	for (it = prv->active_sdom.next; it != &prv->active_sdom; it = next) {
 		struct credit_dom *sdom =
 			list_entry(it, struct credit_dom, active_sdom_elem);
-		uint32_t n = sdom->active_unit_count;
+		uint64_t n = sdom->active_unit_count;
 		struct list_link *u, *unext;
 
 		next = it->next;
 		weight_left -= sdom->weight * n;
 		credit_peak = n * prv->credits_per_tslice;
 		if (prv->credit_balance < 0)
-			credit_peak += ((uint32_t)-prv->credit_balance *
+			credit_peak += ((uint64_t) -
+					(int64_t)prv->credit_balance *
 						sdom->weight * n +
 					(weight_total - 1)) /
 				       weight_total;

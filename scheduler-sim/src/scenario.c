@@ -265,6 +265,7 @@ static int parse_top(json_t *root, struct where *w, struct scenario *sc,
 		snprintf(w->path, sizeof(w->path), "domains[%zu]", i);
 		if (parse_domain(d, w, &sc->domains[i], e) < 0)
 			return -1;
+		snprintf(w->path, sizeof(w->path), "domains[%zu]", i);
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(sc->domains[j].name, sc->domains[i].name) ==
 			    0)

@@ -15,6 +15,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <dirent.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -457,6 +458,62 @@ static void test_cli_bad_input_one_line_exit_2(void **state)
 	}
 }
 
+/* The command-line cases of tests/cli (OSTEP's style): NAME.args holds
+ * the arguments one a line, NAME.err the exact stderr, NAME.code the exit
+ * code; stdout must stay empty.  15 cases, every one a bad input. */
+static void test_cli_cases_from_files(void **state)
+{
+	const char *dir = "scheduler-sim/tests/cli";
+	char bin[4096], path[4400], *argv[16];
+	struct dirent **names;
+	int n, cases = 0;
+
+	(void)state;
+	testing__path(bin, sizeof(bin), "bin", "scheduler-sim");
+	n = scandir(dir, &names, NULL, alphasort);
+	assert_true(n > 0);
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(names[i]->d_name);
+		char *args, *err, *code, *save = NULL;
+		struct test_run r;
+		int argc = 0;
+
+		if (len < 6 || strcmp(names[i]->d_name + len - 5, ".args")) {
+			free(names[i]);
+			continue;
+		}
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
+		args = testing__slurp(path, NULL);
+		strcpy(path + strlen(path) - 5, ".err");
+		err = testing__slurp(path, NULL);
+		strcpy(path + strlen(path) - 4, ".code");
+		code = testing__slurp(path, NULL);
+		assert_non_null(args);
+		assert_non_null(err);
+		assert_non_null(code);
+		argv[argc++] = bin;
+		for (char *a = strtok_r(args, "\n", &save); a && argc < 15;
+		     a = strtok_r(NULL, "\n", &save))
+			argv[argc++] = a;
+		argv[argc] = NULL;
+		run_cli(argv, &r);
+		if (r.exit_code != atoi(code) || strcmp(r.err, err) != 0 ||
+		    r.out[0] != '\0')
+			fail_msg("%s: exit %d, stderr \"%s\"; want exit %d, "
+				 "stderr \"%s\"",
+				 names[i]->d_name, r.exit_code, r.err,
+				 atoi(code), err);
+		cases++;
+		testing__run_free(&r);
+		free(args);
+		free(err);
+		free(code);
+		free(names[i]);
+	}
+	free(names);
+	assert_int_equal(cases, 15);
+}
+
 /* The same seed gives byte-identical stdout, JSON and trace; another
  * seed changes the I/O draws and so the output. */
 static void test_same_seed_gives_identical_output(void **state)
@@ -634,6 +691,7 @@ int main(void)
 		cmocka_unit_test(test_jain_index_bounds),
 		cmocka_unit_test(test_scenario_errors_name_file_and_field),
 		cmocka_unit_test(test_cli_bad_input_one_line_exit_2),
+		cmocka_unit_test(test_cli_cases_from_files),
 		cmocka_unit_test(test_same_seed_gives_identical_output),
 		cmocka_unit_test(test_json_fields_and_cap_trace),
 		cmocka_unit_test(test_real_mode_weights_one_to_three),
