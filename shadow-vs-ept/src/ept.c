@@ -36,6 +36,30 @@ int ept__map(struct sim *s, uint64_t gfn, uint64_t hfn, struct isolab_err *e)
 	return 0;
 }
 
+int ept__map_large(struct sim *s, uint64_t gfn, uint64_t hfn,
+		   struct isolab_err *e)
+{
+	uint64_t gpa = gfn << PAGE_SHIFT, table = s->eptp, ent, next;
+
+	for (int level = 4; level > 2; level--) {
+		uint64_t at = table + pte_index(gpa, level) * 8;
+
+		ent = physmem__read64(s->pm, at);
+		if (!(ent & EPT_R)) {
+			next = physmem__alloc(s->pm, e);
+			if (!next)
+				return -1;
+			s->ept_pages++;
+			ent = (next << PAGE_SHIFT) | EPT_RWX;
+			physmem__write64(s->pm, at, ent);
+		}
+		table = ent & PTE_ADDR;
+	}
+	physmem__write64(s->pm, table + pte_index(gpa, 2) * 8,
+			 (hfn << PAGE_SHIFT) | EPT_RWX | EPT_MT_WB | EPT_PS);
+	return 0;
+}
+
 uint64_t ept__lookup(const struct sim *s, uint64_t gfn)
 {
 	uint64_t gpa = gfn << PAGE_SHIFT, table = s->eptp, ent = 0;
@@ -45,6 +69,8 @@ uint64_t ept__lookup(const struct sim *s, uint64_t gfn)
 		if (!(ent & EPT_R))
 			return 0;
 		table = ent & PTE_ADDR;
+		if (level == 2 && (ent & EPT_PS))
+			return (table >> PAGE_SHIFT) + (gfn & 511);
 	}
 	return table >> PAGE_SHIFT;
 }
@@ -58,6 +84,23 @@ int gmem__back(struct sim *s, uint64_t gfn, struct isolab_err *e)
 				(unsigned long long)gfn);
 	if (s->p2m[gfn])
 		return 0;
+	if (s->cfg.mode == MODE_NESTED && s->cfg.ept_large) {
+		/* Back the whole 2 MiB around gfn with one host huge page:
+		 * one EPT violation, one EPT PDE. */
+		uint64_t base = gfn & ~511ull;
+
+		if (base + 512 > s->ngfn)
+			return err__set(e, 0,
+					"guest memory is not a multiple "
+					"of 2 MiB");
+		hfn = physmem__alloc_chunk(s->pm, e);
+		if (!hfn)
+			return -1;
+		for (uint64_t i = 0; i < 512; i++)
+			s->p2m[base + i] = (uint32_t)(hfn + i);
+		s->c.exits[EXIT_EPT_VIOLATION]++;
+		return ept__map_large(s, base, hfn, e);
+	}
 	hfn = physmem__alloc(s->pm, e);
 	if (!hfn)
 		return -1;

@@ -39,6 +39,8 @@ static void usage(FILE *f)
 		"  --ifetch on|off     count a trace's I lines (default on)\n"
 		"  --large-pages on|off  guest maps 2 MiB pages where it can "
 		"(default off)\n"
+		"  --ept-large on|off  nested: EPT maps 2 MiB host pages "
+		"(default off)\n"
 		"  --check             compare every access with the reference "
 		"walk\n"
 		"  --cost FILE         cost model (default: built in, as "
@@ -117,6 +119,7 @@ static int run_main(int argc, char **argv)
 		{"asid", required_argument, 0, 'a'},
 		{"ifetch", required_argument, 0, 'i'},
 		{"large-pages", required_argument, 0, 'L'},
+		{"ept-large", required_argument, 0, 'E'},
 		{"check", no_argument, 0, 'c'},
 		{"cost", required_argument, 0, 'C'},
 		{"host-mib", required_argument, 0, 'H'},
@@ -170,6 +173,9 @@ static int run_main(int argc, char **argv)
 		case 'i': rc = on_off("--ifetch", optarg, &ifetch); break;
 		case 'L':
 			rc = on_off("--large-pages", optarg, &cfg.large_pages);
+			break;
+		case 'E':
+			rc = on_off("--ept-large", optarg, &cfg.ept_large);
 			break;
 		case 'c': cfg.check = true; break;
 		case 'C':

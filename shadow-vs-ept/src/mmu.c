@@ -77,6 +77,11 @@ static ALWAYS_INLINE int nested_translate(struct sim *s, uint64_t gpa,
 		if (!(ent & EPT_R))
 			return -1;
 		table = ent & PTE_ADDR;
+		if (level == 2 && (ent & EPT_PS)) { /* 2 MiB host page */
+			table = (table & ~((1ull << LARGE_SHIFT) - 1)) |
+				(gpa & ((1ull << LARGE_SHIFT) - 1) & PTE_ADDR);
+			break;
+		}
 		if (level > 1 && s->cfg.pwc)
 			tlb__insert(s->epwc[level],
 				    tlb__key(0, gpa >> (PAGE_SHIFT +
@@ -166,18 +171,23 @@ static ALWAYS_INLINE int guest_walk(struct sim *s, uint64_t va, bool write,
 	if (level == 2) {
 		uint64_t base = ent & PTE_ADDR & ~((1ull << LARGE_SHIFT) - 1);
 
-		if (dom == DOM_NATIVE) {
-			/* A native 2 MiB page is one TLB entry.  Nested
-			 * and shadow mode map the guest's large page with
-			 * 4 KiB EPT or shadow entries, so the TLB holds
-			 * the 4 KiB piece used ("splintering"). */
+		addr = base |
+		       (va & ((1ull << LARGE_SHIFT) - 1) & ~(PAGE_SIZE - 1));
+		/* A 2 MiB guest page is one TLB entry natively, and nested
+		 * when the EPT maps 2 MiB host pages too (the walk of the
+		 * data address still counts).  Otherwise (4 KiB EPT or
+		 * shadow entries) the TLB holds the 4 KiB piece used:
+		 * "splintering". */
+		if (dom == DOM_NATIVE ||
+		    (dom == DOM_NESTED && s->cfg.ept_large)) {
+			if (dom == DOM_NESTED &&
+			    to_host(s, addr, &hpa, dom) < 0)
+				return -1;
 			*tv = base | writable | TLBV_LARGE |
 			      ((write || (ent & PTE_D)) && writable ? TLBV_DIRTY
 								    : 0);
 			return MMU_OK;
 		}
-		addr = base |
-		       (va & ((1ull << LARGE_SHIFT) - 1) & ~(PAGE_SIZE - 1));
 	} else {
 		addr = ent & PTE_ADDR;
 	}

@@ -72,6 +72,39 @@ uint64_t physmem__alloc(struct physmem *pm, struct isolab_err *e)
 	return hfn;
 }
 
+uint64_t physmem__alloc_chunk(struct physmem *pm, struct isolab_err *e)
+{
+	uint64_t first = (pm->next + 511) & ~511ull, c;
+
+	if (first + 512 > pm->limit) {
+		err__set(e, 0,
+			 "host memory: no 2 MiB block left of %llu frames "
+			 "(raise --host-mib)",
+			 (unsigned long long)pm->limit);
+		return 0;
+	}
+	c = first >> PHYSMEM_CHUNK_SHIFT;
+	if (!pm->chunk[c] &&
+	    !(pm->chunk[c] = calloc(1, PAGE_SIZE << PHYSMEM_CHUNK_SHIFT))) {
+		err__set(e, errno, "host memory");
+		return 0;
+	}
+	/* The frames skipped to align stay usable one by one. */
+	while (pm->next < first) {
+		uint64_t hfn = pm->next++;
+
+		if (!pm->chunk[hfn >> PHYSMEM_CHUNK_SHIFT])
+			continue; /* never backed: nothing to reuse */
+		pm->in_use++;
+		physmem__free(pm, hfn);
+	}
+	pm->next = first + 512;
+	pm->in_use += 512;
+	if (pm->in_use > pm->peak)
+		pm->peak = pm->in_use;
+	return first;
+}
+
 void physmem__free(struct physmem *pm, uint64_t hfn)
 {
 	if (pm->nfree == pm->capfree) {

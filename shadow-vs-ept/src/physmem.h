@@ -37,6 +37,10 @@ void physmem__destroy(struct physmem *pm);
  * host is out of frames or memory. */
 uint64_t physmem__alloc(struct physmem *pm, struct isolab_err *e);
 
+/* 512 zeroed frames, 2 MiB-aligned and contiguous (a host huge page).
+ * Returns the first one's number, or 0 with e filled. */
+uint64_t physmem__alloc_chunk(struct physmem *pm, struct isolab_err *e);
+
 /* Give frame hfn back. */
 void physmem__free(struct physmem *pm, uint64_t hfn);
 

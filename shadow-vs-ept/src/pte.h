@@ -35,6 +35,7 @@
 #define EPT_A	  (1ull << 8)
 #define EPT_D	  (1ull << 9)
 #define EPT_RWX	  (EPT_R | EPT_W | EPT_X)
+#define EPT_PS	  (1ull << 7) /* a PDE that maps 2 MiB of host memory */
 
 /* Levels are numbered as the SDM does: 4 = PML4, 3 = PDPT, 2 = PD, 1 = PT. */
 static inline unsigned pte_index(uint64_t addr, int level)

@@ -198,6 +198,9 @@ static json_t *config_json(const struct sim *s, const char *workload)
 	if (cfg)
 		json_object_set_new(cfg, "large_pages",
 				    json_boolean(g->large_pages));
+	if (cfg)
+		json_object_set_new(cfg, "ept_large",
+				    json_boolean(g->ept_large));
 	return cfg;
 }
 

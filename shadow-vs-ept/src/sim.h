@@ -52,6 +52,7 @@ struct sim_config {
 	bool asid;	  /* TLB tagged by address space, no flush on CR3 */
 	bool check;	  /* compare every access with the reference walk */
 	bool large_pages; /* guest maps 2 MiB pages where a mapping allows */
+	bool ept_large;	  /* nested: the EPT maps guest memory in 2 MiB */
 	uint64_t host_mib, guest_mib;
 	struct cost_model cost;
 };
@@ -154,6 +155,11 @@ static inline void gmem__write64(struct sim *s, uint64_t gpa, uint64_t v)
 /* EPT (ept.c): map gfn -> hfn in the EPT tables, allocating tables as
  * needed.  Returns 0 or -1 with e filled. */
 int ept__map(struct sim *s, uint64_t gfn, uint64_t hfn, struct isolab_err *e);
+
+/* Map the 2 MiB of guest frames from gfn (512-aligned) to the 512 host
+ * frames from hfn with one EPT PDE.  Returns 0 or -1 with e filled. */
+int ept__map_large(struct sim *s, uint64_t gfn, uint64_t hfn,
+		   struct isolab_err *e);
 
 /* The host frame the EPT maps gfn to by a software walk, 0 if none. */
 uint64_t ept__lookup(const struct sim *s, uint64_t gfn);

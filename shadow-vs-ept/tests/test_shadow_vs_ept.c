@@ -203,7 +203,8 @@ static void test_shadow_traps_every_pte_write_to_a_shadowed_table(void **state)
 	sim__destroy(s);
 }
 
-static void run_spec(enum sim_mode mode, const char *spec, bool large,
+/* large: bit 0 guest 2 MiB pages, bit 1 2 MiB EPT pages. */
+static void run_spec(enum sim_mode mode, const char *spec, int large,
 		     struct sim **out)
 {
 	struct sim_config cfg;
@@ -214,7 +215,8 @@ static void run_spec(enum sim_mode mode, const char *spec, bool large,
 	sim__default_config(&cfg);
 	cfg.mode = mode;
 	cfg.check = true;
-	cfg.large_pages = large;
+	cfg.large_pages = large & 1;
+	cfg.ept_large = large & 2; /* nested only */
 	cfg.host_mib = 512;
 	cfg.guest_mib = 256;
 	assert_int_equal(workload__parse(spec, &w, &e), 0);
@@ -241,7 +243,7 @@ static void test_every_access_matches_the_reference_walk(void **state)
 	struct sim *s;
 
 	(void)state;
-	for (int large = 0; large <= 1; large++)
+	for (int large = 0; large <= 3; large++)
 		for (int m = MODE_NATIVE; m <= MODE_NESTED; m++)
 			for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]);
 			     i++) {
@@ -943,6 +945,56 @@ static void test_memory_grows_with_touched_pages_not_address_space(void **state)
 	sim__destroy(s);
 }
 
+static void test_nested_large_pages_need_both_dimensions(void **state)
+{
+	static const struct {
+		bool guest_large, ept_large;
+		uint64_t cold_refs, misses_of_511;
+	} want[] = {
+		/* 4 guest refs, 5 EPT walks of 4: 24; every page misses. */
+		{false, false, 24, 511},
+		/* EPT walks end at the 2 MiB PDE: 4 x (3 + 1) + 3 = 19. */
+		{false, true, 19, 511},
+		/* Guest walk ends at the PDE: 3 x (4 + 1) + 4 = 19, but
+		 * the TLB holds 4 KiB splinters: every page misses. */
+		{true, false, 19, 511},
+		/* Both: 3 x (3 + 1) + 3 = 15, and one TLB entry. */
+		{true, true, 15, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		uint64_t va, g, n, misses;
+		struct sim_config cfg;
+		struct isolab_err e;
+		struct sim *s;
+		int pid;
+
+		sim__default_config(&cfg);
+		cfg.mode = MODE_NESTED;
+		cfg.pwc = cfg.ntlb = false;
+		cfg.check = true;
+		cfg.large_pages = want[i].guest_large;
+		cfg.ept_large = want[i].ept_large;
+		cfg.host_mib = 256;
+		cfg.guest_mib = 128;
+		s = sim__create(&cfg, &e);
+		assert_non_null(s);
+		pid = guestos__spawn(s, &e);
+		assert_int_equal(guestos__switch(s, pid, &e), 0);
+		assert_int_equal(guestos__mmap(s, 512, true, &va, &e), 0);
+		touch_pages(s, va, 512, true);
+		assert_int_equal(cold_miss_refs(s, va, &g, &n),
+				 want[i].cold_refs);
+		misses = s->c.tlb_misses;
+		touch_pages(s, va + PAGE_SIZE, 511, false);
+		assert_int_equal(s->c.tlb_misses - misses,
+				 want[i].misses_of_511);
+		assert_int_equal(s->c.check_failures, 0);
+		sim__destroy(s);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -983,6 +1035,7 @@ int main(void)
 		cmocka_unit_test(
 			test_large_page_copy_on_write_copies_512_frames),
 		cmocka_unit_test(test_cli_files_give_expected_output),
+		cmocka_unit_test(test_nested_large_pages_need_both_dimensions),
 		cmocka_unit_test(
 			test_memory_grows_with_touched_pages_not_address_space),
 	};
