@@ -40,8 +40,12 @@ static int take_line(struct mark_run *r, const char *line, size_t n,
 
 	if (n > plen && memcmp(line, MARKS_PREFIX, plen) == 0) {
 		if (r->nmarks < MARKS_MAX) {
-			size_t len = n - plen - 1; /* without '\n' */
+			size_t len = n - plen;
 
+			/* without the '\n', and a '\r' from a serial line */
+			while (len > 0 && (line[plen + len - 1] == '\n' ||
+					   line[plen + len - 1] == '\r'))
+				len--;
 			if (len >= sizeof(r->name[0]))
 				len = sizeof(r->name[0]) - 1;
 			memcpy(r->name[r->nmarks], line + plen, len);

@@ -2,8 +2,8 @@
  * approach.c - The table of approaches isobench measures (see approach.h).
  *
  * Each approach lives in its own file of bench/src/ (native.c, vm.c,
- * container.c, wasm.c, and the simulators' experiments paging.c and
- * sched.c).  The slots are weak references: a slot whose file is not built
+ * qemu.c, container.c, wasm.c, and the simulators' experiments paging.c
+ * and sched.c).  The slots are weak references: a slot whose file is not built
  * yet is NULL and skipped, so each approach can be added on its own.
  */
 #include "approach.h"
@@ -13,13 +13,15 @@
 extern const struct approach_ops native_approach;
 extern const struct approach_ops container_approach __attribute__((weak));
 extern const struct approach_ops vm_approach __attribute__((weak));
+extern const struct approach_ops qemu_approach __attribute__((weak));
 extern const struct approach_ops wasm_approach __attribute__((weak));
 extern const struct approach_ops paging_approach __attribute__((weak));
 extern const struct approach_ops sched_approach __attribute__((weak));
 
 static const struct approach_ops *const slots[] = {
 	&native_approach, &container_approach, &vm_approach,
-	&wasm_approach,   &paging_approach,    &sched_approach,
+	&qemu_approach,   &wasm_approach,      &paging_approach,
+	&sched_approach,
 };
 
 #define NSLOTS (sizeof(slots) / sizeof(slots[0]))

@@ -50,7 +50,9 @@ static const struct approach_info known[] = {
 	  "0.8-1 s to start", 0.8e9, 1e9, 0 },
 	{ "bwrap", "container", "namespaces only (bubblewrap)",
 	  "0.8-1 s to start", 0.8e9, 1e9, 0 },
-	{ "qemu", "full VM", "KVM, a Linux kernel and busybox (QEMU microvm)",
+	{ "qemu", "full VM",
+	  "a Linux kernel and busybox in QEMU microvm (KVM, or TCG where "
+	  "KVM cannot boot it)",
 	  "5-10 s to boot", 5e9, 10e9, 0 },
 	{ "vm", "unikernel-style VM",
 	  "KVM, a tiny library-OS guest (mini-vmm)",
