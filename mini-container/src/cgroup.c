@@ -35,6 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -728,6 +729,24 @@ int cgroup__attach(struct cgroup *cg, pid_t pid, struct isolab_err *e)
 		if (cg_write(cg->dir[i].path, "cgroup.procs", v, e) < 0)
 			return -1;
 	return 0;
+}
+
+pid_t cgroup__warm_attach(void)
+{
+	char dir[PATH_MAX];
+	pid_t pid;
+
+	/* Any hierarchy will do: the rwsem is global.  pids is cheap. */
+	if (cg_parent_dir("pids", dir, sizeof(dir), NULL) < 0 &&
+	    cg_parent_dir(NULL, dir, sizeof(dir), NULL) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		/* "0" is the writer itself: into the group it is already in. */
+		cg_write(dir, "cgroup.procs", "0", NULL);
+		_exit(0);
+	}
+	return pid;
 }
 
 /* ---- meters ---------------------------------------------------------- */

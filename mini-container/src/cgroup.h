@@ -72,6 +72,15 @@ int cgroup__set_pids(struct cgroup *cg, int64_t max, struct isolab_err *e);
  * Returns 0 or -1. */
 int cgroup__attach(struct cgroup *cg, pid_t pid, struct isolab_err *e);
 
+/* Start, in a short-lived child, the wait for an RCU grace period that
+ * the kernel makes the first move of a task between cgroups pay (its
+ * cgroup_threadgroup_rwsem), so that a cgroup__attach a few milliseconds
+ * later finds it under way or done rather than waiting for a whole one.
+ * The child moves itself into its own group (a no-op move).  Returns the
+ * child's pid, for the caller to reap with waitpid, or -1 if none was
+ * started (harmless: attach then waits as usual). */
+pid_t cgroup__warm_attach(void);
+
 /* CPU time used by the group's tasks, in ns (v1 cpuacct.usage, v2 cpu.stat
  * usage_usec).  Returns 0 or -1. */
 int cgroup__cpu_usage_ns(struct cgroup *cg, uint64_t *ns,

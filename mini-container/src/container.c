@@ -21,10 +21,11 @@
  *   forward signals, wait                  close-on-exec: EOF = success)
  *   exit status, remove cgroup+state
  *
- * The cgroup work and the child's mount work overlap: on cgroup v1,
- * moving a task into a group waits for an RCU grace period (the kernel's
- * cgroup_threadgroup_rwsem), milliseconds that would otherwise add up with
- * pivot_root's own wait.  Nothing of the container's command runs before
+ * The cgroup work and the child's mount work overlap: moving a task into
+ * a group waits for an RCU grace period (the kernel's
+ * cgroup_threadgroup_rwsem; ~10 ms on a busy VM), milliseconds that would
+ * otherwise add up with pivot_root's own wait.  A helper started first
+ * thing (cgroup__warm_attach) begins that wait even before the clone.  Nothing of the container's command runs before
  * "go 2": only the runtime's own setup code runs outside the group.  A
  * bundle that mounts the cgroup file system waits for "go 2" before its
  * mounts, so that it sees its own group.
@@ -454,16 +455,19 @@ int container__run(const struct mc_spec *s, int *status, struct mc_phases *ph,
 	int go[2] = { -1, -1 }, report[2] = { -1, -1 };
 	sigset_t set, old;
 	bool claimed = false, blocked = false;
-	pid_t pid = -1;
+	pid_t pid = -1, warm;
 	int rc = -1, st;
 
 	memset(ph, 0, sizeof(*ph));
 	ph->start = timing__now_ns();
 	ph->mem_peak = -1;
 	*status = MC_EXIT_RUNTIME;
+	/* The kernel's wait for the first cgroup move starts now, in a
+	 * helper, and overlaps everything up to cgroup__attach. */
+	warm = cgroup__warm_attach();
 	state__gc();
 	if (state__claim(s->name, e) < 0)
-		return -1;
+		goto out;
 	claimed = true;
 	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
 		err__set(e, errno, "pipe");
@@ -546,6 +550,8 @@ out:
 		*status = MC_EXIT_RUNTIME;
 		rc = -1;
 	}
+	if (warm > 0)
+		waitpid(warm, NULL, 0);
 	if (blocked)
 		sigprocmask(SIG_SETMASK, &old, NULL);
 	ph->cleaned = timing__now_ns();

@@ -377,6 +377,32 @@ static void test_cgroup_v2_forced_create_attach_destroy(void **state)
 	assert_int_equal(stat(dir, &st), -1);
 }
 
+/* The warm-up helper moves itself into its own group and exits 0; an
+ * attach right after it still works. */
+static void test_cgroup_warm_attach_helper_exits_0(void **state)
+{
+	struct isolab_err e = { 0 };
+	struct cgroup *cg;
+	char name[64];
+	struct held h;
+	pid_t warm;
+	int st;
+
+	(void)state;
+	NEED_ROOT();
+	warm = cgroup__warm_attach();
+	assert_true(warm > 0);
+	group_name(name, sizeof(name), "warm");
+	assert_int_equal(cgroup__create(name, &cg, &e), 0);
+	h = hold_child(body_sleep);
+	assert_int_equal(cgroup__attach(cg, h.pid, &e), 0);
+	assert_int_equal(waitpid(warm, &st, 0), warm);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	kill(h.pid, SIGKILL);
+	release_and_wait(&h);
+	assert_int_equal(cgroup__destroy(cg, &e), 0);
+}
+
 /* Bad names and out-of-range values are refused before any write. */
 static void test_cgroup_bad_values_refused(void **state)
 {
@@ -409,6 +435,7 @@ int test_cgroup__run(void)
 		cmocka_unit_test(test_cgroup_destroy_kills_what_is_left),
 		cmocka_unit_test(test_cgroup_describe_open_roundtrip_and_subgroups),
 		cmocka_unit_test(test_cgroup_v2_forced_create_attach_destroy),
+		cmocka_unit_test(test_cgroup_warm_attach_helper_exits_0),
 		cmocka_unit_test(test_cgroup_bad_values_refused),
 	};
 
