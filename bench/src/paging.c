@@ -3,10 +3,11 @@
  * native, shadow and nested paging on one simulated guest.
  *
  * Runs `shadow-vs-ept sweep all` once (the simulator is deterministic: one
- * run is the figure), which writes paging-crossover, paging-walkcache and
- * paging-shadowmem (JSON, data and plots) beside this result, and measures
- * the simulator's own speed: wall time of 20 M nested-mode accesses on a
- * working set with a ~96% TLB hit rate, repeated min(runs, 5) times.
+ * run is the figure), which writes paging-crossover, paging-walkcache,
+ * paging-shadowmem and paging-largepages (JSON, data and plots) beside
+ * this result, and measures the simulator's own speed: wall time of 20 M
+ * nested-mode accesses on a working set with a ~96% TLB hit rate,
+ * repeated min(runs, 5) times.
  */
 #include <jansson.h>
 #include <stdio.h>
@@ -85,6 +86,7 @@ static int paging_measure(struct bench_ctx *ctx, struct result *r,
 	paging_attach(r, ctx->out_dir, "crossover");
 	paging_attach(r, ctx->out_dir, "walkcache");
 	paging_attach(r, ctx->out_dir, "shadowmem");
+	paging_attach(r, ctx->out_dir, "largepages");
 	progress__step(&ctx->prog, "paging:speed");
 	if (timing__repeat_cmd(speed, &quiet, 1, runs, &times, NULL,
 			       progress__tick, &ctx->prog, e) < 0)

@@ -25,7 +25,8 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: " PROG " --mode native|shadow|nested [options]\n"
 		"           (--workload NAME[:k=v,...] | --trace FILE|-)\n"
-		"       " PROG " sweep crossover|walkcache|shadowmem|all "
+		"       " PROG
+		" sweep crossover|walkcache|shadowmem|largepages|all "
 		"[--out DIR] [--quick]\n"
 		"options:\n"
 		"  --tlb L1ENTRIES:WAYS[/L2ENTRIES:WAYS]  default "

@@ -4,7 +4,8 @@
  *              shadow and nested paging (where does each win?);
  *   walkcache  page-walk references per TLB miss, with and without the
  *              walk caches (paging-structure caches, nested TLB);
- *   shadowmem  shadow-table memory vs number of guest processes.
+ *   shadowmem  shadow-table memory vs number of guest processes;
+ *   largepages 2 MiB pages in the guest, the EPT, both or neither.
  * Each writes DIR/paging-NAME.json through the harness (params, and the
  * points under data) and DIR/paging-NAME.{dat,gp,png,svg} through its
  * gnuplot step with the templates bench/plots/sve-NAME.gp.
@@ -307,6 +308,65 @@ fail:
 	return -1;
 }
 
+static int sweep_largepages(const char *dir, bool quick, struct result *r,
+			    struct isolab_err *e)
+{
+	static const struct {
+		const char *label;
+		enum sim_mode mode;
+		bool guest_large, ept_large;
+	} cfgs[] = {
+		{"native 4K", MODE_NATIVE, false, false},
+		{"native 2M", MODE_NATIVE, true, false},
+		{"shadow 4K", MODE_SHADOW, false, false},
+		{"shadow 2M", MODE_SHADOW, true, false},
+		{"nested 4K/EPT 4K", MODE_NESTED, false, false},
+		{"nested 4K/EPT 2M", MODE_NESTED, false, true},
+		{"nested 2M/EPT 4K", MODE_NESTED, true, false},
+		{"nested 2M/EPT 2M", MODE_NESTED, true, true},
+	};
+	uint64_t acc = quick ? 200000 : 2000000;
+	json_t *pts = json_array();
+	struct sim_config cfg;
+	struct point p;
+	char spec[256];
+	FILE *dat = open_dat(dir, "largepages", e);
+
+	if (!dat)
+		return -1;
+	fprintf(dat, "# config cycles_per_access refs_per_miss\n");
+	snprintf(spec, sizeof(spec), "random:pages=65536,warm=1,accesses=%llu",
+		 (unsigned long long)acc);
+	json_object_set_new(result__params(r), "workload", json_string(spec));
+	for (size_t i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
+		double cpa;
+
+		sim__default_config(&cfg);
+		cfg.mode = cfgs[i].mode;
+		cfg.large_pages = cfgs[i].guest_large;
+		cfg.ept_large = cfgs[i].ept_large;
+		if (run_one(&cfg, spec, &p, e) < 0) {
+			fclose(dat);
+			return -1;
+		}
+		cpa = p.cycles / (double)p.c.accesses;
+		fprintf(dat, "\"%s\" %g %g\n", cfgs[i].label, cpa,
+			refs_per_miss(&p));
+		json_array_append_new(
+			pts,
+			json_pack("{s:s, s:f, s:f, s:I}", "config",
+				  cfgs[i].label, "cycles_per_access", cpa,
+				  "refs_per_miss", refs_per_miss(&p),
+				  "tlb_misses", (json_int_t)p.c.tlb_misses));
+		printf("largepages: %-18s %6.1f cycles/access, %.2f refs per "
+		       "TLB miss\n",
+		       cfgs[i].label, cpa, refs_per_miss(&p));
+	}
+	fclose(dat);
+	json_object_set_new(result__data(r), "points", pts);
+	return 0;
+}
+
 static const struct {
 	const char *name, *title;
 	int (*run)(const char *dir, bool quick, struct result *r,
@@ -330,6 +390,12 @@ static const struct {
 	 {"plottitle = \"Paging-structure memory vs processes (ctxsw, 2 MiB "
 	  "each)\"",
 	  NULL}},
+	{"largepages",
+	 "2 MiB pages in the guest, in the EPT, both or neither",
+	 sweep_largepages,
+	 {"plottitle = \"Modeled cycles per access, 4 KiB vs 2 MiB pages "
+	  "(random, 256 MiB)\"",
+	  NULL}},
 };
 
 int sweep__main(int argc, char **argv)
@@ -350,7 +416,8 @@ int sweep__main(int argc, char **argv)
 		else {
 			fprintf(stderr,
 				PROG ": %s: unknown argument (usage: sweep "
-				     "crossover|walkcache|shadowmem|all [--out "
+				     "crossover|walkcache|shadowmem|largepages|"
+				     "all [--out "
 				     "DIR] [--quick])\n",
 				argv[i]);
 			return 2;
@@ -358,7 +425,7 @@ int sweep__main(int argc, char **argv)
 	}
 	if (!which) {
 		fprintf(stderr, PROG ": name a sweep: crossover, walkcache, "
-				     "shadowmem or all\n");
+				     "shadowmem, largepages or all\n");
 		return 2;
 	}
 	meta__collect(&m);
@@ -394,7 +461,7 @@ int sweep__main(int argc, char **argv)
 	if (!ran) {
 		fprintf(stderr,
 			PROG ": %s: unknown sweep (crossover, walkcache, "
-			     "shadowmem, all)\n",
+			     "shadowmem, largepages, all)\n",
 			which);
 		return 2;
 	}
