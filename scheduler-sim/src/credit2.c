@@ -14,7 +14,10 @@
  * without any BOOST.  A slice lasts until the runner's credit would fall
  * to the next vCPU's (csched2_runtime), within [CSCHED2_MIN_TIMER or
  * the rate limit, CSCHED2_MAX_TIMER].  Caps are budgets refilled every
- * CSCHED2_BDGT_REPL_PERIOD; a domain out of budget is parked until then.
+ * CSCHED2_BDGT_REPL_PERIOD: a vCPU about to run grabs a share of its
+ * domain's budget and runs no longer than that share, then returns what
+ * is left (vcpu_grab_budget, vcpu_return_budget); a vCPU that finds no
+ * budget to grab is parked until the refill (park_unit).
  *
  * Modelling choices: one run queue per CSCHED2_RUNQ_CPUS pCPUs (Xen's
  * default groups by socket); max_weight is the largest weight in the
@@ -42,13 +45,14 @@ enum { CREDIT2_TIMER_REPL };
 
 struct c2_dom {
 	int64_t budget, tot_budget; /* tot_budget 0: no cap */
-	bool parked;
 };
 
 struct c2_unit {
 	struct vcpu *v;
 	struct c2_dom *sdom;
 	int64_t credit;
+	int64_t budget; /* grabbed from its domain, while it runs */
+	bool parked;	/* found no budget: waits for the refill */
 	uint64_t weight, start_time;
 	unsigned rq;
 	struct list_link member; /* on its run queue's member list */
@@ -103,7 +107,7 @@ static void burn_credits(struct credit2 *c, struct c2_unit *svc, uint64_t now)
 	svc->start_time = now;
 	svc->credit -= (int64_t)(delta * c->max_weight / svc->weight);
 	if (svc->sdom->tot_budget)
-		svc->sdom->budget -= (int64_t)delta;
+		svc->budget -= (int64_t)delta;
 }
 
 /* reset_credit: everyone on the run queue gets CREDIT_INIT more (m times
@@ -151,20 +155,39 @@ static void migrate(struct credit2 *c, struct c2_unit *svc, unsigned r)
 	svc->rq = r;
 }
 
-/* Park a capped domain out of budget: off the queues, off the pCPUs. */
-static void park_dom(struct credit2 *c, struct c2_dom *sd)
+/* vcpu_grab_budget: a share of the domain's budget for svc to run on
+ * (its vCPUs' fair part of a period, at least CSCHED2_MIN_TIMER).
+ * Returns false if the domain has none left. */
+static bool grab_budget(struct c2_unit *svc)
 {
-	struct domain *d = &c->s->domains[sd - c->d];
+	struct c2_dom *sd = svc->sdom;
+	int64_t quota = sd->tot_budget / (int64_t)svc->v->dom->spec->vcpus;
 
-	sd->parked = true;
-	for (unsigned i = 0; i < d->spec->vcpus; i++) {
-		struct c2_unit *svc = &c->u[d->vcpus[i].id];
+	if (!sd->tot_budget)
+		return true;
+	if (sd->budget <= 0)
+		return false;
+	if (quota < (int64_t)CSCHED2_MIN_TIMER)
+		quota = CSCHED2_MIN_TIMER;
+	svc->budget = quota < sd->budget ? quota : sd->budget;
+	sd->budget -= svc->budget;
+	return true;
+}
 
-		if (!list_empty(&svc->v->link))
-			runq_remove(c, svc);
-		else if (svc->v->state == VCPU_RUNNING)
-			sim__tickle(c->s, (unsigned)svc->v->pcpu);
-	}
+/* vcpu_return_budget: what svc did not use (or overran) goes back. */
+static void return_budget(struct c2_unit *svc)
+{
+	svc->sdom->budget += svc->budget;
+	svc->budget = 0;
+}
+
+/* park_unit: svc found no budget; off its run queue until the refill.
+ * Its siblings run on what they grabbed. */
+static void park_unit(struct credit2 *c, struct c2_unit *svc)
+{
+	svc->parked = true;
+	if (!list_empty(&svc->v->link))
+		runq_remove(c, svc);
 }
 
 /* runq_tickle: an idle pCPU of the run queue, else the one running the
@@ -212,7 +235,7 @@ static void credit2_wake(void *priv, struct vcpu *v, uint64_t now)
 	(void)now;
 	c->rq[svc->rq].nr_runnable++;
 	migrate(c, svc, least_loaded(c, svc->rq));
-	if (svc->sdom->parked)
+	if (svc->parked)
 		return;
 	runq_insert(c, svc);
 	runq_tickle(c, svc);
@@ -237,7 +260,7 @@ static struct c2_unit *pull(struct credit2 *c, unsigned r)
 }
 
 /* csched2_runtime: until snext's credit falls to that of the next in line,
- * within [MIN_TIMER, MAX_TIMER], and within its domain's budget. */
+ * within [MIN_TIMER, MAX_TIMER], and within the budget it grabbed. */
 static uint64_t runtime_of(struct credit2 *c, struct c2_unit *snext)
 {
 	struct c2_runq *rq = &c->rq[snext->rq];
@@ -254,8 +277,8 @@ static uint64_t runtime_of(struct credit2 *c, struct c2_unit *snext)
 		t = c->ratelimit;
 	if (t > CSCHED2_MAX_TIMER)
 		t = CSCHED2_MAX_TIMER;
-	if (snext->sdom->tot_budget && (uint64_t)snext->sdom->budget < t)
-		t = (uint64_t)snext->sdom->budget;
+	if (snext->sdom->tot_budget && (uint64_t)snext->budget < t)
+		t = (uint64_t)snext->budget;
 	return t;
 }
 
@@ -270,36 +293,44 @@ static struct vcpu *credit2_schedule(void *priv, unsigned cpu,
 
 	if (scurr) {
 		burn_credits(c, scurr, now);
-		if (scurr->sdom->tot_budget && scurr->sdom->budget <= 0 &&
-		    !scurr->sdom->parked)
-			park_dom(c, scurr->sdom);
+		if (scurr->sdom->tot_budget)
+			return_budget(scurr);
 		if (!sim__runnable(prev)) {
 			c->rq[scurr->rq].nr_runnable--;
-		} else if (!scurr->sdom->parked) {
+		} else {
 			uint64_t ran = now - prev->stint_start;
 
-			if (c->ratelimit && ran < c->ratelimit) {
+			if (c->ratelimit && ran < c->ratelimit &&
+			    grab_budget(scurr)) {
 				*slice = c->ratelimit - ran;
+				if (scurr->sdom->tot_budget &&
+				    (uint64_t)scurr->budget < *slice)
+					*slice = (uint64_t)scurr->budget;
 				return prev;
 			}
 			migrate(c, scurr, r);
 			runq_insert(c, scurr);
 		}
 	}
-	if (list_empty(&rq->queue)) {
-		snext = pull(c, r);
-		if (!snext) {
-			*slice = SIM_FOREVER;
-			return NULL;
-		}
-	} else {
-		snext = qelem(c, rq->queue.next);
-		if (snext->credit <= CSCHED2_CREDIT_RESET) {
-			reset_credit(c, rq, snext);
+	do {
+		if (list_empty(&rq->queue)) {
+			snext = pull(c, r);
+			if (!snext) {
+				*slice = SIM_FOREVER;
+				return NULL;
+			}
+		} else {
 			snext = qelem(c, rq->queue.next);
+			if (snext->credit <= CSCHED2_CREDIT_RESET) {
+				reset_credit(c, rq, snext);
+				snext = qelem(c, rq->queue.next);
+			}
+			runq_remove(c, snext);
 		}
-		runq_remove(c, snext);
-	}
+		if (grab_budget(snext))
+			break;
+		park_unit(c, snext); /* out of budget: the next one */
+	} while (1);
 	snext->start_time = now;
 	*slice = runtime_of(c, snext);
 	return snext->v;
@@ -321,12 +352,13 @@ static void credit2_timer(void *priv, uint32_t kind, uint32_t arg, uint64_t now)
 		sd->budget += sd->tot_budget;
 		if (sd->budget > sd->tot_budget)
 			sd->budget = sd->tot_budget;
-		if (!sd->parked || sd->budget <= 0)
-			continue;
-		sd->parked = false;
-		for (unsigned j = 0; j < d->spec->vcpus; j++) {
+		for (unsigned j = 0; j < d->spec->vcpus && sd->budget > 0;
+		     j++) {
 			struct c2_unit *svc = &c->u[d->vcpus[j].id];
 
+			if (!svc->parked)
+				continue;
+			svc->parked = false;
 			if (svc->v->state == VCPU_RUNNABLE &&
 			    list_empty(&svc->v->link)) {
 				runq_insert(c, svc);

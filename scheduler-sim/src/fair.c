@@ -32,11 +32,13 @@
 /* kernel/sched/core.c: default_cfs_period(), 100 ms. */
 #define CFS_PERIOD (100 * NS_PER_MS)
 
-enum { FAIR_TIMER_PERIOD };
+enum { FAIR_TIMER_PERIOD, FAIR_TIMER_QUOTA };
 
 struct fair_dom {
-	uint64_t quota;	 /* per CFS_PERIOD, 0 = no cap */
-	int64_t runtime; /* left in this period */
+	uint64_t quota;	     /* per CFS_PERIOD, 0 = no cap */
+	int64_t runtime;     /* left in this period */
+	unsigned nr_running; /* its vCPUs on a pCPU now */
+	uint64_t expiry_at;  /* the armed quota timer, SIM_FOREVER: none */
 	bool throttled;
 };
 
@@ -47,6 +49,7 @@ struct fair_vcpu {
 	uint64_t weight; /* load weight: a share of the domain's */
 	uint64_t exec_start;
 	int heap_index; /* -1 when not queued */
+	bool running;
 };
 
 struct fair {
@@ -158,6 +161,36 @@ static void throttle(struct fair *f, struct fair_dom *fd)
 	}
 }
 
+/* Charge every running vCPU of group fd up to now (it may throttle). */
+static void charge_group(struct fair *f, struct fair_dom *fd, uint64_t now)
+{
+	struct domain *d = &f->s->domains[fd - f->fd];
+
+	for (unsigned i = 0; i < d->spec->vcpus; i++) {
+		struct fair_vcpu *x = &f->fv[d->vcpus[i].id];
+
+		if (x->running)
+			update_curr(f, x, now);
+	}
+}
+
+/* The group's quota runs out, at the rate its running vCPUs use it, at
+ * now + runtime / nr_running: the kernel's bandwidth timer fires then
+ * (rather than at the next slice end of each vCPU, which would let a
+ * group of many vCPUs overrun its quota). */
+static void arm_quota(struct fair *f, struct fair_dom *fd, uint64_t now)
+{
+	uint64_t left;
+
+	fd->expiry_at = SIM_FOREVER;
+	if (!fd->quota || fd->throttled || !fd->nr_running || fd->runtime <= 0)
+		return;
+	left = ((uint64_t)fd->runtime + fd->nr_running - 1) / fd->nr_running;
+	fd->expiry_at = now + left;
+	sim__timer(f->s, fd->expiry_at, FAIR_TIMER_QUOTA,
+		   (uint32_t)(fd - f->fd));
+}
+
 /* An idle pCPU nobody has tickled yet, or -1. */
 static int idle_pcpu(struct fair *f)
 {
@@ -255,21 +288,32 @@ static struct vcpu *fair_schedule(void *priv, unsigned cpu, struct vcpu *prev,
 		struct fair_vcpu *x = &f->fv[prev->id];
 
 		update_curr(f, x, now);
+		x->running = false;
+		x->fd->nr_running--;
+		if (x->fd->quota) {
+			charge_group(f, x->fd, now);
+			arm_quota(f, x->fd, now);
+		}
 		if (!sim__runnable(prev))
 			f->load -= x->weight;
 		else if (!x->fd->throttled)
 			enqueue(f, x);
 	}
-	if (f->nheap == 0) {
-		*slice = SIM_FOREVER;
-		return NULL;
-	}
-	next = f->heap[0];
-	dequeue(f, next);
+	do {
+		if (f->nheap == 0) {
+			*slice = SIM_FOREVER;
+			return NULL;
+		}
+		next = f->heap[0];
+		dequeue(f, next);
+		if (next->fd->quota)
+			charge_group(f, next->fd, now);
+	} while (next->fd->throttled);
 	next->exec_start = now;
+	next->running = true;
+	next->fd->nr_running++;
+	arm_quota(f, next->fd, now);
 	*slice = slice_of(f, next);
-	if (next->fd->quota && (uint64_t)next->fd->runtime < *slice)
-		*slice = (uint64_t)next->fd->runtime;
 	return next->v;
 }
 
@@ -279,17 +323,27 @@ static void fair_timer(void *priv, uint32_t kind, uint32_t arg, uint64_t now)
 {
 	struct fair *f = priv;
 
-	(void)kind;
-	(void)arg;
+	if (kind == FAIR_TIMER_QUOTA) {
+		struct fair_dom *fd = &f->fd[arg];
+
+		if (fd->expiry_at != now)
+			return; /* re-armed since: stale */
+		charge_group(f, fd, now);
+		arm_quota(f, fd, now);
+		return;
+	}
 	for (unsigned i = 0; i < f->s->ndomains; i++) {
 		struct fair_dom *fd = &f->fd[i];
 		struct domain *d = &f->s->domains[i];
 
 		if (!fd->quota)
 			continue;
+		charge_group(f, fd, now); /* the old period's use */
 		fd->runtime = (int64_t)fd->quota;
-		if (!fd->throttled)
+		if (!fd->throttled) {
+			arm_quota(f, fd, now);
 			continue;
+		}
 		fd->throttled = false;
 		for (unsigned j = 0; j < d->spec->vcpus; j++) {
 			struct fair_vcpu *x = &f->fv[d->vcpus[j].id];
@@ -322,6 +376,7 @@ static int fair_create(struct sim *s, void **out, struct isolab_err *e)
 
 		f->fd[i].quota = (uint64_t)sp->cap * CFS_PERIOD / 100;
 		f->fd[i].runtime = (int64_t)f->fd[i].quota;
+		f->fd[i].expiry_at = SIM_FOREVER;
 		capped |= sp->cap != 0;
 	}
 	for (unsigned i = 0; i < s->nvcpus; i++) {

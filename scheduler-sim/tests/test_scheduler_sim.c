@@ -289,6 +289,36 @@ static void test_credit2_and_fair_enforce_cap_50(void **state)
 	}
 }
 
+/* Caps of multi-vCPU domains on 6 pCPUs with room to spare: 340% over 4
+ * vCPUs, 12% over 3, 30% over 2 I/O vCPUs that would use 75%.  Every
+ * capped scheduler holds each cap within 1 point (credit's per-vCPU
+ * rounding up of the cap's credit is the largest error, 0.6 point). */
+static void test_caps_of_multi_vcpu_domains(void **state)
+{
+	static const char text[] =
+		"{\"pcpus\": 6, \"duration_ms\": 5000, \"domains\": ["
+		"{\"name\": \"big\", \"vcpus\": 4, \"cap\": 340, "
+		"\"workload\": {\"type\": \"cpu\"}},"
+		"{\"name\": \"small\", \"vcpus\": 3, \"cap\": 12, "
+		"\"workload\": {\"type\": \"cpu\"}},"
+		"{\"name\": \"io\", \"vcpus\": 2, \"cap\": 30, "
+		"\"workload\": {\"type\": \"io\", \"run_us\": 3000, "
+		"\"sleep_us\": 1000}}]}";
+	static const char *const names[] = {"credit", "credit2", "fair"};
+	static const double want[] = {3.4, 0.12, 0.3};
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct sim_report r;
+		struct scenario sc;
+
+		simulate(text, names[i], true, &r, &sc);
+		for (int d = 0; d < 3; d++)
+			assert_near(r.d[d].share, want[d], 0.01, names[i]);
+		done(&r, &sc);
+	}
+}
+
 /* ---- fair shares and Jain ----------------------------------------------- */
 
 /* One pCPU, a (cap 20), b (256), c (512): a's weighted third exceeds its
@@ -687,6 +717,7 @@ int main(void)
 		cmocka_unit_test(test_every_scheduler_conserves_time),
 		cmocka_unit_test(test_other_schedulers_on_weights),
 		cmocka_unit_test(test_credit2_and_fair_enforce_cap_50),
+		cmocka_unit_test(test_caps_of_multi_vcpu_domains),
 		cmocka_unit_test(test_fair_share_waterfill_respects_caps),
 		cmocka_unit_test(test_jain_index_bounds),
 		cmocka_unit_test(test_scenario_errors_name_file_and_field),
