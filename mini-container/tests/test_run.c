@@ -524,17 +524,31 @@ static void test_run_runtime_sigkill_then_next_run_cleans(void **state)
 	assert_false(cgroup_left("mini-container-t-killed"));
 }
 
-/* 100 runs leave no cgroup, no state directory and no host mount: the
- * host's mount table has as many lines after as before. */
+/* Lines of the host's mount table that mention what. */
+static int mounts_mentioning(const char *what)
+{
+	char *mi = testing__slurp("/proc/self/mountinfo", NULL), *line, *save;
+	int n = 0;
+
+	assert_non_null(mi);
+	for (line = strtok_r(mi, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		n += strstr(line, what) != NULL;
+	free(mi);
+	return n;
+}
+
+/* 100 runs leave no cgroup, no state directory and no host mount: no line
+ * of the host's mount table names the rootfs's directory, before or after
+ * (a whole-table comparison would also catch the mounts that the other
+ * programs of this shared machine make meanwhile). */
 static void test_run_100_runs_leave_nothing_behind(void **state)
 {
-	char *mi_before, *mi_after;
 	struct test_run r;
-	size_t nb, na;
 
 	(void)state;
 	NEED_ROOTFS();
-	mi_before = testing__slurp("/proc/self/mountinfo", &nb);
+	assert_int_equal(mounts_mentioning(tmp), 0);
 	for (int i = 0; i < 100; i++) {
 		mc_run(&r, "run", "--name", "t-hundred", "--memory", "64M",
 		       "--pids", "64", "--cpus", "1", "--rootfs", rootfs, "--",
@@ -542,10 +556,7 @@ static void test_run_100_runs_leave_nothing_behind(void **state)
 		assert_int_equal(r.exit_code, 0);
 		testing__run_free(&r);
 	}
-	mi_after = testing__slurp("/proc/self/mountinfo", &na);
-	assert_string_equal(mi_before, mi_after);
-	free(mi_before);
-	free(mi_after);
+	assert_int_equal(mounts_mentioning(tmp), 0);
 	assert_false(state_exists("t-hundred"));
 	assert_false(cgroup_left("mini-container-t-hundred"));
 }
