@@ -142,7 +142,7 @@ static int sweep_crossover(const char *dir, bool quick, struct result *r,
 		}
 		x = 1000.0 * (double)p[1].c.guest_pte_writes / (double)acc;
 		json_array_append_new(
-			pts, json_pack("{s:I, s:f, s:f, s:f, s:f, s:f, s:f}",
+			pts, json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}",
 				       "period", (json_int_t)periods[i],
 				       "pte_writes_per_1k", x, "native", cpa[0],
 				       "shadow", cpa[1], "nested", cpa[2],

@@ -995,6 +995,45 @@ static void test_nested_large_pages_need_both_dimensions(void **state)
 	}
 }
 
+static void test_sweep_crossover_has_the_literature_shape(void **state)
+{
+	char dir[256], bin[512], path[600];
+	struct test_run r;
+	json_t *root, *pts, *first, *last;
+	char *argv[] = {bin,	 "sweep", "crossover", "--quick",
+			"--out", dir,	  NULL};
+	double cross;
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	testing__path(bin, sizeof(bin), "bin", "shadow-vs-ept");
+	assert_int_equal(testing__run(argv, NULL, 150, &r), 0);
+	if (r.exit_code != 0)
+		fail_msg("sweep: exit %d: %s", r.exit_code, r.err);
+	testing__run_free(&r);
+	snprintf(path, sizeof(path), "%s/paging-crossover.json", dir);
+	root = json_load_file(path, 0, NULL);
+	assert_non_null(root);
+	pts = json_object_get(json_object_get(root, "data"), "points");
+	/* 10 update rates, from none to one PTE write every 10 accesses. */
+	assert_int_equal(json_array_size(pts), 10);
+	first = json_array_get(pts, 0);
+	last = json_array_get(pts, 9);
+	/* Stable page tables: shadow walks like native, nested pays the
+	 * 2-D walk; heavy updates: shadow pays exits, nested does not. */
+	assert_true(json_real_value(json_object_get(first, "shadow")) <
+		    json_real_value(json_object_get(first, "nested")));
+	assert_true(json_real_value(json_object_get(last, "nested")) <
+		    json_real_value(json_object_get(last, "shadow")));
+	cross = json_real_value(json_object_get(json_object_get(root, "data"),
+						"crossover_pte_writes_per_1k"));
+	assert_true(cross > 0.1 && cross < 100);
+	json_decref(root);
+	snprintf(path, sizeof(path), "%s/paging-crossover.png", dir);
+	assert_int_equal(access(path, R_OK), 0);
+	testing__rmtree(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1036,6 +1075,7 @@ int main(void)
 			test_large_page_copy_on_write_copies_512_frames),
 		cmocka_unit_test(test_cli_files_give_expected_output),
 		cmocka_unit_test(test_nested_large_pages_need_both_dimensions),
+		cmocka_unit_test(test_sweep_crossover_has_the_literature_shape),
 		cmocka_unit_test(
 			test_memory_grows_with_touched_pages_not_address_space),
 	};
