@@ -22,8 +22,8 @@
  * controllers from cgroupv2"): all runs happen in a child process with a
  * private mount namespace and a tmpfs laid over /sys/fs/cgroup/unified, so
  * crun (and every other runtime, alike) sees a plain v1 machine.  The
- * result's params say so.  runsc (gVisor) is not packaged for Debian 12: when it
- * is missing, the result says that in its skipped list.
+ * result's params say so.  runsc (gVisor) is not packaged for Debian 12: when
+ * it is missing, the result says that in its skipped list.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,7 +42,7 @@
 #include "testing.h"
 #include "timing.h"
 
-#define CTR_MKROOTFS "mini-container/scripts/mkrootfs.sh"
+#define CTR_MKROOTFS   "mini-container/scripts/mkrootfs.sh"
 #define CTR_PHASE_RUNS 30
 
 static char mc_path[4096], true_path[4200], wl_dir[4096];
@@ -59,8 +59,8 @@ static const char *ctr_unavailable(const struct bench_ctx *ctx)
 		return "mini-container or the native workloads are not built "
 		       "(run make)";
 	if (access(CTR_MKROOTFS, X_OK) < 0)
-		return "run isobench from the repository root (needs "
-		       CTR_MKROOTFS ")";
+		return "run isobench from the repository root "
+		       "(needs " CTR_MKROOTFS ")";
 	if (access("/bin/busybox", X_OK) < 0)
 		return "busybox-static is not installed";
 	return NULL;
@@ -77,14 +77,15 @@ struct ctr_env {
 
 static int ctr_shell(const char *cmd, struct isolab_err *e)
 {
-	char *argv[] = { "/bin/sh", "-c", (char *)cmd, NULL };
-	struct cmd_opts o = { .stdout_path = "/dev/null", .timeout_s = 120 };
+	char *argv[] = {"/bin/sh", "-c", (char *)cmd, NULL};
+	struct cmd_opts o = {.stdout_path = "/dev/null", .timeout_s = 120};
 	struct cmd_result res;
 
 	if (timing__cmd_once(argv, &o, &res, e) < 0)
 		return -1;
 	if (!WIFEXITED(res.status) || WEXITSTATUS(res.status) != 0)
-		return err__set(e, 0, "%s: failed (status %d)", cmd, res.status);
+		return err__set(e, 0, "%s: failed (status %d)", cmd,
+				res.status);
 	return 0;
 }
 
@@ -102,7 +103,8 @@ static int ctr_env_create(struct ctr_env *env, struct isolab_err *e)
 	snprintf(env->name, sizeof(env->name), "isobench-%d", (int)getpid());
 	n = snprintf(cmd, sizeof(cmd), "%s %s %s", CTR_MKROOTFS, env->rootfs,
 		     true_path);
-	for (size_t i = 0; bench_workloads[i] && n < (int)sizeof(cmd) - 512; i++)
+	for (size_t i = 0; bench_workloads[i] && n < (int)sizeof(cmd) - 512;
+	     i++)
 		n += snprintf(cmd + n, sizeof(cmd) - n, " %s/%s", wl_dir,
 			      bench_workloads[i]);
 	if (ctr_shell(cmd, e) < 0)
@@ -117,19 +119,20 @@ static int ctr_env_create(struct ctr_env *env, struct isolab_err *e)
 
 static void ctr_env_destroy(struct ctr_env *env)
 {
-	if (env->dir[0] && strncmp(env->dir, "/tmp/isobench-container-", 24) == 0)
+	if (env->dir[0] &&
+	    strncmp(env->dir, "/tmp/isobench-container-", 24) == 0)
 		testing__rmtree(env->dir);
 }
 
 /* One runtime's start-to-exit series. */
 struct ctr_peer {
-	const char *name;     /* series approach */
-	const char *what;     /* params: what it isolates */
+	const char *name; /* series approach */
+	const char *what; /* params: what it isolates */
 	char *argv[24];
-	int status;           /* wait status of a failed run, or 0 */
+	int status; /* wait status of a failed run, or 0 */
 	struct samples times, rss;
 	double median;
-	const char *skipped;  /* why it was not measured, or NULL */
+	const char *skipped; /* why it was not measured, or NULL */
 	char why[512];
 };
 
@@ -142,23 +145,22 @@ static bool ctr_hybrid(const struct bench_ctx *ctx)
 
 /* One measured run as the measuring child reports it. */
 struct ctr_rec {
-	int peer;      /* index, or -1 for a fatal error (msg follows) */
-	int status;    /* wait status */
+	int peer;   /* index, or -1 for a fatal error (msg follows) */
+	int status; /* wait status */
 	double ns, rss_kib;
 };
 
 /* The measuring child: round-robin over the peers, one run of each per
  * round, so that a change of load on this shared machine hits them all
  * alike; warm-up rounds first.  Reports every run through fd. */
-static __attribute__((noreturn)) void ctr_child(struct bench_ctx *ctx,
-						struct ctr_peer *peers, size_t n,
-						int fd)
+static __attribute__((noreturn)) void
+ctr_child(struct bench_ctx *ctx, struct ctr_peer *peers, size_t n, int fd)
 {
-	struct cmd_opts o = { .stdin_path = "/dev/null",
-			      .stdout_path = "/dev/null",
-			      .stderr_path = "/dev/null",
-			      .timeout_s = 30 };
-	bool failed[16] = { false };
+	struct cmd_opts o = {.stdin_path = "/dev/null",
+			     .stdout_path = "/dev/null",
+			     .stderr_path = "/dev/null",
+			     .timeout_s = 30};
+	bool failed[16] = {false};
 
 	/* A private mount namespace; on a hybrid machine a tmpfs over the
 	 * empty cgroup2, without which crun 1.8 refuses to start.  Every
@@ -167,7 +169,7 @@ static __attribute__((noreturn)) void ctr_child(struct bench_ctx *ctx,
 	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 	    (ctr_hybrid(ctx) && mount("tmpfs", "/sys/fs/cgroup/unified",
 				      "tmpfs", 0, "size=4k") < 0)) {
-		struct ctr_rec r = { -1, errno, 0, 0 };
+		struct ctr_rec r = {-1, errno, 0, 0};
 
 		(void)!write(fd, &r, sizeof(r));
 		_exit(1);
@@ -175,11 +177,12 @@ static __attribute__((noreturn)) void ctr_child(struct bench_ctx *ctx,
 	for (int round = -ctx->warmup; round < ctx->runs; round++) {
 		for (size_t i = 0; i < n && i < 16; i++) {
 			struct cmd_result res;
-			struct ctr_rec r = { (int)i, 0, 0, 0 };
+			struct ctr_rec r = {(int)i, 0, 0, 0};
 
 			if (peers[i].skipped || failed[i])
 				continue;
-			if (timing__cmd_once(peers[i].argv, &o, &res, NULL) < 0) {
+			if (timing__cmd_once(peers[i].argv, &o, &res, NULL) <
+			    0) {
 				res.status = -1;
 				res.elapsed_ns = 0;
 				res.maxrss_kib = 0;
@@ -203,8 +206,9 @@ static __attribute__((noreturn)) void ctr_child(struct bench_ctx *ctx,
 /* Why peer p failed: one more run with its stderr kept, first line. */
 static void ctr_peer_why(struct ctr_peer *p, int status)
 {
-	struct cmd_opts o = { .stdin_path = "/dev/null",
-			      .stdout_path = "/dev/null", .timeout_s = 30 };
+	struct cmd_opts o = {.stdin_path = "/dev/null",
+			     .stdout_path = "/dev/null",
+			     .timeout_s = 30};
 	struct cmd_result res;
 	char err[128], *msg = NULL;
 
@@ -216,8 +220,9 @@ static void ctr_peer_why(struct ctr_peer *p, int status)
 	unlink(err);
 	if (msg)
 		msg[strcspn(msg, "\n")] = '\0';
-	snprintf(p->why, sizeof(p->why), "%s failed here (wait status %d)%s%.400s",
-		 p->name, status, msg && msg[0] ? ": " : "", msg ? msg : "");
+	snprintf(p->why, sizeof(p->why),
+		 "%s failed here (wait status %d)%s%.400s", p->name, status,
+		 msg && msg[0] ? ": " : "", msg ? msg : "");
 	free(msg);
 	p->skipped = p->why;
 }
@@ -254,8 +259,9 @@ static int ctr_measure_peers(struct bench_ctx *ctx, struct ctr_peer *peers,
 		if (r.peer < 0) {
 			close(fd[0]);
 			waitpid(pid, &st, 0);
-			return err__set(e, r.status, "container: private mount "
-						     "namespace for the runs");
+			return err__set(e, r.status,
+					"container: private mount "
+					"namespace for the runs");
 		}
 		p = &peers[r.peer];
 		if (r.status != 0) {
@@ -281,17 +287,17 @@ static int ctr_phases(struct bench_ctx *ctx, struct ctr_env *env,
 		      struct result *r, struct isolab_err *e)
 {
 	static const char *const phases[] = {
-		"cgroup_setup", "clone", "mounts_pivot_root", "seccomp_load",
-		"exec", "command", "cleanup", "start_to_exit",
+		"cgroup_setup", "clone",   "mounts_pivot_root", "seccomp_load",
+		"exec",		"command", "cleanup",		"start_to_exit",
 	};
 	enum { NPH = sizeof(phases) / sizeof(phases[0]) };
-	struct samples s[NPH] = { SAMPLES_INIT };
+	struct samples s[NPH] = {SAMPLES_INIT};
 	char stats[400], metric[64];
-	char *argv[] = { mc_path, "run", "--quiet", "--stats", stats,
-			 "--bundle", env->bundle, NULL };
-	struct cmd_opts o = { .stdout_path = "/dev/null", .timeout_s = 30 };
-	int rc = -1, runs = ctx->runs < CTR_PHASE_RUNS ? ctx->runs
-						       : CTR_PHASE_RUNS;
+	char *argv[] = {mc_path, "run",	     "--quiet",	  "--stats",
+			stats,	 "--bundle", env->bundle, NULL};
+	struct cmd_opts o = {.stdout_path = "/dev/null", .timeout_s = 30};
+	int rc = -1,
+	    runs = ctx->runs < CTR_PHASE_RUNS ? ctx->runs : CTR_PHASE_RUNS;
 
 	snprintf(stats, sizeof(stats), "%s/stats.json", env->dir);
 	progress__step(&ctx->prog, "container:phases");
@@ -319,7 +325,7 @@ static int ctr_phases(struct bench_ctx *ctx, struct ctr_env *env,
 		progress__update(&ctx->prog, i + 1, runs);
 	}
 	for (size_t p = 0; p < NPH; p++) {
-		struct series_desc d = { "mini-container", "true", metric, "ns" };
+		struct series_desc d = {"mini-container", "true", metric, "ns"};
 
 		snprintf(metric, sizeof(metric), "phase_%s", phases[p]);
 		if (s[p].n && result__add_series(r, &d, &s[p], e) < 0)
@@ -338,8 +344,9 @@ static int ctr_workloads(struct bench_ctx *ctx, struct ctr_env *env,
 			 struct result *r, struct isolab_err *e)
 {
 	char prog[128], label[64];
-	char *argv[] = { mc_path, "run", "--quiet", "--memory", "256M", "--pids",
-			 "64", "--rootfs", env->rootfs, "--", prog, NULL };
+	char *argv[] = {mc_path,     "run",    "--quiet", "--memory",
+			"256M",	     "--pids", "64",	  "--rootfs",
+			env->rootfs, "--",     prog,	  NULL};
 
 	for (size_t i = 0; bench_workloads[i]; i++) {
 		const char *w = bench_workloads[i];
@@ -349,10 +356,9 @@ static int ctr_workloads(struct bench_ctx *ctx, struct ctr_env *env,
 		snprintf(prog, sizeof(prog), "/bin/%s", w);
 		snprintf(label, sizeof(label), "container:%s", w);
 		progress__step(&ctx->prog, label);
-		if (approach__measure_workload(ctx, r, "container", w, argv,
-					       i == 0 ? ctx->runs
-						      : ctx->compute_runs,
-					       e) < 0)
+		if (approach__measure_workload(
+			    ctx, r, "container", w, argv,
+			    i == 0 ? ctx->runs : ctx->compute_runs, e) < 0)
 			return -1;
 	}
 	return 0;
@@ -391,9 +397,9 @@ static int ctr_summarise(struct bench_ctx *ctx, struct result *r,
 			json_object_set_new(ratio, peers[i].name,
 					    json_real(peers[i].median / crun));
 		if (np < 16)
-			ps[np++] = (struct plot_series){ peers[i].name,
-							 peers[i].times.v,
-							 peers[i].times.n };
+			ps[np++] = (struct plot_series){peers[i].name,
+							peers[i].times.v,
+							peers[i].times.n};
 	}
 	json_object_set_new(result__data(r), "containers_per_second", cps);
 	json_object_set_new(result__data(r), "median_ratio_vs_crun", ratio);
@@ -416,23 +422,22 @@ static int ctr_summarise(struct bench_ctx *ctx, struct result *r,
 static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 		       struct isolab_err *e)
 {
-	struct ctr_env env = { 0 };
+	struct ctr_env env = {0};
 	char cfg[400];
 	struct ctr_peer peers[] = {
-		{ .name = "mini-container",
-		  .what = "the bundle: all namespaces but user, 64M, 64 pids, "
-			  "1 CPU, seccomp, Docker's capabilities" },
-		{ .name = "mini-container-cli",
-		  .what = "the same from the command line" },
-		{ .name = "crun",
-		  .what = "the same bundle" },
-		{ .name = "runc", .what = "the same bundle" },
-		{ .name = "bwrap",
-		  .what = "--unshare-all, read-only rootfs, /proc, /dev: no "
-			  "cgroup, no seccomp" },
-		{ .name = "unshare-chroot",
-		  .what = "unshare -mupin --fork + chroot: namespaces only" },
-		{ .name = "native", .what = "fork+exec of the same static true" },
+		{.name = "mini-container",
+		 .what = "the bundle: all namespaces but user, 64M, 64 pids, "
+			 "1 CPU, seccomp, Docker's capabilities"},
+		{.name = "mini-container-cli",
+		 .what = "the same from the command line"},
+		{.name = "crun", .what = "the same bundle"},
+		{.name = "runc", .what = "the same bundle"},
+		{.name = "bwrap",
+		 .what = "--unshare-all, read-only rootfs, /proc, /dev: no "
+			 "cgroup, no seccomp"},
+		{.name = "unshare-chroot",
+		 .what = "unshare -mupin --fork + chroot: namespaces only"},
+		{.name = "native", .what = "fork+exec of the same static true"},
 	};
 	const size_t n = sizeof(peers) / sizeof(peers[0]);
 	char crun_name[80], runc_name[80];
@@ -443,33 +448,38 @@ static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 	snprintf(cfg, sizeof(cfg), "%s/config.json", env.bundle);
 	snprintf(crun_name, sizeof(crun_name), "%s-crun", env.name);
 	snprintf(runc_name, sizeof(runc_name), "%s-runc", env.name);
-	memcpy(peers[0].argv, (char *[]){ mc_path, "run", "--quiet", "--bundle",
-					  env.bundle, NULL },
+	memcpy(peers[0].argv,
+	       (char *[]){mc_path, "run", "--quiet", "--bundle", env.bundle,
+			  NULL},
 	       6 * sizeof(char *));
-	memcpy(peers[1].argv, (char *[]){ mc_path, "run", "--quiet", "--memory",
-					  "64M", "--pids", "64", "--cpus", "1",
-					  "--rootfs", env.rootfs, "--",
-					  "/bin/true", NULL },
+	memcpy(peers[1].argv,
+	       (char *[]){mc_path, "run", "--quiet", "--memory", "64M",
+			  "--pids", "64", "--cpus", "1", "--rootfs", env.rootfs,
+			  "--", "/bin/true", NULL},
 	       14 * sizeof(char *));
-	memcpy(peers[2].argv, (char *[]){ "/usr/bin/crun", "run", "--bundle",
-					  env.bundle, crun_name, NULL },
+	memcpy(peers[2].argv,
+	       (char *[]){"/usr/bin/crun", "run", "--bundle", env.bundle,
+			  crun_name, NULL},
 	       6 * sizeof(char *));
-	memcpy(peers[3].argv, (char *[]){ "/usr/sbin/runc", "run", "--bundle",
-					  env.bundle, runc_name, NULL },
+	memcpy(peers[3].argv,
+	       (char *[]){"/usr/sbin/runc", "run", "--bundle", env.bundle,
+			  runc_name, NULL},
 	       6 * sizeof(char *));
-	memcpy(peers[4].argv, (char *[]){ "/usr/bin/bwrap", "--unshare-all",
-					  "--die-with-parent", "--ro-bind",
-					  env.rootfs, "/", "--proc", "/proc",
-					  "--dev", "/dev", "/bin/true", NULL },
+	memcpy(peers[4].argv,
+	       (char *[]){"/usr/bin/bwrap", "--unshare-all",
+			  "--die-with-parent", "--ro-bind", env.rootfs, "/",
+			  "--proc", "/proc", "--dev", "/dev", "/bin/true",
+			  NULL},
 	       12 * sizeof(char *));
-	memcpy(peers[5].argv, (char *[]){ "/usr/bin/unshare", "-mupin",
-					  "--fork", "chroot", env.rootfs,
-					  "/bin/true", NULL },
+	memcpy(peers[5].argv,
+	       (char *[]){"/usr/bin/unshare", "-mupin", "--fork", "chroot",
+			  env.rootfs, "/bin/true", NULL},
 	       7 * sizeof(char *));
-	memcpy(peers[6].argv, (char *[]){ true_path, NULL }, 2 * sizeof(char *));
+	memcpy(peers[6].argv, (char *[]){true_path, NULL}, 2 * sizeof(char *));
 	json_object_set_new(result__params(r), "config_json", json_string(cfg));
-	json_object_set_new(result__params(r), "workload",
-			    json_string("static /bin/true (bench/workloads/true.c)"));
+	json_object_set_new(
+		result__params(r), "workload",
+		json_string("static /bin/true (bench/workloads/true.c)"));
 	json_object_set_new(result__params(r), "method",
 			    json_string("one run of each runtime per round, "
 					"rounds repeated; all in one private "
@@ -490,21 +500,23 @@ static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 		}
 		peers[i].median = ctr_median(&peers[i].times);
 		{
-			struct series_desc st = { peers[i].name, "true",
-						  "start_to_exit", "ns" };
-			struct series_desc pk = { peers[i].name, "true",
-						  "peak_rss", "KiB" };
+			struct series_desc st = {peers[i].name, "true",
+						 "start_to_exit", "ns"};
+			struct series_desc pk = {peers[i].name, "true",
+						 "peak_rss", "KiB"};
 
-			if (result__add_series(r, &st, &peers[i].times, e) < 0 ||
+			if (result__add_series(r, &st, &peers[i].times, e) <
+				    0 ||
 			    result__add_series(r, &pk, &peers[i].rss, e) < 0)
 				goto out;
 		}
 	}
 	if (access("/usr/bin/runsc", X_OK) < 0 &&
 	    access("/usr/local/bin/runsc", X_OK) < 0)
-		result__add_skip(r, "runsc",
-				 "gVisor's runsc is not installed (not packaged "
-				 "for Debian 12)");
+		result__add_skip(
+			r, "runsc",
+			"gVisor's runsc is not installed (not packaged "
+			"for Debian 12)");
 	if (ctr_phases(ctx, &env, r, e) < 0 ||
 	    ctr_summarise(ctx, r, peers, n, e) < 0 ||
 	    ctr_workloads(ctx, &env, r, e) < 0)

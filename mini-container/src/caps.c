@@ -26,16 +26,46 @@
 
 #define CAP(x) [CAP_##x] = "CAP_" #x
 static const char *const cap_names[] = {
-	CAP(CHOWN), CAP(DAC_OVERRIDE), CAP(DAC_READ_SEARCH), CAP(FOWNER),
-	CAP(FSETID), CAP(KILL), CAP(SETGID), CAP(SETUID), CAP(SETPCAP),
-	CAP(LINUX_IMMUTABLE), CAP(NET_BIND_SERVICE), CAP(NET_BROADCAST),
-	CAP(NET_ADMIN), CAP(NET_RAW), CAP(IPC_LOCK), CAP(IPC_OWNER),
-	CAP(SYS_MODULE), CAP(SYS_RAWIO), CAP(SYS_CHROOT), CAP(SYS_PTRACE),
-	CAP(SYS_PACCT), CAP(SYS_ADMIN), CAP(SYS_BOOT), CAP(SYS_NICE),
-	CAP(SYS_RESOURCE), CAP(SYS_TIME), CAP(SYS_TTY_CONFIG), CAP(MKNOD),
-	CAP(LEASE), CAP(AUDIT_WRITE), CAP(AUDIT_CONTROL), CAP(SETFCAP),
-	CAP(MAC_OVERRIDE), CAP(MAC_ADMIN), CAP(SYSLOG), CAP(WAKE_ALARM),
-	CAP(BLOCK_SUSPEND), CAP(AUDIT_READ), CAP(PERFMON), CAP(BPF),
+	CAP(CHOWN),
+	CAP(DAC_OVERRIDE),
+	CAP(DAC_READ_SEARCH),
+	CAP(FOWNER),
+	CAP(FSETID),
+	CAP(KILL),
+	CAP(SETGID),
+	CAP(SETUID),
+	CAP(SETPCAP),
+	CAP(LINUX_IMMUTABLE),
+	CAP(NET_BIND_SERVICE),
+	CAP(NET_BROADCAST),
+	CAP(NET_ADMIN),
+	CAP(NET_RAW),
+	CAP(IPC_LOCK),
+	CAP(IPC_OWNER),
+	CAP(SYS_MODULE),
+	CAP(SYS_RAWIO),
+	CAP(SYS_CHROOT),
+	CAP(SYS_PTRACE),
+	CAP(SYS_PACCT),
+	CAP(SYS_ADMIN),
+	CAP(SYS_BOOT),
+	CAP(SYS_NICE),
+	CAP(SYS_RESOURCE),
+	CAP(SYS_TIME),
+	CAP(SYS_TTY_CONFIG),
+	CAP(MKNOD),
+	CAP(LEASE),
+	CAP(AUDIT_WRITE),
+	CAP(AUDIT_CONTROL),
+	CAP(SETFCAP),
+	CAP(MAC_OVERRIDE),
+	CAP(MAC_ADMIN),
+	CAP(SYSLOG),
+	CAP(WAKE_ALARM),
+	CAP(BLOCK_SUSPEND),
+	CAP(AUDIT_READ),
+	CAP(PERFMON),
+	CAP(BPF),
 	CAP(CHECKPOINT_RESTORE),
 };
 #undef CAP
@@ -45,11 +75,20 @@ static const char *const cap_names[] = {
 uint64_t caps__docker_default(void)
 {
 	static const int dflt[] = {
-		CAP_CHOWN,      CAP_DAC_OVERRIDE, CAP_FSETID,
-		CAP_FOWNER,     CAP_MKNOD,        CAP_NET_RAW,
-		CAP_SETGID,     CAP_SETUID,       CAP_SETFCAP,
-		CAP_SETPCAP,    CAP_NET_BIND_SERVICE, CAP_SYS_CHROOT,
-		CAP_KILL,       CAP_AUDIT_WRITE,
+		CAP_CHOWN,
+		CAP_DAC_OVERRIDE,
+		CAP_FSETID,
+		CAP_FOWNER,
+		CAP_MKNOD,
+		CAP_NET_RAW,
+		CAP_SETGID,
+		CAP_SETUID,
+		CAP_SETFCAP,
+		CAP_SETPCAP,
+		CAP_NET_BIND_SERVICE,
+		CAP_SYS_CHROOT,
+		CAP_KILL,
+		CAP_AUDIT_WRITE,
 	};
 	uint64_t m = 0;
 
@@ -90,7 +129,7 @@ static int caps_last(void)
 int caps__apply(uint64_t bounding, uint64_t effective, uint64_t permitted,
 		uint64_t inheritable, uint64_t ambient, struct isolab_err *e)
 {
-	struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct data[2];
 	int last = caps_last();
 
@@ -98,8 +137,9 @@ int caps__apply(uint64_t bounding, uint64_t effective, uint64_t permitted,
 	for (int c = 0; c <= last; c++)
 		if (!(bounding >> c & 1) &&
 		    prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
-			return err__set(e, errno, "capabilities: drop %s from "
-						  "the bounding set",
+			return err__set(e, errno,
+					"capabilities: drop %s from "
+					"the bounding set",
 					caps__name(c) ? caps__name(c) : "?");
 	/* A capability outside bounding cannot be permitted. */
 	permitted &= bounding;
@@ -119,7 +159,8 @@ int caps__apply(uint64_t bounding, uint64_t effective, uint64_t permitted,
 	for (int c = 0; c <= last && c < 64; c++)
 		if ((ambient >> c & 1) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
-			return err__set(e, errno, "capabilities: raise ambient %s",
+			return err__set(e, errno,
+					"capabilities: raise ambient %s",
 					caps__name(c) ? caps__name(c) : "?");
 	return 0;
 }

@@ -52,12 +52,12 @@ static const struct {
 	const char *name;
 	unsigned bit;
 } cg_controllers[] = {
-	{ "memory", C_MEMORY }, { "cpu", C_CPU },       { "cpuacct", C_CPUACCT },
-	{ "pids", C_PIDS },     { "cpuset", C_CPUSET },
+	{"memory", C_MEMORY}, {"cpu", C_CPU},	    {"cpuacct", C_CPUACCT},
+	{"pids", C_PIDS},     {"cpuset", C_CPUSET},
 };
 
 #define CG_NCONTROLLERS (sizeof(cg_controllers) / sizeof(cg_controllers[0]))
-#define CG_MAX_DIRS 8
+#define CG_MAX_DIRS	8
 
 /* One directory of the group: in v1 one per hierarchy (ctrls = the wanted
  * controllers that hierarchy carries), in v2 the single unified one. */
@@ -210,9 +210,9 @@ static void cg_unescape(char *s)
 
 /* A cgroup mount from /proc/self/mountinfo. */
 struct cg_mount {
-	char root[PATH_MAX];   /* the mount's root inside the hierarchy */
-	char point[PATH_MAX];  /* where it is mounted */
-	char opts[256];        /* super options: "rw,memory" */
+	char root[PATH_MAX];  /* the mount's root inside the hierarchy */
+	char point[PATH_MAX]; /* where it is mounted */
+	char opts[256];	      /* super options: "rw,memory" */
 };
 
 /* Find the cgroup mount of controller (v1: fstype cgroup whose super
@@ -234,8 +234,8 @@ static int cg_find_mount(const char *controller, struct cg_mount *m,
 
 		/* ID PARENT MAJ:MIN ROOT POINT OPTS [optional...] - FSTYPE
 		 * SOURCE SUPEROPTS */
-		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root,
-				   point) != 2)
+		if (!sep ||
+		    sscanf(line, "%*s %*s %*s %4095s %4095s", root, point) != 2)
 			continue;
 		if (sscanf(sep + 3, "%63s %*s %255s", fstype, opts) != 2)
 			continue;
@@ -254,7 +254,8 @@ static int cg_find_mount(const char *controller, struct cg_mount *m,
 	free(line);
 	fclose(f);
 	if (rc < 0)
-		err__set(e, 0, "/proc/self/mountinfo: no %s%s hierarchy mounted",
+		err__set(e, 0,
+			 "/proc/self/mountinfo: no %s%s hierarchy mounted",
 			 controller ? "cgroup v1 " : "cgroup2",
 			 controller ? controller : "");
 	return rc;
@@ -346,7 +347,7 @@ static int cg_kill_all(const char *dir)
 
 static void cg_sleep_ms(long ms)
 {
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
 
 	nanosleep(&ts, NULL);
 }
@@ -406,16 +407,16 @@ static bool cg_populated(const char *dir)
 static int cg_make_dir(const char *parent, const char *name, struct cg_dir *d,
 		       struct isolab_err *e)
 {
-	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/%s", parent,
-			     name) >= sizeof(d->path))
+	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/%s", parent, name) >=
+	    sizeof(d->path))
 		return err__set(e, ENAMETOOLONG, "%s/%s", parent, name);
 	if (mkdir(d->path, 0755) == 0)
 		return 0;
 	if (errno != EEXIST)
 		return err__set(e, errno, "%s: mkdir", d->path);
 	if (cg_populated(d->path))
-		return err__set(e, EEXIST,
-				"%s: a group of that name is in use", d->path);
+		return err__set(e, EEXIST, "%s: a group of that name is in use",
+				d->path);
 	if (cg_remove_tree(d->path, e) < 0)
 		return -1;
 	if (mkdir(d->path, 0755) < 0)
@@ -428,7 +429,7 @@ static int cg_make_dir(const char *parent, const char *name, struct cg_dir *d,
 static int cg_cpuset_inherit(const char *parent, const char *dir,
 			     struct isolab_err *e)
 {
-	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	static const char *const files[] = {"cpuset.cpus", "cpuset.mems"};
 	char buf[1024];
 
 	for (size_t i = 0; i < 2; i++) {
@@ -488,13 +489,14 @@ static int cg_create_v1(struct cgroup *cg, const char *name,
 static int cg_create_v2(struct cgroup *cg, const char *name,
 			struct isolab_err *e)
 {
-	static const char *const want[] = { "memory", "cpu", "pids", "cpuset" };
-	static const unsigned bits[] = { C_MEMORY, C_CPU, C_PIDS, C_CPUSET };
+	static const char *const want[] = {"memory", "cpu", "pids", "cpuset"};
+	static const unsigned bits[] = {C_MEMORY, C_CPU, C_PIDS, C_CPUSET};
 	char parent[PATH_MAX], avail[512], on[512];
 	struct cg_dir *d = &cg->dir[0];
 
 	if (cg_parent_dir(NULL, parent, sizeof(parent), e) < 0 ||
-	    cg_read(parent, "cgroup.controllers", avail, sizeof(avail), e) < 0 ||
+	    cg_read(parent, "cgroup.controllers", avail, sizeof(avail), e) <
+		    0 ||
 	    cg_read(parent, "cgroup.subtree_control", on, sizeof(on), e) < 0)
 		return -1;
 	/* Both files separate names by spaces; cg_in_list wants commas. */
@@ -569,8 +571,7 @@ int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
 	return 0;
 }
 
-int cgroup__create(const char *name, struct cgroup **out,
-		   struct isolab_err *e)
+int cgroup__create(const char *name, struct cgroup **out, struct isolab_err *e)
 {
 	return cgroup__create_opts(name, 0, out, e);
 }
@@ -648,8 +649,9 @@ int cgroup__set_cpu_shares(struct cgroup *cg, uint64_t shares,
 		return -1;
 	/* The kernel's bounds: MIN_SHARES 2, MAX_SHARES 1 << 18. */
 	if (shares < 2 || shares > 262144)
-		return err__set(e, 0, "cpu shares %" PRIu64
-				      ": not in [2, 262144]", shares);
+		return err__set(e, 0,
+				"cpu shares %" PRIu64 ": not in [2, 262144]",
+				shares);
 	if (cg->v2) {
 		/* runc's and crun's mapping of [2, 262144] onto v2's
 		 * cpu.weight range [1, 10000]. */
@@ -661,8 +663,8 @@ int cgroup__set_cpu_shares(struct cgroup *cg, uint64_t shares,
 	return cg_write(dir, "cpu.shares", v, e);
 }
 
-int cgroup__set_cpu_max(struct cgroup *cg, int64_t quota_us,
-			uint64_t period_us, struct isolab_err *e)
+int cgroup__set_cpu_max(struct cgroup *cg, int64_t quota_us, uint64_t period_us,
+			struct isolab_err *e)
 {
 	const char *dir = cg_dir_for(cg, C_CPU, e);
 	char v[64];
@@ -671,18 +673,21 @@ int cgroup__set_cpu_max(struct cgroup *cg, int64_t quota_us,
 		return -1;
 	/* The kernel's bounds for the period: 1 ms to 1 s. */
 	if (period_us < 1000 || period_us > 1000000)
-		return err__set(e, 0, "cpu period %" PRIu64
-				      " us: not in [1000, 1000000]", period_us);
+		return err__set(e, 0,
+				"cpu period %" PRIu64
+				" us: not in [1000, 1000000]",
+				period_us);
 	if (quota_us < -1 || (quota_us >= 0 && quota_us < 1000))
-		return err__set(e, 0, "cpu quota %" PRId64
-				      " us: below the kernel's 1000 us",
+		return err__set(e, 0,
+				"cpu quota %" PRId64
+				" us: below the kernel's 1000 us",
 				quota_us);
 	if (cg->v2) {
 		if (quota_us < 0)
 			snprintf(v, sizeof(v), "max %" PRIu64, period_us);
 		else
-			snprintf(v, sizeof(v), "%" PRId64 " %" PRIu64,
-				 quota_us, period_us);
+			snprintf(v, sizeof(v), "%" PRId64 " %" PRIu64, quota_us,
+				 period_us);
 		return cg_write(dir, "cpu.max", v, e);
 	}
 	/* Drop the old quota first so that no intermediate quota/period
@@ -777,7 +782,8 @@ int cgroup__memory(struct cgroup *cg, int64_t *current, int64_t *peak,
 {
 	const char *dir = cg_dir_for(cg, C_MEMORY, e);
 	const char *cur_f = cg->v2 ? "memory.current" : "memory.usage_in_bytes";
-	const char *peak_f = cg->v2 ? "memory.peak" : "memory.max_usage_in_bytes";
+	const char *peak_f =
+		cg->v2 ? "memory.peak" : "memory.max_usage_in_bytes";
 
 	if (!dir || cg_read_i64(dir, cur_f, current, e) < 0)
 		return -1;
@@ -790,8 +796,7 @@ int cgroup__memory(struct cgroup *cg, int64_t *current, int64_t *peak,
 	return cg_read_i64(dir, peak_f, peak, e);
 }
 
-int cgroup__oom_kills(struct cgroup *cg, uint64_t *count,
-		      struct isolab_err *e)
+int cgroup__oom_kills(struct cgroup *cg, uint64_t *count, struct isolab_err *e)
 {
 	const char *dir = cg_dir_for(cg, C_MEMORY, e);
 

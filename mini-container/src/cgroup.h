@@ -34,8 +34,7 @@ enum {
  * /proc/self/mountinfo.  A stale empty group of the same name (left by a
  * runtime that was killed) is removed first.  Returns 0 or -1 with e
  * filled. */
-int cgroup__create(const char *name, struct cgroup **out,
-		   struct isolab_err *e);
+int cgroup__create(const char *name, struct cgroup **out, struct isolab_err *e);
 
 /* cgroup__create with flags (CGROUP_FORCE_V2).  Returns 0 or -1. */
 int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
@@ -56,8 +55,8 @@ int cgroup__set_cpu_shares(struct cgroup *cg, uint64_t shares,
 /* CFS bandwidth: at most quota_us of CPU time every period_us (quota -1 =
  * no limit).  v1 cpu.cfs_period_us/cpu.cfs_quota_us, v2 cpu.max.
  * Returns 0 or -1. */
-int cgroup__set_cpu_max(struct cgroup *cg, int64_t quota_us,
-			uint64_t period_us, struct isolab_err *e);
+int cgroup__set_cpu_max(struct cgroup *cg, int64_t quota_us, uint64_t period_us,
+			struct isolab_err *e);
 
 /* CPUs the group may run on, a cpuset list like "0-1" or "0,2".
  * Returns 0 or -1. */
@@ -83,8 +82,7 @@ pid_t cgroup__warm_attach(void);
 
 /* CPU time used by the group's tasks, in ns (v1 cpuacct.usage, v2 cpu.stat
  * usage_usec).  Returns 0 or -1. */
-int cgroup__cpu_usage_ns(struct cgroup *cg, uint64_t *ns,
-			 struct isolab_err *e);
+int cgroup__cpu_usage_ns(struct cgroup *cg, uint64_t *ns, struct isolab_err *e);
 
 /* Memory charged to the group now and at its peak (peak -1 when the kernel
  * keeps none; v1 memory.usage_in_bytes/max_usage_in_bytes, v2
@@ -95,8 +93,7 @@ int cgroup__memory(struct cgroup *cg, int64_t *current, int64_t *peak,
 /* How many times the kernel's OOM killer killed a task of the group (v1
  * memory.oom_control oom_kill, v2 memory.events oom_kill).
  * Returns 0 or -1. */
-int cgroup__oom_kills(struct cgroup *cg, uint64_t *count,
-		      struct isolab_err *e);
+int cgroup__oom_kills(struct cgroup *cg, uint64_t *count, struct isolab_err *e);
 
 /* The pids in the group (from cgroup.procs) into pids[0..max-1]; *n is the
  * number found (may exceed max).  Returns 0 or -1. */

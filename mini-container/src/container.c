@@ -25,10 +25,10 @@
  * a group waits for an RCU grace period (the kernel's
  * cgroup_threadgroup_rwsem; ~10 ms on a busy VM), milliseconds that would
  * otherwise add up with pivot_root's own wait.  A helper started first
- * thing (cgroup__warm_attach) begins that wait even before the clone.  Nothing of the container's command runs before
- * "go 2": only the runtime's own setup code runs outside the group.  A
- * bundle that mounts the cgroup file system waits for "go 2" before its
- * mounts, so that it sees its own group.
+ * thing (cgroup__warm_attach) begins that wait even before the clone.  Nothing
+ * of the container's command runs before "go 2": only the runtime's own setup
+ * code runs outside the group.  A bundle that mounts the cgroup file system
+ * waits for "go 2" before its mounts, so that it sees its own group.
  *
  * The child enters its cgroup before it unshares the cgroup namespace, so
  * that namespace's root is the container's own group.  The report pipe
@@ -70,20 +70,26 @@ extern char **environ;
 /* What the child tells the runtime through the report pipe: each record
  * is one write() shorter than PIPE_BUF, so it arrives whole. */
 enum { REPORT_PHASE, REPORT_ERROR };
-enum { PH_CHILD_START, PH_MOUNTS_BEGIN, PH_MOUNTS_DONE, PH_SECCOMP_BEGIN,
-       PH_SECCOMP_DONE, PH_COUNT };
+enum {
+	PH_CHILD_START,
+	PH_MOUNTS_BEGIN,
+	PH_MOUNTS_DONE,
+	PH_SECCOMP_BEGIN,
+	PH_SECCOMP_DONE,
+	PH_COUNT
+};
 
 struct report {
 	int kind;
-	int code;     /* phase index, or the exit status for an error */
-	uint64_t ns;  /* phase time */
+	int code;    /* phase index, or the exit status for an error */
+	uint64_t ns; /* phase time */
 	struct isolab_err err;
 };
 
 /* The signals the runtime passes on to the container (Docker's
  * sig-proxy); SIGCHLD tells it the container exited. */
-static const int forwarded[] = { SIGHUP,  SIGINT,  SIGQUIT, SIGTERM,
-				 SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT };
+static const int forwarded[] = {SIGHUP,	 SIGINT,  SIGQUIT,  SIGTERM,
+				SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT};
 
 static void container_sigset(sigset_t *set)
 {
@@ -97,8 +103,8 @@ static void container_sigset(sigset_t *set)
 
 static void child_phase(int fd, int phase)
 {
-	struct report r = { .kind = REPORT_PHASE, .code = phase,
-			    .ns = timing__now_ns() };
+	struct report r = {
+		.kind = REPORT_PHASE, .code = phase, .ns = timing__now_ns()};
 
 	(void)!write(fd, &r, sizeof(r));
 }
@@ -107,7 +113,7 @@ static void child_phase(int fd, int phase)
 static __attribute__((noreturn)) void child_fail(int fd, int code,
 						 const struct isolab_err *err)
 {
-	struct report r = { .kind = REPORT_ERROR, .code = code };
+	struct report r = {.kind = REPORT_ERROR, .code = code};
 
 	r.err = *err;
 	(void)!write(fd, &r, sizeof(r));
@@ -117,7 +123,7 @@ static __attribute__((noreturn)) void child_fail(int fd, int code,
 /* Bring the loopback interface up (a new network namespace has lo down). */
 static int child_lo_up(struct isolab_err *e)
 {
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int rc = 0;
 
@@ -216,7 +222,7 @@ static int child_setup_process(const struct mc_spec *s,
 	if ((s->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		return err__set(e, errno, "unshare(CLONE_NEWCGROUP)");
 	for (size_t i = 0; i < s->nrlimits; i++) {
-		struct rlimit rl = { s->rlimits[i].soft, s->rlimits[i].hard };
+		struct rlimit rl = {s->rlimits[i].soft, s->rlimits[i].hard};
 
 		if (setrlimit(s->rlimits[i].resource, &rl) < 0)
 			return err__set(e, errno, "setrlimit %d",
@@ -229,7 +235,8 @@ static int child_setup_process(const struct mc_spec *s,
 	child_phase(report, PH_SECCOMP_BEGIN);
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load
 	 * it while we still have it (runc does the same). */
-	if (s->seccomp && !s->no_new_privs && seccomp__install(bpf, false, e) < 0)
+	if (s->seccomp && !s->no_new_privs &&
+	    seccomp__install(bpf, false, e) < 0)
 		return -1;
 	if (child_set_user(s, e) < 0 ||
 	    caps__apply(s->cap_bounding, s->cap_effective, s->cap_permitted,
@@ -241,7 +248,8 @@ static int child_setup_process(const struct mc_spec *s,
 		return err__set(e, errno, "parent death signal");
 	if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return err__set(e, errno, "no_new_privs");
-	if (s->seccomp && s->no_new_privs && seccomp__install(bpf, false, e) < 0)
+	if (s->seccomp && s->no_new_privs &&
+	    seccomp__install(bpf, false, e) < 0)
 		return -1;
 	child_phase(report, PH_SECCOMP_DONE);
 	return 0;
@@ -258,8 +266,10 @@ static int child_exec(const struct mc_spec *s, struct isolab_err *e)
 	environ = s->env;
 	execvp(s->argv[0], s->argv);
 	if (errno == ENOENT || errno == ENOTDIR) {
-		err__set(e, 0, "%s: not found in the container's rootfs "
-			       "(exit 127)", s->argv[0]);
+		err__set(e, 0,
+			 "%s: not found in the container's rootfs "
+			 "(exit 127)",
+			 s->argv[0]);
 		return MC_EXIT_NOTFOUND;
 	}
 	err__set(e, errno, "%s: cannot execute (exit 126)", s->argv[0]);
@@ -271,8 +281,8 @@ static __attribute__((noreturn)) void child_main(const struct mc_spec *s,
 						 int go, int report)
 {
 	bool late_mounts = child_mounts_cgroups(s);
-	struct mc_bpf bpf = { NULL, 0 };
-	struct isolab_err e = { 0 };
+	struct mc_bpf bpf = {NULL, 0};
+	struct isolab_err e = {0};
 	int code;
 
 	child_phase(report, PH_CHILD_START);
@@ -322,8 +332,8 @@ static int runtime_write_map(pid_t pid, const char *file,
 
 	for (size_t i = 0; i < n && off < sizeof(buf); i++)
 		off += (size_t)snprintf(buf + off, sizeof(buf) - off,
-					"%u %u %u\n", m[i].inside,
-					m[i].outside, m[i].count);
+					"%u %u %u\n", m[i].inside, m[i].outside,
+					m[i].count);
 	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -348,11 +358,14 @@ static int runtime_cgroup(const struct mc_spec *s, struct cgroup **cg,
 	if (cgroup__create(name, cg, e) < 0)
 		return -1;
 	if ((s->memory >= 0 && cgroup__set_memory(*cg, s->memory, e) < 0) ||
-	    (s->cpu_shares && cgroup__set_cpu_shares(*cg, s->cpu_shares, e) < 0) ||
+	    (s->cpu_shares &&
+	     cgroup__set_cpu_shares(*cg, s->cpu_shares, e) < 0) ||
 	    ((s->cpu_quota >= 0 || s->cpu_period) &&
 	     cgroup__set_cpu_max(*cg, s->cpu_quota,
-				 s->cpu_period ? s->cpu_period : 100000, e) < 0) ||
-	    (s->cpuset_cpus && cgroup__set_cpuset(*cg, s->cpuset_cpus, e) < 0) ||
+				 s->cpu_period ? s->cpu_period : 100000,
+				 e) < 0) ||
+	    (s->cpuset_cpus &&
+	     cgroup__set_cpuset(*cg, s->cpuset_cpus, e) < 0) ||
 	    (s->pids >= 0 && cgroup__set_pids(*cg, s->pids, e) < 0))
 		return -1;
 	return 0;
@@ -370,7 +383,8 @@ static int runtime_read_reports(int fd, struct mc_phases *ph,
 		if (n < 0) {
 			if (errno == EINTR)
 				continue;
-			return err__set(e, errno, "report pipe"), MC_EXIT_RUNTIME;
+			return err__set(e, errno, "report pipe"),
+			       MC_EXIT_RUNTIME;
 		}
 		if (n != sizeof(r))
 			continue;
@@ -415,13 +429,15 @@ static int runtime_wait(pid_t pid)
 static int runtime_status(const struct mc_spec *s, struct cgroup *cg, int st)
 {
 	uint64_t ooms = 0;
-	int code = WIFEXITED(st) ? WEXITSTATUS(st)
-				 : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 1;
+	int code = WIFEXITED(st)     ? WEXITSTATUS(st)
+		   : WIFSIGNALED(st) ? 128 + WTERMSIG(st)
+				     : 1;
 
 	if (code == 128 + SIGKILL && s->memory >= 0 &&
 	    cgroup__oom_kills(cg, &ooms, NULL) == 0 && ooms > 0)
 		fprintf(stderr,
-			"mini-container: %s: killed by the kernel's OOM killer: "
+			"mini-container: %s: killed by the kernel's OOM "
+			"killer: "
 			"the memory limit of %lld bytes was hit\n",
 			s->name, (long long)s->memory);
 	return code;
@@ -431,7 +447,7 @@ static int runtime_status(const struct mc_spec *s, struct cgroup *cg, int st)
 static int runtime_save_state(const struct mc_spec *s, struct cgroup *cg,
 			      pid_t pid, struct isolab_err *e)
 {
-	struct mc_state st = { 0 };
+	struct mc_state st = {0};
 	size_t off = 0;
 
 	snprintf(st.name, sizeof(st.name), "%s", s->name);
@@ -448,20 +464,100 @@ static int runtime_save_state(const struct mc_spec *s, struct cgroup *cg,
 	return state__save(&st, e);
 }
 
+/* The runtime's side of one start: the pipes, the child, its group. */
+struct run {
+	int go[2], report[2];
+	pid_t pid;
+	struct cgroup *cg;
+};
+
+/* Clone the child, let it build its view ("go 1"), make and join its
+ * group meanwhile, record the state, and let it go on ("go 2").
+ * Returns 0, or -1 with e filled (r holds what to undo). */
+static int runtime_start(const struct mc_spec *s, struct run *r,
+			 struct mc_phases *ph, struct isolab_err *e)
+{
+	if (pipe2(r->go, O_CLOEXEC) < 0 || pipe2(r->report, O_CLOEXEC) < 0)
+		return err__set(e, errno, "pipe");
+	ph->clone_begin = timing__now_ns();
+	/* clone with a NULL stack behaves as fork: the child continues here
+	 * on a copy of our stack, in its new namespaces. */
+	r->pid = (pid_t)syscall(
+		SYS_clone,
+		(s->clone_flags & ~(CLONE_NEWCGROUP | CLONE_NEWNET)) | SIGCHLD,
+		NULL, NULL, NULL, NULL);
+	if (r->pid == 0) {
+		close(r->go[1]);
+		close(r->report[0]);
+		child_main(s, r->go[0], r->report[1]);
+	}
+	if (r->pid < 0)
+		return err__set(e, errno, "clone");
+	close(r->go[0]);
+	close(r->report[1]);
+	r->go[0] = r->report[1] = -1;
+	if ((s->clone_flags & CLONE_NEWUSER) &&
+	    (runtime_write_map(r->pid, "uid_map", s->uid_maps, s->nuid_maps,
+			       e) < 0 ||
+	     runtime_write_map(r->pid, "gid_map", s->gid_maps, s->ngid_maps,
+			       e) < 0))
+		return -1;
+	if (write(r->go[1], "1", 1) != 1)
+		return err__set(e, errno, "go pipe");
+	/* While the child mounts its rootfs: the group. */
+	ph->cgroup_begin = timing__now_ns();
+	if (runtime_cgroup(s, &r->cg, e) < 0 ||
+	    cgroup__attach(r->cg, r->pid, e) < 0 ||
+	    runtime_save_state(s, r->cg, r->pid, e) < 0)
+		return -1;
+	ph->cgroup_done = timing__now_ns();
+	if (write(r->go[1], "2", 1) != 1)
+		return err__set(e, errno, "go pipe");
+	close(r->go[1]);
+	r->go[1] = -1;
+	return 0;
+}
+
+/* Kill a child still there, close the pipes, remove the group.
+ * Returns 0 or -1 (e filled only when fill_e). */
+static int runtime_undo(struct run *r, bool fill_e, struct isolab_err *e)
+{
+	int st;
+
+	if (r->pid > 0) {
+		kill(r->pid, SIGKILL);
+		waitpid(r->pid, &st, 0);
+		r->pid = -1;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (r->go[i] >= 0)
+			close(r->go[i]);
+		if (r->report[i] >= 0)
+			close(r->report[i]);
+		r->go[i] = r->report[i] = -1;
+	}
+	st = cgroup__destroy(r->cg, fill_e ? e : NULL);
+	r->cg = NULL;
+	return st;
+}
+
 int container__run(const struct mc_spec *s, int *status, struct mc_phases *ph,
 		   struct isolab_err *e)
 {
-	struct cgroup *cg = NULL;
-	int go[2] = { -1, -1 }, report[2] = { -1, -1 };
+	struct run r = {{-1, -1}, {-1, -1}, -1, NULL};
+	bool claimed = false;
 	sigset_t set, old;
-	bool claimed = false, blocked = false;
-	pid_t pid = -1, warm;
+	pid_t warm;
 	int rc = -1, st;
 
 	memset(ph, 0, sizeof(*ph));
 	ph->start = timing__now_ns();
 	ph->mem_peak = -1;
 	*status = MC_EXIT_RUNTIME;
+	/* Signals wait in the queue until runtime_wait forwards them; the
+	 * child unblocks them just before execve. */
+	container_sigset(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
 	/* The kernel's wait for the first cgroup move starts now, in a
 	 * helper, and overlaps everything up to cgroup__attach. */
 	warm = cgroup__warm_attach();
@@ -469,79 +565,20 @@ int container__run(const struct mc_spec *s, int *status, struct mc_phases *ph,
 	if (state__claim(s->name, e) < 0)
 		goto out;
 	claimed = true;
-	if (pipe2(go, O_CLOEXEC) < 0 || pipe2(report, O_CLOEXEC) < 0) {
-		err__set(e, errno, "pipe");
+	if (runtime_start(s, &r, ph, e) < 0)
 		goto out;
-	}
-	/* Signals wait in the queue until runtime_wait forwards them; the
-	 * child unblocks them just before execve. */
-	container_sigset(&set);
-	sigprocmask(SIG_BLOCK, &set, &old);
-	blocked = true;
-	ph->clone_begin = timing__now_ns();
-	/* clone with a NULL stack behaves as fork: the child continues here
-	 * on a copy of our stack, in its new namespaces. */
-	pid = (pid_t)syscall(SYS_clone,
-			     (s->clone_flags & ~(CLONE_NEWCGROUP | CLONE_NEWNET)) |
-				     SIGCHLD,
-			     NULL, NULL, NULL, NULL);
-	if (pid == 0) {
-		close(go[1]);
-		close(report[0]);
-		child_main(s, go[0], report[1]);
-	}
-	if (pid < 0) {
-		err__set(e, errno, "clone");
-		goto out;
-	}
-	close(go[0]);
-	close(report[1]);
-	go[0] = report[1] = -1;
-	if ((s->clone_flags & CLONE_NEWUSER) &&
-	    (runtime_write_map(pid, "uid_map", s->uid_maps, s->nuid_maps, e) < 0 ||
-	     runtime_write_map(pid, "gid_map", s->gid_maps, s->ngid_maps, e) < 0))
-		goto out;
-	if (write(go[1], "1", 1) != 1) {
-		err__set(e, errno, "go pipe");
-		goto out;
-	}
-	/* While the child mounts its rootfs: the group. */
-	ph->cgroup_begin = timing__now_ns();
-	if (runtime_cgroup(s, &cg, e) < 0 || cgroup__attach(cg, pid, e) < 0 ||
-	    runtime_save_state(s, cg, pid, e) < 0)
-		goto out;
-	ph->cgroup_done = timing__now_ns();
-	if (write(go[1], "2", 1) != 1) {
-		err__set(e, errno, "go pipe");
-		goto out;
-	}
-	close(go[1]);
-	go[1] = -1;
-	*status = runtime_read_reports(report[0], ph, e);
-	if (*status != 0) {
-		waitpid(pid, &st, 0);
-		pid = -1;
-		goto out;
-	}
-	st = runtime_wait(pid);
-	pid = -1;
+	*status = runtime_read_reports(r.report[0], ph, e);
+	if (*status != 0)
+		goto out; /* the child failed before exec and said why */
+	st = runtime_wait(r.pid);
+	r.pid = -1;
 	ph->exited = timing__now_ns();
-	*status = runtime_status(s, cg, st);
-	cgroup__memory(cg, &(int64_t){ 0 }, &ph->mem_peak, NULL);
-	cgroup__cpu_usage_ns(cg, &ph->cpu_ns, NULL);
+	*status = runtime_status(s, r.cg, st);
+	cgroup__memory(r.cg, &(int64_t){0}, &ph->mem_peak, NULL);
+	cgroup__cpu_usage_ns(r.cg, &ph->cpu_ns, NULL);
 	rc = 0;
 out:
-	if (pid > 0) {
-		kill(pid, SIGKILL);
-		waitpid(pid, &st, 0);
-	}
-	for (int i = 0; i < 2; i++) {
-		if (go[i] >= 0)
-			close(go[i]);
-		if (report[i] >= 0)
-			close(report[i]);
-	}
-	if (cgroup__destroy(cg, rc == 0 ? e : NULL) < 0 && rc == 0) {
+	if (runtime_undo(&r, rc == 0, e) < 0 && rc == 0) {
 		*status = MC_EXIT_RUNTIME;
 		rc = -1;
 	}
@@ -552,8 +589,7 @@ out:
 	}
 	if (warm > 0)
 		waitpid(warm, NULL, 0);
-	if (blocked)
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	ph->cleaned = timing__now_ns();
 	return rc;
 }

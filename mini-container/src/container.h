@@ -12,7 +12,7 @@
 /* The moments of a run, CLOCK_MONOTONIC ns (timing__now_ns), for --stats
  * and isobench's phases.  0 = did not happen. */
 struct mc_phases {
-	uint64_t start;        /* container__run entered */
+	uint64_t start;	       /* container__run entered */
 	uint64_t clone_begin;  /* just before clone */
 	uint64_t cgroup_begin; /* the runtime starts on the group */
 	uint64_t cgroup_done;  /* group made, limited, child attached */

@@ -47,7 +47,8 @@ static const char usage[] =
 	"run options:\n"
 	"  --name NAME          container name (default mc-PID)\n"
 	"  --hostname NAME      host name inside (default the name)\n"
-	"  --memory SIZE        memory limit (e.g. 32M); over it: OOM kill, 137\n"
+	"  --memory SIZE        memory limit (e.g. 32M); over it: OOM kill, "
+	"137\n"
 	"  --cpus F             CPU time per second of wall time (0.5)\n"
 	"  --cpu-shares N       relative CPU weight (v1 shares, 2-262144)\n"
 	"  --pids N             at most N tasks\n"
@@ -56,48 +57,69 @@ static const char usage[] =
 	"  --cap-add CAP        keep CAP too (or ALL)\n"
 	"  --cap-drop CAP       drop CAP (or ALL)\n"
 	"  --user UID[:GID]     run as this user\n"
-	"  --userns             a user namespace: root inside is uid 100000 outside\n"
+	"  --userns             a user namespace: root inside is uid 100000 "
+	"outside\n"
 	"  --readonly           the root file system read-only\n"
 	"  --bind SRC:DST[:ro]  bind-mount a host path\n"
 	"  --tmpfs DST          a tmpfs at DST\n"
 	"  --env K=V            set an environment variable\n"
 	"  --workdir DIR        working directory inside\n"
-	"  --init               a tiny PID 1 that reaps zombies, forwards signals\n"
+	"  --init               a tiny PID 1 that reaps zombies, forwards "
+	"signals\n"
 	"  --stats FILE.json    phase times and peak memory (isolab result)\n"
 	"  --quiet              no warnings\n";
 
 enum {
-	OPT_ROOTFS = 256, OPT_BUNDLE, OPT_NAME, OPT_HOSTNAME, OPT_MEMORY,
-	OPT_CPUS, OPT_SHARES, OPT_PIDS, OPT_NET, OPT_SECCOMP, OPT_CAP_ADD,
-	OPT_CAP_DROP, OPT_USER, OPT_USERNS, OPT_READONLY, OPT_BIND, OPT_TMPFS,
-	OPT_ENV, OPT_WORKDIR, OPT_INIT, OPT_STATS, OPT_QUIET, OPT_HELP,
+	OPT_ROOTFS = 256,
+	OPT_BUNDLE,
+	OPT_NAME,
+	OPT_HOSTNAME,
+	OPT_MEMORY,
+	OPT_CPUS,
+	OPT_SHARES,
+	OPT_PIDS,
+	OPT_NET,
+	OPT_SECCOMP,
+	OPT_CAP_ADD,
+	OPT_CAP_DROP,
+	OPT_USER,
+	OPT_USERNS,
+	OPT_READONLY,
+	OPT_BIND,
+	OPT_TMPFS,
+	OPT_ENV,
+	OPT_WORKDIR,
+	OPT_INIT,
+	OPT_STATS,
+	OPT_QUIET,
+	OPT_HELP,
 };
 
 static const struct option run_opts[] = {
-	{ "rootfs", required_argument, NULL, OPT_ROOTFS },
-	{ "bundle", required_argument, NULL, OPT_BUNDLE },
-	{ "name", required_argument, NULL, OPT_NAME },
-	{ "hostname", required_argument, NULL, OPT_HOSTNAME },
-	{ "memory", required_argument, NULL, OPT_MEMORY },
-	{ "cpus", required_argument, NULL, OPT_CPUS },
-	{ "cpu-shares", required_argument, NULL, OPT_SHARES },
-	{ "pids", required_argument, NULL, OPT_PIDS },
-	{ "net", required_argument, NULL, OPT_NET },
-	{ "seccomp", required_argument, NULL, OPT_SECCOMP },
-	{ "cap-add", required_argument, NULL, OPT_CAP_ADD },
-	{ "cap-drop", required_argument, NULL, OPT_CAP_DROP },
-	{ "user", required_argument, NULL, OPT_USER },
-	{ "userns", no_argument, NULL, OPT_USERNS },
-	{ "readonly", no_argument, NULL, OPT_READONLY },
-	{ "bind", required_argument, NULL, OPT_BIND },
-	{ "tmpfs", required_argument, NULL, OPT_TMPFS },
-	{ "env", required_argument, NULL, OPT_ENV },
-	{ "workdir", required_argument, NULL, OPT_WORKDIR },
-	{ "init", no_argument, NULL, OPT_INIT },
-	{ "stats", required_argument, NULL, OPT_STATS },
-	{ "quiet", no_argument, NULL, OPT_QUIET },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 },
+	{"rootfs", required_argument, NULL, OPT_ROOTFS},
+	{"bundle", required_argument, NULL, OPT_BUNDLE},
+	{"name", required_argument, NULL, OPT_NAME},
+	{"hostname", required_argument, NULL, OPT_HOSTNAME},
+	{"memory", required_argument, NULL, OPT_MEMORY},
+	{"cpus", required_argument, NULL, OPT_CPUS},
+	{"cpu-shares", required_argument, NULL, OPT_SHARES},
+	{"pids", required_argument, NULL, OPT_PIDS},
+	{"net", required_argument, NULL, OPT_NET},
+	{"seccomp", required_argument, NULL, OPT_SECCOMP},
+	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
+	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+	{"user", required_argument, NULL, OPT_USER},
+	{"userns", no_argument, NULL, OPT_USERNS},
+	{"readonly", no_argument, NULL, OPT_READONLY},
+	{"bind", required_argument, NULL, OPT_BIND},
+	{"tmpfs", required_argument, NULL, OPT_TMPFS},
+	{"env", required_argument, NULL, OPT_ENV},
+	{"workdir", required_argument, NULL, OPT_WORKDIR},
+	{"init", no_argument, NULL, OPT_INIT},
+	{"stats", required_argument, NULL, OPT_STATS},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
 };
 
 /* A whole decimal number in [min, max].  Returns 0 or -1. */
@@ -110,8 +132,9 @@ static int parse_int(const char *str, const char *what, int64_t min,
 	errno = 0;
 	v = strtoll(str, &end, 10);
 	if (errno || end == str || *end || v < min || v > max)
-		return err__set(e, 0, "%s: \"%s\" is not a whole number in "
-				      "[%" PRId64 ", %" PRId64 "]",
+		return err__set(e, 0,
+				"%s: \"%s\" is not a whole number in "
+				"[%" PRId64 ", %" PRId64 "]",
 				what, str, min, max);
 	*out = v;
 	return 0;
@@ -126,8 +149,9 @@ static int parse_cpus(const char *str, int64_t *quota_us, struct isolab_err *e)
 	errno = 0;
 	f = strtod(str, &end);
 	if (errno || end == str || *end || !(f >= 0.01 && f <= 1024))
-		return err__set(e, 0, "--cpus: \"%s\" is not a number of CPUs "
-				      "in [0.01, 1024]",
+		return err__set(e, 0,
+				"--cpus: \"%s\" is not a number of CPUs "
+				"in [0.01, 1024]",
 				str);
 	*quota_us = (int64_t)(f * 100000 + 0.5);
 	return 0;
@@ -144,8 +168,9 @@ static int opt_caps(struct mc_spec *s, const char *name, bool add,
 	} else {
 		n = caps__from_name(name);
 		if (n < 0)
-			return err__set(e, 0, "--cap-%s: unknown capability "
-					      "\"%s\"",
+			return err__set(e, 0,
+					"--cap-%s: unknown capability "
+					"\"%s\"",
 					add ? "add" : "drop", name);
 		m = 1ull << n;
 	}
@@ -180,13 +205,14 @@ static int opt_bind(struct mc_spec *s, const char *arg, struct isolab_err *e)
 		ro = strcmp(mode, "ro") == 0;
 		if (!ro && strcmp(mode, "rw") != 0) {
 			free(copy);
-			return err__set(e, 0, "--bind: %s: mode must be ro or rw",
-					arg);
+			return err__set(
+				e, 0, "--bind: %s: mode must be ro or rw", arg);
 		}
 	}
 	if (!dst || copy[0] != '/' || dst[0] != '/') {
 		free(copy);
-		return err__set(e, 0, "--bind: %s: expected /SRC:/DST[:ro]", arg);
+		return err__set(e, 0, "--bind: %s: expected /SRC:/DST[:ro]",
+				arg);
 	}
 	rc = spec__add_mount(s, "bind", copy, dst, MS_REC, NULL, true, ro, e);
 	free(copy);
@@ -203,7 +229,8 @@ static int opt_user(struct mc_spec *s, const char *arg, struct isolab_err *e)
 	if (colon)
 		*colon = '\0';
 	if (parse_int(buf, "--user", 0, 0xfffffffe, &uid, e) < 0 ||
-	    (colon && parse_int(colon + 1, "--user", 0, 0xfffffffe, &gid, e) < 0))
+	    (colon &&
+	     parse_int(colon + 1, "--user", 0, 0xfffffffe, &gid, e) < 0))
 		return -1;
 	s->uid = (uid_t)uid;
 	s->gid = colon ? (gid_t)gid : (gid_t)uid;
@@ -220,14 +247,14 @@ static int apply_opt(struct mc_spec *s, int opt, const char *arg,
 	case OPT_ROOTFS:
 		free(s->rootfs);
 		return (s->rootfs = strdup(arg)) ? 0 : err__set(e, ENOMEM, "x");
-	case OPT_BUNDLE:
-		return 0; /* read before the others */
+	case OPT_BUNDLE: return 0; /* read before the others */
 	case OPT_NAME:
 		free(s->name);
 		return (s->name = strdup(arg)) ? 0 : err__set(e, ENOMEM, "x");
 	case OPT_HOSTNAME:
 		free(s->hostname);
-		return (s->hostname = strdup(arg)) ? 0 : err__set(e, ENOMEM, "x");
+		return (s->hostname = strdup(arg)) ? 0
+						   : err__set(e, ENOMEM, "x");
 	case OPT_MEMORY:
 		return spec__parse_size(arg, "--memory", &s->memory, e);
 	case OPT_CPUS:
@@ -238,8 +265,7 @@ static int apply_opt(struct mc_spec *s, int opt, const char *arg,
 			return -1;
 		s->cpu_shares = (uint64_t)v;
 		return 0;
-	case OPT_PIDS:
-		return parse_int(arg, "--pids", 1, 4194304, &s->pids, e);
+	case OPT_PIDS: return parse_int(arg, "--pids", 1, 4194304, &s->pids, e);
 	case OPT_NET:
 		if (strcmp(arg, "none") == 0)
 			s->net = MC_NET_NONE;
@@ -248,8 +274,9 @@ static int apply_opt(struct mc_spec *s, int opt, const char *arg,
 		else if (strcmp(arg, "host") == 0)
 			s->net = MC_NET_HOST;
 		else
-			return err__set(e, 0, "--net: \"%s\": expected none, "
-					      "loopback or host",
+			return err__set(e, 0,
+					"--net: \"%s\": expected none, "
+					"loopback or host",
 					arg);
 		if (s->net == MC_NET_HOST)
 			s->clone_flags &= ~CLONE_NEWNET;
@@ -267,59 +294,51 @@ static int apply_opt(struct mc_spec *s, int opt, const char *arg,
 				       : err__set(e, ENOMEM, "seccomp");
 		return seccomp__from_file(arg, s->quiet, &s->seccomp, e);
 	case OPT_CAP_ADD:
-	case OPT_CAP_DROP:
-		return opt_caps(s, arg, opt == OPT_CAP_ADD, e);
-	case OPT_USER:
-		return opt_user(s, arg, e);
+	case OPT_CAP_DROP: return opt_caps(s, arg, opt == OPT_CAP_ADD, e);
+	case OPT_USER: return opt_user(s, arg, e);
 	case OPT_USERNS:
 		/* Root inside is uid/gid 100000 outside; 65536 ids mapped,
 		 * the customary /etc/subuid range of one user. */
 		s->clone_flags |= CLONE_NEWUSER;
-		s->uid_maps[0] = (struct mc_idmap){ 0, 100000, 65536 };
-		s->gid_maps[0] = (struct mc_idmap){ 0, 100000, 65536 };
+		s->uid_maps[0] = (struct mc_idmap){0, 100000, 65536};
+		s->gid_maps[0] = (struct mc_idmap){0, 100000, 65536};
 		s->nuid_maps = s->ngid_maps = 1;
 		return 0;
-	case OPT_READONLY:
-		s->readonly = true;
-		return 0;
-	case OPT_BIND:
-		return opt_bind(s, arg, e);
+	case OPT_READONLY: s->readonly = true; return 0;
+	case OPT_BIND: return opt_bind(s, arg, e);
 	case OPT_TMPFS:
 		if (arg[0] != '/')
-			return err__set(e, 0, "--tmpfs: %s: not an absolute path",
-					arg);
+			return err__set(
+				e, 0, "--tmpfs: %s: not an absolute path", arg);
 		return spec__add_mount(s, "tmpfs", "tmpfs", arg,
 				       MS_NOSUID | MS_NODEV, "mode=1777", false,
 				       false, e);
-	case OPT_ENV:
-		return spec__setenv(s, arg, e);
+	case OPT_ENV: return spec__setenv(s, arg, e);
 	case OPT_WORKDIR:
 		if (arg[0] != '/')
-			return err__set(e, 0, "--workdir: %s: not an absolute "
-					      "path",
+			return err__set(e, 0,
+					"--workdir: %s: not an absolute "
+					"path",
 					arg);
 		free(s->cwd);
 		return (s->cwd = strdup(arg)) ? 0 : err__set(e, ENOMEM, "x");
-	case OPT_INIT:
-		s->init = true;
-		return 0;
+	case OPT_INIT: s->init = true; return 0;
 	case OPT_STATS:
 		free(s->stats_path);
 		return (s->stats_path = strdup(arg)) ? 0
 						     : err__set(e, ENOMEM, "x");
-	case OPT_QUIET:
-		s->quiet = true;
-		return 0;
+	case OPT_QUIET: s->quiet = true; return 0;
 	}
-	return err__set(e, 0, "run: unknown option (see mini-container "
-			      "--help)");
+	return err__set(e, 0,
+			"run: unknown option (see mini-container "
+			"--help)");
 }
 
 /* One phase of a run as a series of one sample. */
 static int stats_phase(struct result *r, const char *metric, uint64_t from,
 		       uint64_t to, struct isolab_err *e)
 {
-	struct series_desc d = { "mini-container", "run", metric, "ns" };
+	struct series_desc d = {"mini-container", "run", metric, "ns"};
 	struct samples smp = SAMPLES_INIT;
 	int rc;
 
@@ -336,8 +355,8 @@ static int stats_phase(struct result *r, const char *metric, uint64_t from,
 static int write_stats(const struct mc_spec *s, const struct mc_phases *ph,
 		       struct isolab_err *e)
 {
-	struct series_desc d = { "mini-container", "run", "runtime_peak_rss",
-				 "KiB" };
+	struct series_desc d = {"mini-container", "run", "runtime_peak_rss",
+				"KiB"};
 	struct samples smp = SAMPLES_INIT;
 	struct proc_mem pm;
 	struct result *r;
@@ -413,8 +432,9 @@ static struct mc_spec *parse_run(int argc, char **argv, bool *help,
 			goto fail;
 		}
 		if (opt == '?') {
-			err__set(e, 0, "%s: unknown option or missing value "
-				       "(see mini-container --help)",
+			err__set(e, 0,
+				 "%s: unknown option or missing value "
+				 "(see mini-container --help)",
 				 argv[optind - 1]);
 			goto fail;
 		}
@@ -423,8 +443,9 @@ static struct mc_spec *parse_run(int argc, char **argv, bool *help,
 	}
 	if (optind < argc) {
 		if (bundle) {
-			err__set(e, 0, "%s: a command after --bundle (the "
-				       "bundle's process.args is the command)",
+			err__set(e, 0,
+				 "%s: a command after --bundle (the "
+				 "bundle's process.args is the command)",
 				 argv[optind]);
 			goto fail;
 		}
@@ -440,7 +461,7 @@ fail:
 
 static int cmd_run(int argc, char **argv)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct mc_spec *s;
 	struct mc_phases ph;
 	char defname[32];
@@ -490,8 +511,8 @@ fail:
  * "rootfs" beside config.json, as `crun spec` does). */
 static int cmd_spec(int argc, char **argv)
 {
-	struct isolab_err e = { 0 };
-	static const char *const sh[] = { "sh", NULL };
+	struct isolab_err e = {0};
+	static const char *const sh[] = {"sh", NULL};
 	struct mc_spec *s;
 	json_t *cfg;
 	bool help;
@@ -513,8 +534,9 @@ static int cmd_spec(int argc, char **argv)
 		return MC_EXIT_RUNTIME;
 	}
 	cfg = oci__to_json(s);
-	rc = cfg && json_dumpf(cfg, stdout, JSON_INDENT(2)) == 0 ? 0
-							       : MC_EXIT_RUNTIME;
+	rc = cfg && json_dumpf(cfg, stdout, JSON_INDENT(2)) == 0
+		     ? 0
+		     : MC_EXIT_RUNTIME;
 	putchar('\n');
 	json_decref(cfg);
 	spec__destroy(s);
@@ -540,7 +562,7 @@ static void ps_line(const struct mc_state *st, void *arg)
 
 static int cmd_ps(int argc, char **argv)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 
 	(void)argv;
 	if (argc != 1) {
@@ -562,9 +584,9 @@ static int parse_signal(const char *str)
 		const char *name;
 		int sig;
 	} t[] = {
-		{ "HUP", SIGHUP },   { "INT", SIGINT },   { "QUIT", SIGQUIT },
-		{ "KILL", SIGKILL }, { "TERM", SIGTERM }, { "USR1", SIGUSR1 },
-		{ "USR2", SIGUSR2 }, { "STOP", SIGSTOP }, { "CONT", SIGCONT },
+		{"HUP", SIGHUP},   {"INT", SIGINT},   {"QUIT", SIGQUIT},
+		{"KILL", SIGKILL}, {"TERM", SIGTERM}, {"USR1", SIGUSR1},
+		{"USR2", SIGUSR2}, {"STOP", SIGSTOP}, {"CONT", SIGCONT},
 	};
 	char *end;
 	long n;
@@ -580,7 +602,7 @@ static int parse_signal(const char *str)
 
 static int cmd_kill(int argc, char **argv)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct mc_state st;
 	int sig = SIGTERM;
 
@@ -610,15 +632,16 @@ static int cmd_kill(int argc, char **argv)
 
 static int cmd_update(int argc, char **argv)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct mc_spec *s;
 	struct mc_state st;
 	struct cgroup *cg = NULL;
 	int opt, rc = MC_EXIT_RUNTIME;
 
 	if (argc < 2 || argv[1][0] == '-') {
-		fprintf(stderr, PROG ": update: usage: update NAME [--memory "
-				    "SIZE] [--cpus F] [--cpu-shares N] [--pids N]\n");
+		fprintf(stderr,
+			PROG ": update: usage: update NAME [--memory "
+			     "SIZE] [--cpus F] [--cpu-shares N] [--pids N]\n");
 		return MC_EXIT_RUNTIME;
 	}
 	s = spec__create();
@@ -629,8 +652,9 @@ static int cmd_update(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "+", run_opts, NULL)) != -1) {
 		if (opt != OPT_MEMORY && opt != OPT_CPUS && opt != OPT_PIDS &&
 		    opt != OPT_SHARES) {
-			err__set(&e, 0, "%s: update takes --memory, --cpus, "
-					"--cpu-shares and --pids",
+			err__set(&e, 0,
+				 "%s: update takes --memory, --cpus, "
+				 "--cpu-shares and --pids",
 				 argv[optind - 1]);
 			goto out;
 		}
@@ -646,7 +670,8 @@ static int cmd_update(int argc, char **argv)
 	if (cgroup__open(st.cgroup, &cg, &e) < 0)
 		goto out;
 	if ((s->memory >= 0 && cgroup__set_memory(cg, s->memory, &e) < 0) ||
-	    (s->cpu_shares && cgroup__set_cpu_shares(cg, s->cpu_shares, &e) < 0) ||
+	    (s->cpu_shares &&
+	     cgroup__set_cpu_shares(cg, s->cpu_shares, &e) < 0) ||
 	    (s->cpu_period &&
 	     cgroup__set_cpu_max(cg, s->cpu_quota, s->cpu_period, &e) < 0) ||
 	    (s->pids >= 0 && cgroup__set_pids(cg, s->pids, &e) < 0))
@@ -677,8 +702,9 @@ int main(int argc, char **argv)
 		return cmd_kill(argc - 1, argv + 1);
 	if (strcmp(argv[1], "update") == 0)
 		return cmd_update(argc - 1, argv + 1);
-	fprintf(stderr, PROG ": %s: unknown command (run, spec, ps, kill, "
-			    "update)\n",
+	fprintf(stderr,
+		PROG ": %s: unknown command (run, spec, ps, kill, "
+		     "update)\n",
 		argv[1]);
 	return MC_EXIT_RUNTIME;
 }

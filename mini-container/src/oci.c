@@ -54,7 +54,8 @@ static void oci_unknown_keys(const struct oci_ctx *c, json_t *obj,
 	const char *key;
 	json_t *v;
 
-	json_object_foreach(obj, key, v) {
+	json_object_foreach(obj, key, v)
+	{
 		bool ok = false;
 		char field[128];
 
@@ -83,7 +84,8 @@ static int oci_strings(const struct oci_ctx *c, json_t *arr, const char *field,
 	tmp = calloc(json_array_size(arr) + 1, sizeof(*tmp));
 	if (!tmp)
 		return err__set(e, ENOMEM, "%s", field);
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		if (!json_is_string(v)) {
 			free(tmp);
 			return oci_bad(c, e, field,
@@ -108,9 +110,11 @@ static int oci_caps(const struct oci_ctx *c, json_t *arr, const char *field,
 		return 0;
 	if (!json_is_array(arr))
 		return oci_bad(c, e, field, "must be an array of strings");
-	json_array_foreach(arr, i, v) {
-		int n = json_is_string(v) ? caps__from_name(json_string_value(v))
-					  : -1;
+	json_array_foreach(arr, i, v)
+	{
+		int n = json_is_string(v)
+				? caps__from_name(json_string_value(v))
+				: -1;
 
 		if (n < 0) {
 			char what[160];
@@ -131,17 +135,22 @@ static int oci_rlimit_type(const char *name)
 		const char *name;
 		int res;
 	} t[] = {
-		{ "RLIMIT_AS", RLIMIT_AS },       { "RLIMIT_CORE", RLIMIT_CORE },
-		{ "RLIMIT_CPU", RLIMIT_CPU },     { "RLIMIT_DATA", RLIMIT_DATA },
-		{ "RLIMIT_FSIZE", RLIMIT_FSIZE }, { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-		{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK },
-		{ "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-		{ "RLIMIT_NICE", RLIMIT_NICE },   { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-		{ "RLIMIT_NPROC", RLIMIT_NPROC }, { "RLIMIT_RSS", RLIMIT_RSS },
-		{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO },
-		{ "RLIMIT_RTTIME", RLIMIT_RTTIME },
-		{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING },
-		{ "RLIMIT_STACK", RLIMIT_STACK },
+		{"RLIMIT_AS", RLIMIT_AS},
+		{"RLIMIT_CORE", RLIMIT_CORE},
+		{"RLIMIT_CPU", RLIMIT_CPU},
+		{"RLIMIT_DATA", RLIMIT_DATA},
+		{"RLIMIT_FSIZE", RLIMIT_FSIZE},
+		{"RLIMIT_LOCKS", RLIMIT_LOCKS},
+		{"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+		{"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+		{"RLIMIT_NICE", RLIMIT_NICE},
+		{"RLIMIT_NOFILE", RLIMIT_NOFILE},
+		{"RLIMIT_NPROC", RLIMIT_NPROC},
+		{"RLIMIT_RSS", RLIMIT_RSS},
+		{"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+		{"RLIMIT_RTTIME", RLIMIT_RTTIME},
+		{"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+		{"RLIMIT_STACK", RLIMIT_STACK},
 	};
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
@@ -150,12 +159,12 @@ static int oci_rlimit_type(const char *name)
 	return -1;
 }
 
-static int oci_process(const struct oci_ctx *c, json_t *p,
-		       struct isolab_err *e)
+static int oci_process(const struct oci_ctx *c, json_t *p, struct isolab_err *e)
 {
 	static const char *const known[] = {
-		"terminal", "user", "args", "env", "cwd", "capabilities",
-		"rlimits", "noNewPrivileges", NULL,
+		"terminal", "user",	    "args",    "env",
+		"cwd",	    "capabilities", "rlimits", "noNewPrivileges",
+		NULL,
 	};
 	struct mc_spec *s = c->s;
 	json_t *user, *cwd, *caps, *rl, *v;
@@ -176,8 +185,7 @@ static int oci_process(const struct oci_ctx *c, json_t *p,
 		return -1;
 	cwd = json_object_get(p, "cwd");
 	if (!json_is_string(cwd) || json_string_value(cwd)[0] != '/')
-		return oci_bad(c, e, "process.cwd",
-			       "must be an absolute path");
+		return oci_bad(c, e, "process.cwd", "must be an absolute path");
 	free(s->cwd);
 	s->cwd = strdup(json_string_value(cwd));
 	user = json_object_get(p, "user");
@@ -192,13 +200,15 @@ static int oci_process(const struct oci_ctx *c, json_t *p,
 				       "uid and gid must be integers >= 0");
 		s->uid = (uid_t)json_integer_value(uid);
 		s->gid = (gid_t)json_integer_value(gid);
-		if (ag && (!json_is_array(ag) ||
-			   json_array_size(ag) > MC_MAX_GROUPS))
+		if (ag &&
+		    (!json_is_array(ag) || json_array_size(ag) > MC_MAX_GROUPS))
 			return oci_bad(c, e, "process.user.additionalGids",
 				       "must be an array of at most 32 gids");
-		json_array_foreach(ag, i, v) {
+		json_array_foreach(ag, i, v)
+		{
 			if (!json_is_integer(v) || json_integer_value(v) < 0)
-				return oci_bad(c, e, "process.user.additionalGids",
+				return oci_bad(c, e,
+					       "process.user.additionalGids",
 					       "must hold integers >= 0");
 			s->groups[s->ngroups++] = (gid_t)json_integer_value(v);
 		}
@@ -206,11 +216,14 @@ static int oci_process(const struct oci_ctx *c, json_t *p,
 	caps = json_object_get(p, "capabilities");
 	if (caps &&
 	    (oci_caps(c, json_object_get(caps, "bounding"),
-		      "process.capabilities.bounding", &s->cap_bounding, e) < 0 ||
+		      "process.capabilities.bounding", &s->cap_bounding,
+		      e) < 0 ||
 	     oci_caps(c, json_object_get(caps, "effective"),
-		      "process.capabilities.effective", &s->cap_effective, e) < 0 ||
+		      "process.capabilities.effective", &s->cap_effective,
+		      e) < 0 ||
 	     oci_caps(c, json_object_get(caps, "permitted"),
-		      "process.capabilities.permitted", &s->cap_permitted, e) < 0 ||
+		      "process.capabilities.permitted", &s->cap_permitted,
+		      e) < 0 ||
 	     oci_caps(c, json_object_get(caps, "inheritable"),
 		      "process.capabilities.inheritable", &s->cap_inheritable,
 		      e) < 0 ||
@@ -223,20 +236,25 @@ static int oci_process(const struct oci_ctx *c, json_t *p,
 	if (rl && (!json_is_array(rl) || json_array_size(rl) > MC_MAX_RLIMITS))
 		return oci_bad(c, e, "process.rlimits",
 			       "must be an array of at most 16 limits");
-	json_array_foreach(rl, i, v) {
+	json_array_foreach(rl, i, v)
+	{
 		json_t *t = json_object_get(v, "type"),
 		       *hard = json_object_get(v, "hard"),
 		       *soft = json_object_get(v, "soft");
-		int res = json_is_string(t) ? oci_rlimit_type(json_string_value(t))
-					    : -1;
+		int res = json_is_string(t)
+				  ? oci_rlimit_type(json_string_value(t))
+				  : -1;
 
 		if (res < 0 || !json_is_integer(hard) || !json_is_integer(soft))
-			return oci_bad(c, e, "process.rlimits",
-				       "each needs a known type (RLIMIT_NOFILE, "
-				       "...) and integer hard and soft");
+			return oci_bad(
+				c, e, "process.rlimits",
+				"each needs a known type (RLIMIT_NOFILE, "
+				"...) and integer hard and soft");
 		s->rlimits[s->nrlimits].resource = res;
-		s->rlimits[s->nrlimits].hard = (uint64_t)json_integer_value(hard);
-		s->rlimits[s->nrlimits].soft = (uint64_t)json_integer_value(soft);
+		s->rlimits[s->nrlimits].hard =
+			(uint64_t)json_integer_value(hard);
+		s->rlimits[s->nrlimits].soft =
+			(uint64_t)json_integer_value(soft);
 		s->nrlimits++;
 	}
 	s->no_new_privs = json_is_true(json_object_get(p, "noNewPrivileges"));
@@ -252,17 +270,28 @@ static int oci_mount_options(const struct oci_ctx *c, json_t *opts,
 		const char *name;
 		unsigned long set, clear;
 	} f[] = {
-		{ "ro", MS_RDONLY, 0 },        { "rw", 0, MS_RDONLY },
-		{ "nosuid", MS_NOSUID, 0 },    { "suid", 0, MS_NOSUID },
-		{ "nodev", MS_NODEV, 0 },      { "dev", 0, MS_NODEV },
-		{ "noexec", MS_NOEXEC, 0 },    { "exec", 0, MS_NOEXEC },
-		{ "relatime", MS_RELATIME, 0 }, { "norelatime", 0, MS_RELATIME },
-		{ "strictatime", MS_STRICTATIME, 0 },
-		{ "noatime", MS_NOATIME, 0 },  { "sync", MS_SYNCHRONOUS, 0 },
-		{ "rbind", MS_BIND | MS_REC, 0 }, { "bind", MS_BIND, 0 },
+		{"ro", MS_RDONLY, 0},
+		{"rw", 0, MS_RDONLY},
+		{"nosuid", MS_NOSUID, 0},
+		{"suid", 0, MS_NOSUID},
+		{"nodev", MS_NODEV, 0},
+		{"dev", 0, MS_NODEV},
+		{"noexec", MS_NOEXEC, 0},
+		{"exec", 0, MS_NOEXEC},
+		{"relatime", MS_RELATIME, 0},
+		{"norelatime", 0, MS_RELATIME},
+		{"strictatime", MS_STRICTATIME, 0},
+		{"noatime", MS_NOATIME, 0},
+		{"sync", MS_SYNCHRONOUS, 0},
+		{"rbind", MS_BIND | MS_REC, 0},
+		{"bind", MS_BIND, 0},
 		/* propagation of the container's own mounts: all private */
-		{ "private", 0, 0 },  { "rprivate", 0, 0 }, { "slave", 0, 0 },
-		{ "rslave", 0, 0 },   { "shared", 0, 0 },   { "rshared", 0, 0 },
+		{"private", 0, 0},
+		{"rprivate", 0, 0},
+		{"slave", 0, 0},
+		{"rslave", 0, 0},
+		{"shared", 0, 0},
+		{"rshared", 0, 0},
 	};
 	json_t *v;
 	size_t i;
@@ -271,7 +300,8 @@ static int oci_mount_options(const struct oci_ctx *c, json_t *opts,
 	if (opts && !json_is_array(opts))
 		return oci_bad(c, e, "mounts[].options",
 			       "must be an array of strings");
-	json_array_foreach(opts, i, v) {
+	json_array_foreach(opts, i, v)
+	{
 		const char *o = json_string_value(v);
 		bool known = false;
 
@@ -300,8 +330,8 @@ static int oci_mounts(const struct oci_ctx *c, json_t *mounts,
 		      const char *bundle, struct isolab_err *e)
 {
 	static const char *const types[] = {
-		"proc", "sysfs", "tmpfs", "devpts", "mqueue", "bind", "cgroup",
-		NULL,
+		"proc",	  "sysfs", "tmpfs",  "devpts",
+		"mqueue", "bind",  "cgroup", NULL,
 	};
 	json_t *m;
 	size_t i;
@@ -311,7 +341,8 @@ static int oci_mounts(const struct oci_ctx *c, json_t *mounts,
 		return 0;
 	if (!json_is_array(mounts))
 		return oci_bad(c, e, "mounts", "must be an array");
-	json_array_foreach(mounts, i, m) {
+	json_array_foreach(mounts, i, m)
+	{
 		json_t *dst = json_object_get(m, "destination"),
 		       *type = json_object_get(m, "type"),
 		       *src = json_object_get(m, "source");
@@ -322,11 +353,14 @@ static int oci_mounts(const struct oci_ctx *c, json_t *mounts,
 
 		snprintf(field, sizeof(field), "mounts[%zu]", i);
 		if (!json_is_string(dst) || json_string_value(dst)[0] != '/')
-			return oci_bad(c, e, field, "destination must be an "
-						    "absolute path");
-		if ((type && !json_is_string(type)) || (src && !json_is_string(src)))
-			return oci_bad(c, e, field, "type and source must be "
-						    "strings");
+			return oci_bad(c, e, field,
+				       "destination must be an "
+				       "absolute path");
+		if ((type && !json_is_string(type)) ||
+		    (src && !json_is_string(src)))
+			return oci_bad(c, e, field,
+				       "type and source must be "
+				       "strings");
 		if (oci_mount_options(c, json_object_get(m, "options"), &flags,
 				      &bind, data, sizeof(data), e) < 0)
 			return -1;
@@ -336,22 +370,29 @@ static int oci_mounts(const struct oci_ctx *c, json_t *mounts,
 		if (!ok && !bind) {
 			char what[96];
 
-			snprintf(what, sizeof(what), "unsupported mount type "
-						     "\"%s\"", t);
+			snprintf(what, sizeof(what),
+				 "unsupported mount type "
+				 "\"%s\"",
+				 t);
 			return oci_bad(c, e, field, what);
 		}
 		bind = bind || strcmp(t, "bind") == 0;
 		if (bind && !src)
-			return oci_bad(c, e, field, "a bind mount needs a source");
+			return oci_bad(c, e, field,
+				       "a bind mount needs a source");
 		/* A relative bind source is relative to the bundle. */
 		snprintf(source, sizeof(source), "%s%s%s",
-			 bind && src && json_string_value(src)[0] != '/' ? bundle : "",
-			 bind && src && json_string_value(src)[0] != '/' ? "/" : "",
+			 bind && src && json_string_value(src)[0] != '/'
+				 ? bundle
+				 : "",
+			 bind && src && json_string_value(src)[0] != '/' ? "/"
+									 : "",
 			 src ? json_string_value(src) : t);
-		if (spec__add_mount(c->s, t, source, json_string_value(dst),
-				    flags & ~(unsigned long)(bind ? MS_BIND : 0),
-				    *data ? data : NULL, bind,
-				    bind && (flags & MS_RDONLY), e) < 0)
+		if (spec__add_mount(
+			    c->s, t, source, json_string_value(dst),
+			    flags & ~(unsigned long)(bind ? MS_BIND : 0),
+			    *data ? data : NULL, bind,
+			    bind && (flags & MS_RDONLY), e) < 0)
 			return -1;
 	}
 	return 0;
@@ -364,10 +405,10 @@ static int oci_namespaces(const struct oci_ctx *c, json_t *ns,
 		const char *type;
 		int flag;
 	} t[] = {
-		{ "pid", CLONE_NEWPID },     { "network", CLONE_NEWNET },
-		{ "mount", CLONE_NEWNS },    { "ipc", CLONE_NEWIPC },
-		{ "uts", CLONE_NEWUTS },     { "user", CLONE_NEWUSER },
-		{ "cgroup", CLONE_NEWCGROUP },
+		{"pid", CLONE_NEWPID},	     {"network", CLONE_NEWNET},
+		{"mount", CLONE_NEWNS},	     {"ipc", CLONE_NEWIPC},
+		{"uts", CLONE_NEWUTS},	     {"user", CLONE_NEWUSER},
+		{"cgroup", CLONE_NEWCGROUP},
 	};
 	json_t *v;
 	size_t i;
@@ -375,8 +416,10 @@ static int oci_namespaces(const struct oci_ctx *c, json_t *ns,
 	c->s->clone_flags = 0;
 	if (!json_is_array(ns))
 		return oci_bad(c, e, "linux.namespaces", "must be an array");
-	json_array_foreach(ns, i, v) {
-		const char *type = json_string_value(json_object_get(v, "type"));
+	json_array_foreach(ns, i, v)
+	{
+		const char *type =
+			json_string_value(json_object_get(v, "type"));
 		int flag = 0;
 
 		if (json_object_get(v, "path"))
@@ -389,8 +432,9 @@ static int oci_namespaces(const struct oci_ctx *c, json_t *ns,
 		if (!flag) {
 			char what[96];
 
-			snprintf(what, sizeof(what), "unknown namespace type "
-						     "\"%s\"",
+			snprintf(what, sizeof(what),
+				 "unknown namespace type "
+				 "\"%s\"",
 				 type ? type : "(not a string)");
 			return oci_bad(c, e, "linux.namespaces", what);
 		}
@@ -415,17 +459,20 @@ static int oci_idmaps(const struct oci_ctx *c, json_t *arr, const char *field,
 	if (!arr)
 		return 0;
 	if (!json_is_array(arr) || json_array_size(arr) > MC_MAX_IDMAPS)
-		return oci_bad(c, e, field, "must be an array of at most 8 "
-					    "mappings");
-	json_array_foreach(arr, i, v) {
+		return oci_bad(c, e, field,
+			       "must be an array of at most 8 "
+			       "mappings");
+	json_array_foreach(arr, i, v)
+	{
 		json_t *cid = json_object_get(v, "containerID"),
 		       *hid = json_object_get(v, "hostID"),
 		       *size = json_object_get(v, "size");
 
 		if (!json_is_integer(cid) || !json_is_integer(hid) ||
 		    !json_is_integer(size) || json_integer_value(size) <= 0)
-			return oci_bad(c, e, field, "each needs integer "
-						    "containerID, hostID, size");
+			return oci_bad(c, e, field,
+				       "each needs integer "
+				       "containerID, hostID, size");
 		maps[i].inside = (uint32_t)json_integer_value(cid);
 		maps[i].outside = (uint32_t)json_integer_value(hid);
 		maps[i].count = (uint32_t)json_integer_value(size);
@@ -454,9 +501,10 @@ static int oci_size(const struct oci_ctx *c, json_t *v, const char *field,
 static int oci_resources(const struct oci_ctx *c, json_t *r,
 			 struct isolab_err *e)
 {
-	static const char *const known[] = { "memory", "cpu", "pids",
-					     "devices", NULL };
-	json_t *mem = json_object_get(r, "memory"), *cpu = json_object_get(r, "cpu"),
+	static const char *const known[] = {"memory", "cpu", "pids", "devices",
+					    NULL};
+	json_t *mem = json_object_get(r, "memory"),
+	       *cpu = json_object_get(r, "cpu"),
 	       *pids = json_object_get(r, "pids"), *v;
 	struct mc_spec *s = c->s;
 
@@ -498,7 +546,8 @@ static int oci_resources(const struct oci_ctx *c, json_t *r,
 		if (!json_is_integer(v))
 			return oci_bad(c, e, "linux.resources.pids.limit",
 				       "must be an integer");
-		s->pids = json_integer_value(v) <= 0 ? -1 : json_integer_value(v);
+		s->pids =
+			json_integer_value(v) <= 0 ? -1 : json_integer_value(v);
 	}
 	return 0;
 }
@@ -506,8 +555,8 @@ static int oci_resources(const struct oci_ctx *c, json_t *r,
 static int oci_linux(const struct oci_ctx *c, json_t *l, struct isolab_err *e)
 {
 	static const char *const known[] = {
-		"namespaces", "uidMappings", "gidMappings", "resources",
-		"seccomp", "maskedPaths", "readonlyPaths", NULL,
+		"namespaces", "uidMappings", "gidMappings",   "resources",
+		"seccomp",    "maskedPaths", "readonlyPaths", NULL,
 	};
 	struct mc_spec *s = c->s;
 	json_t *v;
@@ -517,10 +566,11 @@ static int oci_linux(const struct oci_ctx *c, json_t *l, struct isolab_err *e)
 		return oci_bad(c, e, "linux", "missing or not an object");
 	oci_unknown_keys(c, l, "linux.", known);
 	if (oci_namespaces(c, json_object_get(l, "namespaces"), e) < 0 ||
-	    oci_idmaps(c, json_object_get(l, "uidMappings"), "linux.uidMappings",
-		       s->uid_maps, &s->nuid_maps, e) < 0 ||
-	    oci_idmaps(c, json_object_get(l, "gidMappings"), "linux.gidMappings",
-		       s->gid_maps, &s->ngid_maps, e) < 0)
+	    oci_idmaps(c, json_object_get(l, "uidMappings"),
+		       "linux.uidMappings", s->uid_maps, &s->nuid_maps,
+		       e) < 0 ||
+	    oci_idmaps(c, json_object_get(l, "gidMappings"),
+		       "linux.gidMappings", s->gid_maps, &s->ngid_maps, e) < 0)
 		return -1;
 	if ((s->clone_flags & CLONE_NEWUSER) &&
 	    (s->nuid_maps == 0 || s->ngid_maps == 0))
@@ -537,7 +587,8 @@ static int oci_linux(const struct oci_ctx *c, json_t *l, struct isolab_err *e)
 	spec__set_list(&s->masked_paths, NULL, NULL);
 	spec__set_list(&s->readonly_paths, NULL, NULL);
 	if ((v = json_object_get(l, "maskedPaths")) &&
-	    oci_strings(c, v, "linux.maskedPaths", false, &s->masked_paths, e) < 0)
+	    oci_strings(c, v, "linux.maskedPaths", false, &s->masked_paths, e) <
+		    0)
 		return -1;
 	if ((v = json_object_get(l, "readonlyPaths")) &&
 	    oci_strings(c, v, "linux.readonlyPaths", false, &s->readonly_paths,
@@ -581,11 +632,11 @@ int oci__load(const char *bundle, struct mc_spec *s, bool quiet,
 	      struct isolab_err *e)
 {
 	static const char *const known[] = {
-		"ociVersion", "process", "root", "hostname", "mounts", "linux",
-		"annotations", NULL,
+		"ociVersion", "process", "root",	"hostname",
+		"mounts",     "linux",	 "annotations", NULL,
 	};
 	char file[PATH_MAX], rootfs[PATH_MAX * 2];
-	struct oci_ctx c = { file, s, quiet };
+	struct oci_ctx c = {file, s, quiet};
 	json_t *cfg, *root, *path, *ver, *host;
 	json_error_t je;
 	char *text;
@@ -603,8 +654,8 @@ int oci__load(const char *bundle, struct mc_spec *s, bool quiet,
 	if (!cfg) {
 		if (je.line < 0)
 			return err__set(e, 0, "%s: %s", file, je.text);
-		return err__set(e, 0, "%s: line %d column %d: %s", file, je.line,
-				je.column, je.text);
+		return err__set(e, 0, "%s: line %d column %d: %s", file,
+				je.line, je.column, je.text);
 	}
 	if (!json_is_object(cfg)) {
 		oci_bad(&c, e, "(top level)", "must be a JSON object");
@@ -677,10 +728,13 @@ static json_t *oci_mount_json(const struct mc_mount *m)
 		unsigned long flag;
 		const char *name;
 	} f[] = {
-		{ MS_RDONLY, "ro" },       { MS_NOSUID, "nosuid" },
-		{ MS_NODEV, "nodev" },     { MS_NOEXEC, "noexec" },
-		{ MS_STRICTATIME, "strictatime" }, { MS_RELATIME, "relatime" },
-		{ MS_NOATIME, "noatime" },
+		{MS_RDONLY, "ro"},
+		{MS_NOSUID, "nosuid"},
+		{MS_NODEV, "nodev"},
+		{MS_NOEXEC, "noexec"},
+		{MS_STRICTATIME, "strictatime"},
+		{MS_RELATIME, "relatime"},
+		{MS_NOATIME, "noatime"},
 	};
 	json_t *o = json_object(), *opts = json_array();
 	char data[512], *save = NULL, *d;
@@ -690,9 +744,9 @@ static json_t *oci_mount_json(const struct mc_mount *m)
 	json_object_set_new(o, "source",
 			    json_string(m->source ? m->source : m->type));
 	if (m->bind)
-		json_array_append_new(opts, json_string(m->flags & MS_REC
-								? "rbind"
-								: "bind"));
+		json_array_append_new(
+			opts,
+			json_string(m->flags & MS_REC ? "rbind" : "bind"));
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		if ((m->flags & f[i].flag) ||
 		    (f[i].flag == MS_RDONLY && m->readonly))
@@ -709,9 +763,9 @@ static json_t *oci_resources_json(const struct mc_spec *s)
 	json_t *r = json_object(), *cpu = json_object();
 
 	if (s->memory >= 0)
-		json_object_set_new(r, "memory",
-				    json_pack("{s:I}", "limit",
-					      (json_int_t)s->memory));
+		json_object_set_new(
+			r, "memory",
+			json_pack("{s:I}", "limit", (json_int_t)s->memory));
 	if (s->cpu_shares)
 		json_object_set_new(cpu, "shares",
 				    json_integer((json_int_t)s->cpu_shares));
@@ -727,8 +781,9 @@ static json_t *oci_resources_json(const struct mc_spec *s)
 	else
 		json_decref(cpu);
 	if (s->pids >= 0)
-		json_object_set_new(r, "pids", json_pack("{s:I}", "limit",
-							 (json_int_t)s->pids));
+		json_object_set_new(
+			r, "pids",
+			json_pack("{s:I}", "limit", (json_int_t)s->pids));
 	return r;
 }
 
@@ -738,17 +793,17 @@ static json_t *oci_linux_json(const struct mc_spec *s)
 		int flag;
 		const char *type;
 	} ns[] = {
-		{ CLONE_NEWPID, "pid" },     { CLONE_NEWNET, "network" },
-		{ CLONE_NEWIPC, "ipc" },     { CLONE_NEWUTS, "uts" },
-		{ CLONE_NEWNS, "mount" },    { CLONE_NEWCGROUP, "cgroup" },
-		{ CLONE_NEWUSER, "user" },
+		{CLONE_NEWPID, "pid"},	 {CLONE_NEWNET, "network"},
+		{CLONE_NEWIPC, "ipc"},	 {CLONE_NEWUTS, "uts"},
+		{CLONE_NEWNS, "mount"},	 {CLONE_NEWCGROUP, "cgroup"},
+		{CLONE_NEWUSER, "user"},
 	};
 	json_t *l = json_object(), *nsa = json_array();
 
 	for (size_t i = 0; i < sizeof(ns) / sizeof(ns[0]); i++)
 		if (s->clone_flags & ns[i].flag)
-			json_array_append_new(nsa, json_pack("{s:s}", "type",
-							     ns[i].type));
+			json_array_append_new(
+				nsa, json_pack("{s:s}", "type", ns[i].type));
 	json_object_set_new(l, "namespaces", nsa);
 	if (s->clone_flags & CLONE_NEWUSER) {
 		json_t *u = json_array(), *g = json_array();
@@ -775,7 +830,8 @@ static json_t *oci_linux_json(const struct mc_spec *s)
 	json_object_set_new(l, "resources", oci_resources_json(s));
 	if (s->seccomp)
 		json_object_set_new(l, "seccomp", seccomp__to_json(s->seccomp));
-	json_object_set_new(l, "maskedPaths", oci_strings_json(s->masked_paths));
+	json_object_set_new(l, "maskedPaths",
+			    oci_strings_json(s->masked_paths));
 	json_object_set_new(l, "readonlyPaths",
 			    oci_strings_json(s->readonly_paths));
 	return l;
@@ -784,10 +840,13 @@ static json_t *oci_linux_json(const struct mc_spec *s)
 json_t *oci__to_json(const struct mc_spec *s)
 {
 	json_t *cfg = json_object(), *proc = json_object(), *caps,
-	       *mounts = json_array(), *rl = json_array(), *groups = json_array();
+	       *mounts = json_array(), *rl = json_array(),
+	       *groups = json_array();
 	static const char *const rlimit_names[] = {
-		[RLIMIT_NOFILE] = "RLIMIT_NOFILE", [RLIMIT_NPROC] = "RLIMIT_NPROC",
-		[RLIMIT_CORE] = "RLIMIT_CORE",     [RLIMIT_STACK] = "RLIMIT_STACK",
+		[RLIMIT_NOFILE] = "RLIMIT_NOFILE",
+		[RLIMIT_NPROC] = "RLIMIT_NPROC",
+		[RLIMIT_CORE] = "RLIMIT_CORE",
+		[RLIMIT_STACK] = "RLIMIT_STACK",
 		[RLIMIT_AS] = "RLIMIT_AS",
 	};
 
@@ -796,8 +855,9 @@ json_t *oci__to_json(const struct mc_spec *s)
 	for (size_t i = 0; i < s->ngroups; i++)
 		json_array_append_new(groups, json_integer(s->groups[i]));
 	json_object_set_new(proc, "user",
-			    json_pack("{s:i,s:i,s:o}", "uid", (int)s->uid, "gid",
-				      (int)s->gid, "additionalGids", groups));
+			    json_pack("{s:i,s:i,s:o}", "uid", (int)s->uid,
+				      "gid", (int)s->gid, "additionalGids",
+				      groups));
 	json_object_set_new(proc, "args", oci_strings_json(s->argv));
 	json_object_set_new(proc, "env", oci_strings_json(s->env));
 	json_object_set_new(proc, "cwd", json_string(s->cwd));
@@ -811,8 +871,9 @@ json_t *oci__to_json(const struct mc_spec *s)
 	for (size_t i = 0; i < s->nrlimits; i++) {
 		int res = s->rlimits[i].resource;
 
-		if (res >= 0 && (size_t)res < sizeof(rlimit_names) /
-						      sizeof(rlimit_names[0]) &&
+		if (res >= 0 &&
+		    (size_t)res <
+			    sizeof(rlimit_names) / sizeof(rlimit_names[0]) &&
 		    rlimit_names[res])
 			json_array_append_new(
 				rl, json_pack("{s:s,s:I,s:I}", "type",
@@ -831,8 +892,8 @@ json_t *oci__to_json(const struct mc_spec *s)
 				      "readonly", s->readonly));
 	json_object_set_new(cfg, "hostname",
 			    json_string(s->hostname ? s->hostname
-						    : s->name ? s->name
-							      : "mini-container"));
+					: s->name   ? s->name
+						    : "mini-container"));
 	for (size_t i = 0; i < s->nmounts; i++)
 		json_array_append_new(mounts, oci_mount_json(&s->mounts[i]));
 	json_object_set_new(cfg, "mounts", mounts);

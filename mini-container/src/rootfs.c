@@ -75,14 +75,16 @@ static int rootfs_make_target(const char *root, const char *path, bool file,
 			/* "//" or a trailing "/": nothing to make */
 		} else if (lstat(out, &st) == 0) {
 			if (S_ISLNK(st.st_mode))
-				return err__set(e, 0, "%s: is a symbolic link "
-						      "in the rootfs; refusing "
-						      "to mount through it",
+				return err__set(e, 0,
+						"%s: is a symbolic link "
+						"in the rootfs; refusing "
+						"to mount through it",
 						out + rl);
 		} else if (errno != ENOENT) {
 			return err__set(e, errno, "%s", out);
 		} else if (last && file) {
-			int fd = open(out, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+			int fd =
+				open(out, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
 
 			if (fd < 0)
 				return err__set(e, errno, "%s: create", out);
@@ -140,9 +142,9 @@ static int rootfs_remount_ro(const char *path, struct isolab_err *e)
 static int rootfs_populate_dev(const char *dev, struct isolab_err *e)
 {
 	static const char *const links[][2] = {
-		{ "/proc/self/fd", "fd" },     { "/proc/self/fd/0", "stdin" },
-		{ "/proc/self/fd/1", "stdout" }, { "/proc/self/fd/2", "stderr" },
-		{ "pts/ptmx", "ptmx" },
+		{"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
+		{"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
+		{"pts/ptmx", "ptmx"},
 	};
 	char path[PATH_MAX + 32], host[64];
 	struct stat st;
@@ -203,7 +205,8 @@ static int rootfs_mount_cgroups(const char *target, unsigned long flags,
 		char point[PATH_MAX], type[32], opts[256], *o, *w;
 		char *sep = strstr(line, " - ");
 
-		if (!sep || sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
+		if (!sep ||
+		    sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1 ||
 		    sscanf(sep + 3, "%31s %*s %255s", type, opts) != 2 ||
 		    strcmp(type, "cgroup") != 0)
 			continue;
@@ -211,8 +214,8 @@ static int rootfs_mount_cgroups(const char *target, unsigned long flags,
 		for (o = w = opts; *o;) {
 			size_t n = strcspn(o, ",");
 
-			if (!(n == 2 && (!strncmp(o, "rw", 2) ||
-					 !strncmp(o, "ro", 2)))) {
+			if (!(n == 2 &&
+			      (!strncmp(o, "rw", 2) || !strncmp(o, "ro", 2)))) {
 				if (w != opts)
 					*w++ = ',';
 				memmove(w, o, n);
@@ -324,8 +327,9 @@ static int rootfs_inside(const char *root, const char *path, char *out,
 			return 1;
 		}
 		if (S_ISLNK(st.st_mode))
-			return err__set(e, 0, "%s: a symbolic link on the way; "
-					      "refusing to mount through it",
+			return err__set(e, 0,
+					"%s: a symbolic link on the way; "
+					"refusing to mount through it",
 					path);
 		if (next)
 			*next = '/';

@@ -34,7 +34,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#define SC_MAX_ARGS 6
+#define SC_MAX_ARGS   6
 #define SC_MAX_ARCHES 8
 
 struct sc_rule {
@@ -57,25 +57,66 @@ struct mc_seccomp {
  * CAP_SYS_MODULE, CAP_SYS_BOOT, CAP_SYS_TIME, ... or as simply unsafe). */
 static const char *const sc_refused[] = {
 	/* file systems and the root */
-	"mount", "umount", "umount2", "pivot_root", "chroot", "fsopen",
-	"fsconfig", "fsmount", "fspick", "move_mount", "open_tree",
-	"mount_setattr", "swapon", "swapoff", "quotactl", "quotactl_fd",
+	"mount",
+	"umount",
+	"umount2",
+	"pivot_root",
+	"chroot",
+	"fsopen",
+	"fsconfig",
+	"fsmount",
+	"fspick",
+	"move_mount",
+	"open_tree",
+	"mount_setattr",
+	"swapon",
+	"swapoff",
+	"quotactl",
+	"quotactl_fd",
 	/* the kernel itself */
-	"reboot", "kexec_load", "kexec_file_load", "init_module",
-	"finit_module", "delete_module", "create_module", "bpf",
-	"perf_event_open", "lookup_dcookie", "acct", "syslog", "iopl",
-	"ioperm", "uselib", "vm86", "vm86old", "nfsservctl",
-	"get_kernel_syms", "query_module", "userfaultfd",
+	"reboot",
+	"kexec_load",
+	"kexec_file_load",
+	"init_module",
+	"finit_module",
+	"delete_module",
+	"create_module",
+	"bpf",
+	"perf_event_open",
+	"lookup_dcookie",
+	"acct",
+	"syslog",
+	"iopl",
+	"ioperm",
+	"uselib",
+	"vm86",
+	"vm86old",
+	"nfsservctl",
+	"get_kernel_syms",
+	"query_module",
+	"userfaultfd",
 	/* keyrings: not namespaced */
-	"keyctl", "add_key", "request_key",
+	"keyctl",
+	"add_key",
+	"request_key",
 	/* other processes and files by handle */
-	"ptrace", "process_vm_readv", "process_vm_writev", "kcmp",
-	"open_by_handle_at", "name_to_handle_at", "pidfd_getfd",
+	"ptrace",
+	"process_vm_readv",
+	"process_vm_writev",
+	"kcmp",
+	"open_by_handle_at",
+	"name_to_handle_at",
+	"pidfd_getfd",
 	/* namespaces */
 	"setns",
 	/* the clock: not namespaced (time namespaces aside) */
-	"settimeofday", "stime", "clock_settime", "clock_settime64",
-	"clock_adjtime", "clock_adjtime64", "adjtimex",
+	"settimeofday",
+	"stime",
+	"clock_settime",
+	"clock_settime64",
+	"clock_adjtime",
+	"clock_adjtime64",
+	"adjtimex",
 	NULL,
 };
 
@@ -84,12 +125,11 @@ static const int sc_new_ns_flags[] = {
 	CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWCGROUP,
 };
 
-static int sc_add_rule(struct mc_seccomp *sc, const char *name,
-		       uint32_t action, const struct scmp_arg_cmp *args,
-		       unsigned nargs)
+static int sc_add_rule(struct mc_seccomp *sc, const char *name, uint32_t action,
+		       const struct scmp_arg_cmp *args, unsigned nargs)
 {
-	struct sc_rule *r = realloc(sc->rules,
-				    (sc->nrules + 1) * sizeof(*sc->rules));
+	struct sc_rule *r =
+		realloc(sc->rules, (sc->nrules + 1) * sizeof(*sc->rules));
 
 	if (!r)
 		return -1;
@@ -189,10 +229,13 @@ static int sc_op(const char *name, enum scmp_compare *op)
 		const char *name;
 		enum scmp_compare op;
 	} ops[] = {
-		{ "SCMP_CMP_NE", SCMP_CMP_NE }, { "SCMP_CMP_LT", SCMP_CMP_LT },
-		{ "SCMP_CMP_LE", SCMP_CMP_LE }, { "SCMP_CMP_EQ", SCMP_CMP_EQ },
-		{ "SCMP_CMP_GE", SCMP_CMP_GE }, { "SCMP_CMP_GT", SCMP_CMP_GT },
-		{ "SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ },
+		{"SCMP_CMP_NE", SCMP_CMP_NE},
+		{"SCMP_CMP_LT", SCMP_CMP_LT},
+		{"SCMP_CMP_LE", SCMP_CMP_LE},
+		{"SCMP_CMP_EQ", SCMP_CMP_EQ},
+		{"SCMP_CMP_GE", SCMP_CMP_GE},
+		{"SCMP_CMP_GT", SCMP_CMP_GT},
+		{"SCMP_CMP_MASKED_EQ", SCMP_CMP_MASKED_EQ},
 	};
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
@@ -239,8 +282,9 @@ static int sc_parse_arg(json_t *a, const char *where, size_t ri, size_t ai,
 				where, ri, ai);
 	memset(out, 0, sizeof(*out));
 	if (sc_op(json_string_value(op), &out->op) < 0)
-		return err__set(e, 0, "%s: syscalls[%zu].args[%zu].op: unknown "
-				      "operator \"%s\"",
+		return err__set(e, 0,
+				"%s: syscalls[%zu].args[%zu].op: unknown "
+				"operator \"%s\"",
 				where, ri, ai, json_string_value(op));
 	out->arg = (unsigned)json_integer_value(idx);
 	out->datum_a = (scmp_datum_t)json_integer_value(val);
@@ -260,33 +304,38 @@ static int sc_parse_rule(struct mc_seccomp *sc, json_t *r, const char *where,
 	uint32_t act;
 
 	if (!json_is_object(r) || !json_is_array(names) ||
-	    !json_is_string(action) || (args && !json_is_null(args) &&
-					!json_is_array(args)))
-		return err__set(e, 0, "%s: syscalls[%zu]: needs \"names\" (an "
-				      "array) and \"action\" (a string)",
+	    !json_is_string(action) ||
+	    (args && !json_is_null(args) && !json_is_array(args)))
+		return err__set(e, 0,
+				"%s: syscalls[%zu]: needs \"names\" (an "
+				"array) and \"action\" (a string)",
 				where, ri);
-	if (sc_action(json_string_value(action),
-		      json_object_get(r, "errnoRet"), &act) < 0)
-		return err__set(e, 0, "%s: syscalls[%zu].action: unknown action "
-				      "\"%s\"",
+	if (sc_action(json_string_value(action), json_object_get(r, "errnoRet"),
+		      &act) < 0)
+		return err__set(e, 0,
+				"%s: syscalls[%zu].action: unknown action "
+				"\"%s\"",
 				where, ri, json_string_value(action));
 	if (json_is_array(args)) {
 		nargs = json_array_size(args);
 		if (nargs > SC_MAX_ARGS)
-			return err__set(e, 0, "%s: syscalls[%zu].args: more "
-					      "than 6",
+			return err__set(e, 0,
+					"%s: syscalls[%zu].args: more "
+					"than 6",
 					where, ri);
 		for (size_t ai = 0; ai < nargs; ai++)
 			if (sc_parse_arg(json_array_get(args, ai), where, ri,
 					 ai, &cmp[ai], e) < 0)
 				return -1;
 	}
-	json_array_foreach(names, ni, n) {
+	json_array_foreach(names, ni, n)
+	{
 		const char *name = json_string_value(n);
 
 		if (!name)
-			return err__set(e, 0, "%s: syscalls[%zu].names[%zu]: "
-					      "not a string",
+			return err__set(e, 0,
+					"%s: syscalls[%zu].names[%zu]: "
+					"not a string",
 					where, ri, ni);
 		if (seccomp_syscall_resolve_name(name) == __NR_SCMP_ERROR) {
 			if (!quiet)
@@ -317,13 +366,15 @@ int seccomp__from_json(json_t *obj, const char *where, bool quiet,
 	arches = json_object_get(obj, "architectures");
 	calls = json_object_get(obj, "syscalls");
 	if (!json_is_string(dflt))
-		return err__set(e, 0, "%s: defaultAction: missing or not a "
-				      "string",
+		return err__set(e, 0,
+				"%s: defaultAction: missing or not a "
+				"string",
 				where);
 	if ((arches && !json_is_array(arches) && !json_is_null(arches)) ||
 	    (calls && !json_is_array(calls) && !json_is_null(calls)))
-		return err__set(e, 0, "%s: architectures and syscalls must be "
-				      "arrays",
+		return err__set(e, 0,
+				"%s: architectures and syscalls must be "
+				"arrays",
 				where);
 	sc = calloc(1, sizeof(*sc));
 	if (!sc)
@@ -335,19 +386,22 @@ int seccomp__from_json(json_t *obj, const char *where, bool quiet,
 			 where, json_string_value(dflt));
 		goto fail;
 	}
-	json_array_foreach(arches, i, v) {
+	json_array_foreach(arches, i, v)
+	{
 		if (!json_is_string(v) || sc->narches == SC_MAX_ARCHES ||
-		    sc_arch(json_string_value(v), &sc->arches[sc->narches]) < 0) {
-			err__set(e, 0, "%s: architectures[%zu]: unknown "
-				       "architecture",
+		    sc_arch(json_string_value(v), &sc->arches[sc->narches]) <
+			    0) {
+			err__set(e, 0,
+				 "%s: architectures[%zu]: unknown "
+				 "architecture",
 				 where, i);
 			goto fail;
 		}
 		sc->narches++;
 	}
-	json_array_foreach(calls, i, v)
-		if (sc_parse_rule(sc, v, where, i, quiet, e) < 0)
-			goto fail;
+	json_array_foreach(calls, i,
+			   v) if (sc_parse_rule(sc, v, where, i, quiet, e) <
+				  0) goto fail;
 	*out = sc;
 	return 0;
 fail:
@@ -402,12 +456,12 @@ static const char *sc_arch_name(uint32_t arch)
 		uint32_t arch;
 		const char *name;
 	} t[] = {
-		{ SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64" },
-		{ SCMP_ARCH_X86, "SCMP_ARCH_X86" },
-		{ SCMP_ARCH_X32, "SCMP_ARCH_X32" },
-		{ SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64" },
-		{ SCMP_ARCH_ARM, "SCMP_ARCH_ARM" },
-		{ SCMP_ARCH_RISCV64, "SCMP_ARCH_RISCV64" },
+		{SCMP_ARCH_X86_64, "SCMP_ARCH_X86_64"},
+		{SCMP_ARCH_X86, "SCMP_ARCH_X86"},
+		{SCMP_ARCH_X32, "SCMP_ARCH_X32"},
+		{SCMP_ARCH_AARCH64, "SCMP_ARCH_AARCH64"},
+		{SCMP_ARCH_ARM, "SCMP_ARCH_ARM"},
+		{SCMP_ARCH_RISCV64, "SCMP_ARCH_RISCV64"},
 	};
 
 	if (arch == SCMP_ARCH_NATIVE)
@@ -421,12 +475,16 @@ static const char *sc_arch_name(uint32_t arch)
 json_t *seccomp__to_json(const struct mc_seccomp *sc)
 {
 	static const char *const ops[] = {
-		[SCMP_CMP_NE] = "SCMP_CMP_NE", [SCMP_CMP_LT] = "SCMP_CMP_LT",
-		[SCMP_CMP_LE] = "SCMP_CMP_LE", [SCMP_CMP_EQ] = "SCMP_CMP_EQ",
-		[SCMP_CMP_GE] = "SCMP_CMP_GE", [SCMP_CMP_GT] = "SCMP_CMP_GT",
+		[SCMP_CMP_NE] = "SCMP_CMP_NE",
+		[SCMP_CMP_LT] = "SCMP_CMP_LT",
+		[SCMP_CMP_LE] = "SCMP_CMP_LE",
+		[SCMP_CMP_EQ] = "SCMP_CMP_EQ",
+		[SCMP_CMP_GE] = "SCMP_CMP_GE",
+		[SCMP_CMP_GT] = "SCMP_CMP_GT",
 		[SCMP_CMP_MASKED_EQ] = "SCMP_CMP_MASKED_EQ",
 	};
-	json_t *o = json_object(), *arches = json_array(), *calls = json_array();
+	json_t *o = json_object(), *arches = json_array(),
+	       *calls = json_array();
 
 	if (!o || !arches || !calls) {
 		json_decref(o);
@@ -438,8 +496,8 @@ json_t *seccomp__to_json(const struct mc_seccomp *sc)
 			    sc_action_json(sc->default_action, NULL));
 	for (size_t i = 0; i < sc->narches; i++)
 		if (sc_arch_name(sc->arches[i]))
-			json_array_append_new(
-				arches, json_string(sc_arch_name(sc->arches[i])));
+			json_array_append_new(arches, json_string(sc_arch_name(
+							      sc->arches[i])));
 	json_object_set_new(o, "architectures", arches);
 	for (size_t i = 0; i < sc->nrules; i++) {
 		const struct sc_rule *r = &sc->rules[i];
@@ -508,7 +566,8 @@ int seccomp__compile(const struct mc_seccomp *sc, struct mc_bpf *out,
 					    r->args);
 		if (rc < 0) {
 			seccomp_release(ctx);
-			return err__set(e, -rc, "seccomp: rule for %s", r->name);
+			return err__set(e, -rc, "seccomp: rule for %s",
+					r->name);
 		}
 	}
 	/* libseccomp 2.5 exports only to a file descriptor: an anonymous
@@ -530,7 +589,8 @@ int seccomp__compile(const struct mc_seccomp *sc, struct mc_bpf *out,
 		close(fd);
 		free(out->insns);
 		out->insns = NULL;
-		return err__set(e, errno ? errno : EIO, "seccomp: read the filter");
+		return err__set(e, errno ? errno : EIO,
+				"seccomp: read the filter");
 	}
 	close(fd);
 	out->len = (size_t)size / sizeof(struct sock_filter);
@@ -540,11 +600,12 @@ int seccomp__compile(const struct mc_seccomp *sc, struct mc_bpf *out,
 int seccomp__install(const struct mc_bpf *bpf, bool set_nnp,
 		     struct isolab_err *e)
 {
-	struct sock_fprog prog = { (unsigned short)bpf->len, bpf->insns };
+	struct sock_fprog prog = {(unsigned short)bpf->len, bpf->insns};
 
 	if (bpf->len > BPF_MAXINSNS)
-		return err__set(e, 0, "seccomp: %zu instructions, more than "
-				      "the kernel's %d",
+		return err__set(e, 0,
+				"seccomp: %zu instructions, more than "
+				"the kernel's %d",
 				bpf->len, BPF_MAXINSNS);
 	if (set_nnp && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return err__set(e, errno, "no_new_privs");

@@ -21,17 +21,24 @@
 /* runc's default masked paths (libcontainer/specconv/example.go): files
  * that leak the host's kernel state or let a process poke the kernel. */
 static const char *const default_masked[] = {
-	"/proc/acpi",          "/proc/asound",      "/proc/kcore",
-	"/proc/keys",          "/proc/latency_stats", "/proc/timer_list",
-	"/proc/timer_stats",   "/proc/sched_debug", "/proc/scsi",
-	"/sys/firmware",       "/sys/devices/virtual/powercap",
+	"/proc/acpi",
+	"/proc/asound",
+	"/proc/kcore",
+	"/proc/keys",
+	"/proc/latency_stats",
+	"/proc/timer_list",
+	"/proc/timer_stats",
+	"/proc/sched_debug",
+	"/proc/scsi",
+	"/sys/firmware",
+	"/sys/devices/virtual/powercap",
 	NULL,
 };
 
 /* runc's default read-only paths. */
 static const char *const default_readonly[] = {
-	"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
-	NULL,
+	"/proc/bus",	       "/proc/fs", "/proc/irq", "/proc/sys",
+	"/proc/sysrq-trigger", NULL,
 };
 
 static const char *const default_env[] = {
@@ -45,8 +52,8 @@ static int spec_default_mounts(struct mc_spec *s, struct isolab_err *e)
 {
 	const unsigned long nse = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
-	if (spec__add_mount(s, "proc", "proc", "/proc", nse, NULL, false,
-			    false, e) < 0 ||
+	if (spec__add_mount(s, "proc", "proc", "/proc", nse, NULL, false, false,
+			    e) < 0 ||
 	    spec__add_mount(s, "tmpfs", "tmpfs", "/dev",
 			    MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k",
 			    false, false, e) < 0 ||
@@ -140,8 +147,8 @@ int spec__add_mount(struct mc_spec *s, const char *type, const char *source,
 		    const char *data, bool bind, bool readonly,
 		    struct isolab_err *e)
 {
-	struct mc_mount *m = realloc(s->mounts,
-				     (s->nmounts + 1) * sizeof(*s->mounts));
+	struct mc_mount *m =
+		realloc(s->mounts, (s->nmounts + 1) * sizeof(*s->mounts));
 
 	if (!m)
 		return err__set(e, ENOMEM, "mount %s", destination);
@@ -236,9 +243,21 @@ int spec__parse_size(const char *str, const char *what, int64_t *bytes,
 	if (errno || end == str)
 		goto bad;
 	switch (*end) {
-	case 'k': case 'K': shift = 10; end++; break;
-	case 'm': case 'M': shift = 20; end++; break;
-	case 'g': case 'G': shift = 30; end++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		end++;
+		break;
 	case '\0': break;
 	default: goto bad;
 	}
@@ -249,6 +268,8 @@ int spec__parse_size(const char *str, const char *what, int64_t *bytes,
 	*bytes = (int64_t)(v << shift);
 	return 0;
 bad:
-	return err__set(e, 0, "%s: \"%s\" is not a size (a number of bytes, "
-			      "or with K, M or G)", what, str ? str : "");
+	return err__set(e, 0,
+			"%s: \"%s\" is not a size (a number of bytes, "
+			"or with K, M or G)",
+			what, str ? str : "");
 }

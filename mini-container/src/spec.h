@@ -27,20 +27,20 @@ enum {
 };
 
 enum mc_net {
-	MC_NET_NONE,     /* a new network namespace, lo left down */
+	MC_NET_NONE,	 /* a new network namespace, lo left down */
 	MC_NET_LOOPBACK, /* a new network namespace with lo up */
-	MC_NET_HOST,     /* the host's network namespace */
+	MC_NET_HOST,	 /* the host's network namespace */
 };
 
 /* One mount, as in config.json's "mounts": type "bind" for bind mounts. */
 struct mc_mount {
-	char *type;           /* proc, sysfs, tmpfs, devpts, mqueue, bind, cgroup */
+	char *type; /* proc, sysfs, tmpfs, devpts, mqueue, bind, cgroup */
 	char *source;
-	char *destination;    /* inside the container, absolute */
-	unsigned long flags;  /* MS_* from the options */
-	char *data;           /* the options mount(2) passes on (mode=755) */
-	bool bind;            /* MS_BIND (bind or rbind) */
-	bool readonly;        /* remount read-only after (bind ro) */
+	char *destination;   /* inside the container, absolute */
+	unsigned long flags; /* MS_* from the options */
+	char *data;	     /* the options mount(2) passes on (mode=755) */
+	bool bind;	     /* MS_BIND (bind or rbind) */
+	bool readonly;	     /* remount read-only after (bind ro) */
 };
 
 struct mc_idmap {
@@ -52,19 +52,19 @@ struct mc_rlimit {
 	uint64_t soft, hard;
 };
 
-#define MC_MAX_IDMAPS 8
+#define MC_MAX_IDMAPS  8
 #define MC_MAX_RLIMITS 16
-#define MC_MAX_GROUPS 32
+#define MC_MAX_GROUPS  32
 
 struct mc_spec {
-	char *name;      /* container name: state dir, cgroup name */
-	char *rootfs;    /* root filesystem directory */
-	bool readonly;   /* root mounted read-only */
-	char *hostname;  /* NULL: the name */
+	char *name;	/* container name: state dir, cgroup name */
+	char *rootfs;	/* root filesystem directory */
+	bool readonly;	/* root mounted read-only */
+	char *hostname; /* NULL: the name */
 
 	/* process */
-	char **argv;     /* NULL-terminated */
-	char **env;      /* NULL-terminated */
+	char **argv; /* NULL-terminated */
+	char **env;  /* NULL-terminated */
 	char *cwd;
 	uid_t uid;
 	gid_t gid;
@@ -77,14 +77,14 @@ struct mc_spec {
 		cap_ambient;
 
 	/* linux */
-	int clone_flags;      /* CLONE_NEW* */
+	int clone_flags; /* CLONE_NEW* */
 	enum mc_net net;
 	struct mc_idmap uid_maps[MC_MAX_IDMAPS], gid_maps[MC_MAX_IDMAPS];
 	size_t nuid_maps, ngid_maps;
 	struct mc_mount *mounts;
 	size_t nmounts;
-	char **masked_paths;    /* NULL-terminated */
-	char **readonly_paths;  /* NULL-terminated */
+	char **masked_paths;	    /* NULL-terminated */
+	char **readonly_paths;	    /* NULL-terminated */
 	struct mc_seccomp *seccomp; /* NULL: unconfined */
 
 	/* linux.resources; -1 (or 0 for shares and period) = not set */
@@ -96,9 +96,9 @@ struct mc_spec {
 	int64_t pids;
 
 	/* runtime options */
-	bool init;            /* a tiny PID 1 reaps and forwards signals */
-	char *stats_path;     /* phases and peak memory as JSON */
-	bool quiet;           /* no warnings */
+	bool init;	  /* a tiny PID 1 reaps and forwards signals */
+	char *stats_path; /* phases and peak memory as JSON */
+	bool quiet;	  /* no warnings */
 };
 
 /* A spec with Docker's defaults: every namespace but user, lo up, Docker's

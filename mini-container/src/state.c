@@ -27,8 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
-static int state_path(char *buf, size_t len, const char *name,
-		      const char *file)
+static int state_path(char *buf, size_t len, const char *name, const char *file)
 {
 	return (size_t)snprintf(buf, len, "%s/%s%s%s", MC_STATE_ROOT, name,
 				file ? "/" : "", file ? file : "") < len
@@ -57,7 +56,8 @@ uint64_t state__start_time(pid_t pid)
 	buf[n] = '\0';
 	/* The command name (field 2) may hold spaces: count from its ')'. */
 	p = strrchr(buf, ')');
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
+	if (!p || sscanf(p + 2,
+			 "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u "
 			 "%*u %*u %*d %*d %*d %*d %*d %*d %llu",
 			 &start) != 1)
 		return 0;
@@ -81,8 +81,9 @@ int state__save(const struct mc_state *st, struct isolab_err *e)
 	f = fopen(tmp, "we");
 	if (!f)
 		return err__set(e, errno, "%s", tmp);
-	fprintf(f, "runtime_pid %d\nruntime_start %" PRIu64
-		   "\ninit_pid %d\ncommand %s\ncgroup\n%s",
+	fprintf(f,
+		"runtime_pid %d\nruntime_start %" PRIu64
+		"\ninit_pid %d\ncommand %s\ncgroup\n%s",
 		(int)st->runtime_pid, st->runtime_start, (int)st->init_pid,
 		st->command, st->cgroup);
 	if (fclose(f) != 0)
@@ -104,9 +105,9 @@ int state__load(const char *name, struct mc_state *st, struct isolab_err *e)
 		return err__set(e, ENAMETOOLONG, "%s", name);
 	f = fopen(path, "re");
 	if (!f)
-		return err__set(e, errno == ENOENT ? 0 : errno,
-				"%s: %s", name,
-				errno == ENOENT ? "no such container" : "state");
+		return err__set(e, errno == ENOENT ? 0 : errno, "%s: %s", name,
+				errno == ENOENT ? "no such container"
+						: "state");
 	snprintf(st->name, sizeof(st->name), "%s", name);
 	if (!fgets(line, sizeof(line), f) ||
 	    sscanf(line, "runtime_pid %d", &pid) != 1 ||
@@ -114,7 +115,8 @@ int state__load(const char *name, struct mc_state *st, struct isolab_err *e)
 	    sscanf(line, "runtime_start %" SCNu64, &st->runtime_start) != 1 ||
 	    !fgets(line, sizeof(line), f) ||
 	    sscanf(line, "init_pid %d", &init) != 1 ||
-	    !fgets(line, sizeof(line), f) || strncmp(line, "command ", 8) != 0) {
+	    !fgets(line, sizeof(line), f) ||
+	    strncmp(line, "command ", 8) != 0) {
 		fclose(f);
 		return err__set(e, 0, "%s: damaged state file", path);
 	}
@@ -214,8 +216,9 @@ int state__claim(const char *name, struct isolab_err *e)
 	if (errno != EEXIST)
 		return err__set(e, errno, "%s: mkdir", path);
 	if (state__load(name, &st, NULL) == 0 && state__alive(&st))
-		return err__set(e, 0, "%s: a container of that name is running "
-				      "(runtime pid %d)",
+		return err__set(e, 0,
+				"%s: a container of that name is running "
+				"(runtime pid %d)",
 				name, (int)st.runtime_pid);
 	if (state_clean(name, e) < 0)
 		return -1;
@@ -231,12 +234,14 @@ int state__each(void (*fn)(const struct mc_state *st, void *arg), void *arg,
 	struct dirent *de;
 
 	if (!d)
-		return errno == ENOENT ? 0
-				       : err__set(e, errno, "%s", MC_STATE_ROOT);
+		return errno == ENOENT
+			       ? 0
+			       : err__set(e, errno, "%s", MC_STATE_ROOT);
 	while ((de = readdir(d))) {
 		struct mc_state st;
 
-		if (de->d_name[0] == '.' || state__load(de->d_name, &st, NULL) < 0)
+		if (de->d_name[0] == '.' ||
+		    state__load(de->d_name, &st, NULL) < 0)
 			continue;
 		fn(&st, arg);
 	}

@@ -17,11 +17,11 @@
 /* A container's record. */
 struct mc_state {
 	char name[128];
-	pid_t runtime_pid;        /* the mini-container run process */
-	uint64_t runtime_start;   /* its start time (/proc/PID/stat field 22) */
-	pid_t init_pid;           /* the container's PID 1, as the host sees it */
-	char command[256];        /* argv joined by spaces, for ps */
-	char cgroup[2048];        /* cgroup__describe() of its group */
+	pid_t runtime_pid;	/* the mini-container run process */
+	uint64_t runtime_start; /* its start time (/proc/PID/stat field 22) */
+	pid_t init_pid;		/* the container's PID 1, as the host sees it */
+	char command[256];	/* argv joined by spaces, for ps */
+	char cgroup[2048];	/* cgroup__describe() of its group */
 };
 
 /* Claim NAME: create MC_STATE_ROOT/NAME.  A record whose runtime is gone

@@ -26,10 +26,10 @@
 #include "timing.h"
 #include "tests.h"
 
-#define NEED_ROOT()                                                        \
-	do {                                                               \
-		if (!testing__is_root())                                   \
-			TEST_SKIP("creating cgroups needs root");          \
+#define NEED_ROOT()                                                            \
+	do {                                                                   \
+		if (!testing__is_root())                                       \
+			TEST_SKIP("creating cgroups needs root");              \
 	} while (0)
 
 static void group_name(char *buf, size_t len, const char *test)
@@ -37,8 +37,7 @@ static void group_name(char *buf, size_t len, const char *test)
 	snprintf(buf, len, "isolab-test-%s-%d", test, (int)getpid());
 }
 
-static int read_file(const char *dir, const char *file, char *buf,
-		     size_t len)
+static int read_file(const char *dir, const char *file, char *buf, size_t len)
 {
 	char path[4200];
 	FILE *f;
@@ -63,7 +62,7 @@ struct held {
 
 static struct held hold_child(void (*body)(void))
 {
-	struct held h = { -1, -1 };
+	struct held h = {-1, -1};
 	int p[2];
 
 	if (pipe(p) < 0)
@@ -138,7 +137,7 @@ static void body_alloc_64m(void)
 /* create makes one directory per hierarchy; destroy removes them all. */
 static void test_cgroup_create_then_destroy_leaves_no_directory(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	char name[64], mem[4096];
 	struct stat st;
@@ -162,7 +161,7 @@ static void test_cgroup_create_then_destroy_leaves_no_directory(void **state)
 /* 32 MiB written is 33554432 in memory.limit_in_bytes (v1) or memory.max. */
 static void test_cgroup_memory_limit_reads_back_33554432(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	char name[64], buf[64];
 
@@ -188,7 +187,7 @@ static void test_cgroup_memory_limit_reads_back_33554432(void **state)
  * refuse every task with ENOSPC): attaching works. */
 static void test_cgroup_cpuset_copied_from_parent_so_attach_works(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	char name[64], buf[256];
 	struct held h;
@@ -216,9 +215,10 @@ static void test_cgroup_cpuset_copied_from_parent_so_attach_works(void **state)
 /* A child spinning 1 s of wall time under a 50 ms / 100 ms quota gets
  * about 0.5 s of CPU: cpuacct says 0.35-0.65 s (the floor halves when
  * other work already fills the CPUs: see busy_machine_floor). */
-static void test_cgroup_cpu_max_half_gives_half_a_second_per_second(void **state)
+static void
+test_cgroup_cpu_max_half_gives_half_a_second_per_second(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	char name[64];
 	uint64_t ns = 0;
@@ -243,7 +243,7 @@ static void test_cgroup_cpu_max_half_gives_half_a_second_per_second(void **state
 /* pids.max 4: the child and 3 of its 10 forks fit, so it reports 3. */
 static void test_cgroup_pids_4_allows_exactly_3_forks(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	char name[64];
 	struct held h;
@@ -267,7 +267,7 @@ static void test_cgroup_pids_4_allows_exactly_3_forks(void **state)
  * the child (SIGKILL) and the group counts 1 OOM kill. */
 static void test_cgroup_memory_16m_oom_kills_64m_child(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	char name[64];
 	uint64_t kills = 0;
@@ -295,7 +295,7 @@ static void test_cgroup_memory_16m_oom_kills_64m_child(void **state)
 /* destroy kills a process still in the group, then removes it. */
 static void test_cgroup_destroy_kills_what_is_left(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	pid_t pids[4];
 	size_t n = 0;
@@ -323,7 +323,7 @@ static void test_cgroup_destroy_kills_what_is_left(void **state)
  * sub-groups made inside the group included. */
 static void test_cgroup_describe_open_roundtrip_and_subgroups(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg, *again;
 	char name[64], desc[4096], sub[4200], mem[4096];
 	struct stat st;
@@ -350,7 +350,7 @@ static void test_cgroup_describe_open_roundtrip_and_subgroups(void **state)
  * refused with a message naming the missing controller. */
 static void test_cgroup_v2_forced_create_attach_destroy(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	char name[64], dir[4096];
 	struct held h;
@@ -381,7 +381,7 @@ static void test_cgroup_v2_forced_create_attach_destroy(void **state)
  * attach right after it still works. */
 static void test_cgroup_warm_attach_helper_exits_0(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	char name[64];
 	struct held h;
@@ -406,7 +406,7 @@ static void test_cgroup_warm_attach_helper_exits_0(void **state)
 /* Bad names and out-of-range values are refused before any write. */
 static void test_cgroup_bad_values_refused(void **state)
 {
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct cgroup *cg;
 	char name[64];
 
@@ -426,14 +426,18 @@ static void test_cgroup_bad_values_refused(void **state)
 int test_cgroup__run(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cgroup_create_then_destroy_leaves_no_directory),
+		cmocka_unit_test(
+			test_cgroup_create_then_destroy_leaves_no_directory),
 		cmocka_unit_test(test_cgroup_memory_limit_reads_back_33554432),
-		cmocka_unit_test(test_cgroup_cpuset_copied_from_parent_so_attach_works),
-		cmocka_unit_test(test_cgroup_cpu_max_half_gives_half_a_second_per_second),
+		cmocka_unit_test(
+			test_cgroup_cpuset_copied_from_parent_so_attach_works),
+		cmocka_unit_test(
+			test_cgroup_cpu_max_half_gives_half_a_second_per_second),
 		cmocka_unit_test(test_cgroup_pids_4_allows_exactly_3_forks),
 		cmocka_unit_test(test_cgroup_memory_16m_oom_kills_64m_child),
 		cmocka_unit_test(test_cgroup_destroy_kills_what_is_left),
-		cmocka_unit_test(test_cgroup_describe_open_roundtrip_and_subgroups),
+		cmocka_unit_test(
+			test_cgroup_describe_open_roundtrip_and_subgroups),
 		cmocka_unit_test(test_cgroup_v2_forced_create_attach_destroy),
 		cmocka_unit_test(test_cgroup_warm_attach_helper_exits_0),
 		cmocka_unit_test(test_cgroup_bad_values_refused),

@@ -23,10 +23,10 @@
 #include "testing.h"
 #include "tests.h"
 
-#define NEED_ROOTFS()                                                      \
-	do {                                                               \
-		if (tests__skip_reason())                                  \
-			TEST_SKIP("%s", tests__skip_reason());             \
+#define NEED_ROOTFS()                                                          \
+	do {                                                                   \
+		if (tests__skip_reason())                                      \
+			TEST_SKIP("%s", tests__skip_reason());                 \
 	} while (0)
 
 /* A fresh `crun spec` bundle in tmp/NAME, its root.path the shared
@@ -35,14 +35,14 @@
 static json_t *bundle_make(const char *name, char *dir, size_t len,
 			   const char *arg0, const char *arg1)
 {
-	char cmd[4600], *argv[] = { "/bin/sh", "-c", cmd, NULL }, cfg[4400];
+	char cmd[4600], *argv[] = {"/bin/sh", "-c", cmd, NULL}, cfg[4400];
 	struct test_run r;
 	json_error_t je;
 	json_t *j, *proc;
 
 	snprintf(dir, len, "%s/%s", tests__tmp(), name);
-	snprintf(cmd, sizeof(cmd), "rm -rf %s && mkdir %s && cd %s && crun spec",
-		 dir, dir, dir);
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf %s && mkdir %s && cd %s && crun spec", dir, dir, dir);
 	assert_int_equal(testing__run(argv, NULL, 30, &r), 0);
 	assert_int_equal(r.exit_code, 0);
 	testing__run_free(&r);
@@ -112,7 +112,7 @@ static char *sorted_lines(const char *s)
 static void test_oci_crun_spec_bundle_same_view_as_crun(void **state)
 {
 	char dir[4300], cmd[4800], *a, *b;
-	char *crun[] = { "/bin/sh", "-c", cmd, NULL };
+	char *crun[] = {"/bin/sh", "-c", cmd, NULL};
 	struct test_run mr, cr;
 	json_t *j;
 
@@ -123,7 +123,7 @@ static void test_oci_crun_spec_bundle_same_view_as_crun(void **state)
 	j = bundle_make("crun-bundle", dir, sizeof(dir), "mc-probe", "view");
 	bundle_write(j, dir);
 	json_decref(j);
-	mc_run(&mr, (char *[]){ "run", "--quiet", "--bundle", dir, NULL });
+	mc_run(&mr, (char *[]){"run", "--quiet", "--bundle", dir, NULL});
 	assert_int_equal(mr.exit_code, 0);
 	snprintf(cmd, sizeof(cmd),
 		 "exec unshare -m sh -c 'mount --make-rprivate / && "
@@ -151,12 +151,11 @@ struct bad_bundle {
 	const char *what;
 	const char *json_path; /* "linux.resources" style, NULL: replace file */
 	const char *key;
-	const char *value;     /* JSON text */
+	const char *value; /* JSON text */
 	const char *expect;
 };
 
-static void set_path(json_t *root, const char *path, const char *key,
-		     json_t *v)
+static void set_path(json_t *root, const char *path, const char *key, json_t *v)
 {
 	char buf[128], *save = NULL, *p;
 	json_t *o = root;
@@ -179,21 +178,22 @@ static void set_path(json_t *root, const char *path, const char *key,
 static void test_oci_malformed_config_one_line_125(void **state)
 {
 	static const struct bad_bundle cases[] = {
-		{ "wrong type", "process", "args", "\"sh\"",
-		  "process.args: must be a non-empty array of strings" },
-		{ "unknown namespace", "linux", "namespaces",
-		  "[{\"type\":\"mount\"},{\"type\":\"time2\"}]",
-		  "linux.namespaces: unknown namespace type \"time2\"" },
-		{ "memory string", "linux.resources.memory", "limit", "\"12XB\"",
-		  "linux.resources.memory.limit: \"12XB\" is not a size (a "
-		  "number of bytes, or with K, M or G)" },
-		{ "seccomp action", "linux", "seccomp",
-		  "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{\"names\":"
-		  "[\"mount\"],\"action\":\"SCMP_ACT_MAYBE\"}]}",
-		  "linux.seccomp: syscalls[0].action: unknown action "
-		  "\"SCMP_ACT_MAYBE\"" },
-		{ "cwd", "process", "cwd", "\"relative\"",
-		  "process.cwd: must be an absolute path" },
+		{"wrong type", "process", "args", "\"sh\"",
+		 "process.args: must be a non-empty array of strings"},
+		{"unknown namespace", "linux", "namespaces",
+		 "[{\"type\":\"mount\"},{\"type\":\"time2\"}]",
+		 "linux.namespaces: unknown namespace type \"time2\""},
+		{"memory string", "linux.resources.memory", "limit", "\"12XB\"",
+		 "linux.resources.memory.limit: \"12XB\" is not a size (a "
+		 "number of bytes, or with K, M or G)"},
+		{"seccomp action", "linux", "seccomp",
+		 "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
+		 "\"names\":"
+		 "[\"mount\"],\"action\":\"SCMP_ACT_MAYBE\"}]}",
+		 "linux.seccomp: syscalls[0].action: unknown action "
+		 "\"SCMP_ACT_MAYBE\""},
+		{"cwd", "process", "cwd", "\"relative\"",
+		 "process.cwd: must be an absolute path"},
 	};
 	char dir[4300], expect[4800], name[64];
 	struct test_run r;
@@ -212,8 +212,8 @@ static void test_oci_malformed_config_one_line_125(void **state)
 			 json_loads(cases[i].value, JSON_DECODE_ANY, NULL));
 		bundle_write(j, dir);
 		json_decref(j);
-		mc_run(&r, (char *[]){ "run", "--quiet", "--name", name,
-				       "--bundle", dir, NULL });
+		mc_run(&r, (char *[]){"run", "--quiet", "--name", name,
+				      "--bundle", dir, NULL});
 		print_message("%s: %s", cases[i].what, r.err);
 		snprintf(expect, sizeof(expect),
 			 "mini-container: %s/config.json: %s\n", dir,
@@ -231,8 +231,8 @@ static void test_oci_malformed_config_one_line_125(void **state)
 		f = fopen(cfg, "w");
 		fputs("{\n  \"ociVersion\": \"1.0.0\",\n  oops\n}\n", f);
 		fclose(f);
-		mc_run(&r, (char *[]){ "run", "--name", name, "--bundle", dir,
-				       NULL });
+		mc_run(&r, (char *[]){"run", "--name", name, "--bundle", dir,
+				      NULL});
 		snprintf(expect, sizeof(expect),
 			 "mini-container: %s/config.json: line 3 column ", dir);
 		assert_int_equal(r.exit_code, 125);
@@ -253,20 +253,20 @@ static void test_oci_bad_cli_input_statuses(void **state)
 		const char *arg1, *arg2;
 		const char *expect;
 	} cases[] = {
-		{ "--memory", "12XB",
-		  "mini-container: --memory: \"12XB\" is not a size (a number "
-		  "of bytes, or with K, M or G)\n" },
-		{ "--net", "bridge",
-		  "mini-container: --net: \"bridge\": expected none, loopback "
-		  "or host\n" },
-		{ "--cpus", "half",
-		  "mini-container: --cpus: \"half\" is not a number of CPUs in "
-		  "[0.01, 1024]\n" },
-		{ "--cap-add", "CAP_FLY",
-		  "mini-container: --cap-add: unknown capability \"CAP_FLY\"\n" },
-		{ "--pids", "0",
-		  "mini-container: --pids: \"0\" is not a whole number in [1, "
-		  "4194304]\n" },
+		{"--memory", "12XB",
+		 "mini-container: --memory: \"12XB\" is not a size (a number "
+		 "of bytes, or with K, M or G)\n"},
+		{"--net", "bridge",
+		 "mini-container: --net: \"bridge\": expected none, loopback "
+		 "or host\n"},
+		{"--cpus", "half",
+		 "mini-container: --cpus: \"half\" is not a number of CPUs in "
+		 "[0.01, 1024]\n"},
+		{"--cap-add", "CAP_FLY",
+		 "mini-container: --cap-add: unknown capability \"CAP_FLY\"\n"},
+		{"--pids", "0",
+		 "mini-container: --pids: \"0\" is not a whole number in [1, "
+		 "4194304]\n"},
 	};
 	char prof[4400], expect[4600], noexec[4400];
 	struct test_run r;
@@ -275,16 +275,16 @@ static void test_oci_bad_cli_input_statuses(void **state)
 	(void)state;
 	NEED_ROOTFS();
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		mc_run(&r, (char *[]){ "run", (char *)cases[i].arg1,
-				       (char *)cases[i].arg2, "--rootfs",
-				       (char *)tests__rootfs(), "--", "true",
-				       NULL });
+		mc_run(&r,
+		       (char *[]){"run", (char *)cases[i].arg1,
+				  (char *)cases[i].arg2, "--rootfs",
+				  (char *)tests__rootfs(), "--", "true", NULL});
 		assert_int_equal(r.exit_code, 125);
 		assert_string_equal(r.err, cases[i].expect);
 		testing__run_free(&r);
 	}
-	mc_run(&r, (char *[]){ "run", "--rootfs", "/nonexistent-rootfs", "--",
-			       "true", NULL });
+	mc_run(&r, (char *[]){"run", "--rootfs", "/nonexistent-rootfs", "--",
+			      "true", NULL});
 	assert_int_equal(r.exit_code, 125);
 	assert_string_equal(r.err, "mini-container: /nonexistent-rootfs: "
 				   "rootfs: No such file or directory\n");
@@ -293,10 +293,11 @@ static void test_oci_bad_cli_input_statuses(void **state)
 	snprintf(prof, sizeof(prof), "%s/profile.json", tests__tmp());
 	f = fopen(prof, "w");
 	fputs("{\"defaultAction\": \"SCMP_ACT_ALLOW\", \"architectures\": "
-	      "[\"SCMP_ARCH_PDP11\"]}", f);
+	      "[\"SCMP_ARCH_PDP11\"]}",
+	      f);
 	fclose(f);
-	mc_run(&r, (char *[]){ "run", "--seccomp", prof, "--rootfs",
-			       (char *)tests__rootfs(), "--", "true", NULL });
+	mc_run(&r, (char *[]){"run", "--seccomp", prof, "--rootfs",
+			      (char *)tests__rootfs(), "--", "true", NULL});
 	snprintf(expect, sizeof(expect),
 		 "mini-container: %s: architectures[0]: unknown architecture\n",
 		 prof);
@@ -310,12 +311,13 @@ static void test_oci_bad_cli_input_statuses(void **state)
 	fputs("#!/bin/sh\n", f);
 	fclose(f);
 	chmod(noexec, 0644);
-	mc_run(&r, (char *[]){ "run", "--rootfs", (char *)tests__rootfs(), "--",
-			       "/bin/not-executable", NULL });
+	mc_run(&r, (char *[]){"run", "--rootfs", (char *)tests__rootfs(), "--",
+			      "/bin/not-executable", NULL});
 	unlink(noexec);
 	assert_int_equal(r.exit_code, 126);
-	assert_string_equal(r.err, "mini-container: /bin/not-executable: cannot "
-				   "execute (exit 126): Permission denied\n");
+	assert_string_equal(r.err,
+			    "mini-container: /bin/not-executable: cannot "
+			    "execute (exit 126): Permission denied\n");
 	testing__run_free(&r);
 }
 

@@ -33,21 +33,22 @@
 static char tmp[4096], rootfs[4200], mc[4096];
 static const char *setup_error = "tests__setup() was not called";
 
-#define NEED_ROOTFS()                                                      \
-	do {                                                               \
-		if (setup_error)                                           \
-			TEST_SKIP("%s", setup_error);                      \
+#define NEED_ROOTFS()                                                          \
+	do {                                                                   \
+		if (setup_error)                                               \
+			TEST_SKIP("%s", setup_error);                          \
 	} while (0)
 
 void tests__setup(void)
 {
 	char probe[4096], script[] = "mini-container/scripts/mkrootfs.sh";
-	char *argv[] = { script, rootfs, probe, NULL };
-	struct test_run r = { 0 };
+	char *argv[] = {script, rootfs, probe, NULL};
+	struct test_run r = {0};
 
 	setup_error = NULL;
 	if (!testing__is_root()) {
-		setup_error = "containers need root (namespaces, cgroups, mounts)";
+		setup_error =
+			"containers need root (namespaces, cgroups, mounts)";
 		return;
 	}
 	testing__path(mc, sizeof(mc), "bin", "mini-container");
@@ -62,7 +63,8 @@ void tests__setup(void)
 	}
 	snprintf(rootfs, sizeof(rootfs), "%s/rootfs", tmp);
 	if (testing__run(argv, NULL, 60, &r) < 0 || r.exit_code != 0) {
-		setup_error = "mkrootfs.sh failed (is busybox-static installed?)";
+		setup_error =
+			"mkrootfs.sh failed (is busybox-static installed?)";
 		if (r.err)
 			print_message("%s", r.err);
 	}
@@ -167,12 +169,13 @@ static bool state_exists(const char *name)
 static bool cgroup_left(const char *what)
 {
 	struct test_run r;
-	char *argv[] = { "/bin/sh", "-c", NULL, NULL };
+	char *argv[] = {"/bin/sh", "-c", NULL, NULL};
 	char cmd[256];
 	bool left;
 
 	snprintf(cmd, sizeof(cmd),
-		 "find /sys/fs/cgroup -maxdepth 6 -type d -name '*%s*' | head -1",
+		 "find /sys/fs/cgroup -maxdepth 6 -type d -name '*%s*' | head "
+		 "-1",
 		 what);
 	argv[2] = cmd;
 	assert_int_equal(testing__run(argv, NULL, 30, &r), 0);
@@ -213,8 +216,8 @@ static void test_run_hostname_isolated(void **state)
 	NEED_ROOTFS();
 	gethostname(before, sizeof(before));
 	mc_run(&r, "run", "--hostname", "box1", "--cap-add", "SYS_ADMIN",
-	       "--rootfs", rootfs, "--",
-	       "sh", "-c", "hostname; hostname changed; hostname", NULL);
+	       "--rootfs", rootfs, "--", "sh", "-c",
+	       "hostname; hostname changed; hostname", NULL);
 	assert_int_equal(r.exit_code, 0);
 	assert_string_equal(r.out, "box1\nchanged\n");
 	gethostname(host, sizeof(host));
@@ -264,8 +267,8 @@ static void test_run_net_none_and_loopback_only_lo(void **state)
 
 	(void)state;
 	NEED_ROOTFS();
-	mc_run(&r, "run", "--net", "none", "--rootfs", rootfs, "--",
-	       "mc-probe", "ifaces", NULL);
+	mc_run(&r, "run", "--net", "none", "--rootfs", rootfs, "--", "mc-probe",
+	       "ifaces", NULL);
 	assert_string_equal(r.out, "ifaces=lo lo=down\n");
 	testing__run_free(&r);
 	mc_run(&r, "run", "--net", "loopback", "--rootfs", rootfs, "--",
@@ -367,14 +370,15 @@ static void test_run_cpus_half_gives_half_cpu_time(void **state)
 	(void)state;
 	NEED_ROOTFS();
 	snprintf(stats, sizeof(stats), "%s/cpus.json", tmp);
-	mc_run(&r, "run", "--cpus", "0.5", "--stats", stats, "--rootfs",
-	       rootfs, "--", "mc-probe", "spin", "2", NULL);
+	mc_run(&r, "run", "--cpus", "0.5", "--stats", stats, "--rootfs", rootfs,
+	       "--", "mc-probe", "spin", "2", NULL);
 	assert_int_equal(r.exit_code, 0);
 	testing__run_free(&r);
 	j = json_load_file(stats, 0, &je);
 	assert_non_null(j);
 	cpu = (double)json_integer_value(json_object_get(
-		      json_object_get(j, "data"), "container_cpu_ns")) / 1e9;
+		      json_object_get(j, "data"), "container_cpu_ns")) /
+	      1e9;
 	print_message("cpu time over 2 s at --cpus 0.5: %.3f s\n", cpu);
 	/* The quota caps it: never more than 0.6 s per second. */
 	assert_true(cpu <= 1.2);
@@ -398,8 +402,9 @@ double busy_machine_floor(double floor)
 		fclose(f);
 	}
 	if (load > cpus - 0.5) {
-		print_message("load %.2f on %ld CPUs: lower bound %.2f -> %.2f\n",
-			      load, cpus, floor, floor / 2);
+		print_message(
+			"load %.2f on %ld CPUs: lower bound %.2f -> %.2f\n",
+			load, cpus, floor, floor / 2);
 		return floor / 2;
 	}
 	return floor;
@@ -431,8 +436,8 @@ static void test_run_exit_codes_propagate(void **state)
  * of it and the runtime exits 143 (128+15). */
 static void test_run_sigterm_to_runtime_reaches_container(void **state)
 {
-	char *args[] = { "run", "--name", "t-sig", "--init", "--rootfs", rootfs,
-			 "--", "sleep", "30", NULL };
+	char *args[] = {"run",	"--name", "t-sig", "--init", "--rootfs",
+			rootfs, "--",	  "sleep", "30",     NULL};
 	pid_t pid;
 	int st;
 
@@ -451,8 +456,9 @@ static void test_run_sigterm_to_runtime_reaches_container(void **state)
  * ps lists it, kill ends it (SIGKILL: 137). */
 static void test_run_update_ps_kill_running_container(void **state)
 {
-	char *args[] = { "run", "--name", "t-upd", "--memory", "32M",
-			 "--rootfs", rootfs, "--", "sleep", "30", NULL };
+	char *args[] = {"run",	 "--name",   "t-upd", "--memory",
+			"32M",	 "--rootfs", rootfs,  "--",
+			"sleep", "30",	     NULL};
 	char path[256], *desc, *mem, *nl, buf[64];
 	struct test_run r;
 	pid_t pid;
@@ -496,7 +502,8 @@ static void test_run_update_ps_kill_running_container(void **state)
 	assert_false(state_exists("t-upd"));
 	mc_run(&r, "kill", "t-upd", NULL);
 	assert_int_equal(r.exit_code, 125);
-	assert_string_equal(r.err, "mini-container: t-upd: no such container\n");
+	assert_string_equal(r.err,
+			    "mini-container: t-upd: no such container\n");
 	testing__run_free(&r);
 }
 
@@ -504,8 +511,8 @@ static void test_run_update_ps_kill_running_container(void **state)
  * (PDEATHSIG), and the next run removes the record and the cgroup. */
 static void test_run_runtime_sigkill_then_next_run_cleans(void **state)
 {
-	char *args[] = { "run", "--name", "t-killed", "--rootfs", rootfs, "--",
-			 "sleep", "30", NULL };
+	char *args[] = {"run", "--name", "t-killed", "--rootfs", rootfs,
+			"--",  "sleep",	 "30",	     NULL};
 	struct test_run r;
 	pid_t pid;
 	int st;
@@ -586,7 +593,8 @@ static void test_run_userns_readonly_bind(void **state)
 	assert_non_null(f);
 	fputs("from the host\n", f);
 	fclose(f);
-	assert_true((size_t)snprintf(bind, sizeof(bind), "%s:/mnt/shared.txt:ro",
+	assert_true((size_t)snprintf(bind, sizeof(bind),
+				     "%s:/mnt/shared.txt:ro",
 				     file) < sizeof(bind));
 	mc_run(&r, "run", "--bind", bind, "--rootfs", rootfs, "--", "sh", "-c",
 	       "cat /mnt/shared.txt; echo x >/mnt/shared.txt || echo refused",
@@ -603,10 +611,12 @@ int test_run__run(void)
 		cmocka_unit_test(test_run_hostname_isolated),
 		cmocka_unit_test(test_run_host_root_unreachable),
 		cmocka_unit_test(test_run_net_none_and_loopback_only_lo),
-		cmocka_unit_test(test_run_default_seccomp_refuses_mount_keyctl_ptrace),
+		cmocka_unit_test(
+			test_run_default_seccomp_refuses_mount_keyctl_ptrace),
 		cmocka_unit_test(test_run_docker_default_caps_no_sys_admin),
 		cmocka_unit_test(test_run_memory_32m_alloc_100m_gives_137),
-		cmocka_unit_test(test_run_pids_16_fork_loop_fails_runtime_exits),
+		cmocka_unit_test(
+			test_run_pids_16_fork_loop_fails_runtime_exits),
 		cmocka_unit_test(test_run_cpus_half_gives_half_cpu_time),
 		cmocka_unit_test(test_run_exit_codes_propagate),
 		cmocka_unit_test(test_run_sigterm_to_runtime_reaches_container),

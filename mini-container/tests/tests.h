@@ -16,8 +16,8 @@ void tests__cleanup(void);
 /* Why the container tests must skip (not root, nothing built), or NULL. */
 const char *tests__skip_reason(void);
 const char *tests__rootfs(void); /* the rootfs directory */
-const char *tests__tmp(void);    /* the temporary directory holding it */
-const char *tests__mc(void);     /* the mini-container binary */
+const char *tests__tmp(void);	 /* the temporary directory holding it */
+const char *tests__mc(void);	 /* the mini-container binary */
 
 /* floor, or floor / 2 when the load average fills the CPUs (test_run.c). */
 double busy_machine_floor(double floor);

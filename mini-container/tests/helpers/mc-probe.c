@@ -96,7 +96,8 @@ static int syscalls(void)
 	int p = try(ptrace(PTRACE_TRACEME, 0, NULL, NULL));
 	int un = try(unshare(CLONE_NEWNS));
 	int sn = try(setns(0, 0));
-	int rb = try(reboot(RB_POWER_OFF + 1)); /* invalid cmd: EINVAL if let through */
+	int rb = try(reboot(RB_POWER_OFF +
+			    1)); /* invalid cmd: EINVAL if let through */
 	int gp = try(getpid());
 	int wr = try(open("/dev/null", O_WRONLY));
 
@@ -123,13 +124,14 @@ static int escape(const char *path)
 	       stat(path, &st) == 0 ? "reachable" : "unreachable",
 	       stat(up, &st) == 0 ? "reachable" : "unreachable");
 	snprintf(up, sizeof(up), "/proc/1/root%s", path);
-	printf("proc1root=%s ", stat(up, &st) == 0 ? "reachable" : "unreachable");
+	printf("proc1root=%s ",
+	       stat(up, &st) == 0 ? "reachable" : "unreachable");
 	/* chdir("..") from "/" stays at "/" after pivot_root. */
 	for (int i = 0; i < 64; i++)
 		if (chdir("..") < 0)
 			break;
-	printf("chdir_up=%s fds=", stat(path + 1, &st) == 0 ? "reachable"
-							    : "unreachable");
+	printf("chdir_up=%s fds=",
+	       stat(path + 1, &st) == 0 ? "reachable" : "unreachable");
 	d = opendir("/proc/self/fd");
 	while (d && (de = readdir(d))) {
 		if (de->d_name[0] == '.' || atoi(de->d_name) == dirfd(d))
@@ -145,7 +147,7 @@ static int escape(const char *path)
 static int ifaces(void)
 {
 	struct if_nameindex *ni = if_nameindex(), *i;
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	int fd = socket(AF_INET, SOCK_DGRAM, 0), n = 0;
 
 	printf("ifaces=");
