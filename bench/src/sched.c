@@ -12,7 +12,9 @@
  *     over min(runs, 10) seeds: Jain's index and the periodic vCPU's p99;
  *  5. simulator speed: events per CPU second of `scheduler-sim` on 64
  *     pCPUs / 512 vCPUs, 10 minutes simulated (credit min(runs, 3) times;
- *     the others once, as peers measured in the same run).
+ *     the others once, as peers measured in the same run);
+ *  6. the check against Linux: `scheduler-sim real` on real-check.json,
+ *     CFS's measured shares beside the fair share and the simulator's.
  *
  * Simulated figures do not depend on this machine's load; step 5 does,
  * which is why it reports CPU time (wait4's rusage) beside wall time.
@@ -511,18 +513,75 @@ out:
 	return rc;
 }
 
+/* 6. The check against Linux: `scheduler-sim real` on real-check.json
+ * for 5 s (root only; recorded as skipped otherwise). */
+static int exp_real(struct bench_ctx *ctx, struct result *r,
+		    struct isolab_err *e)
+{
+	char bin[4200], json[4200], scen[4400], base[4400], dat[4500];
+	char *argv[] = {bin,  "real",	"--scenario", scen, "--duration",
+			"5s", "--json", json,	      NULL};
+	char title[] = "plottitle = \"scheduler-sim real: 4 hogs in cgroups "
+		       "on 1 CPU (weights 256, 512, 1024; cap 10%)\"";
+	const char *vars[] = {title, NULL};
+	struct cmd_opts opts = {.stdout_path = "/dev/null", .timeout_s = 120};
+	struct cmd_result res;
+	json_t *root, *d;
+	size_t i;
+	FILE *f;
+
+	progress__step(&ctx->prog, "sched:real-cfs");
+	if (geteuid() != 0) {
+		result__add_skip(r, "real", "needs root to make cgroups");
+		return 0;
+	}
+	snprintf(bin, sizeof(bin), "%s/bin/scheduler-sim", ctx->build_dir);
+	snprintf(json, sizeof(json), "%s/sched-real.json.tmp", ctx->out_dir);
+	snprintf(scen, sizeof(scen), "%s/real-check.json", scen_dir);
+	if (timing__cmd_once(argv, &opts, &res, e) < 0)
+		return -1;
+	root = json_load_file(json, 0, NULL);
+	unlink(json);
+	if (!WIFEXITED(res.status) || WEXITSTATUS(res.status) != 0 || !root) {
+		json_decref(root);
+		result__add_skip(r, "real", "scheduler-sim real failed here");
+		return 0;
+	}
+	out_base(base, sizeof(base), ctx, "real");
+	snprintf(dat, sizeof(dat), "%s.dat", base);
+	if (!(f = fopen(dat, "we"))) {
+		json_decref(root);
+		return err__set(e, errno, "%s", dat);
+	}
+	fprintf(f, "# name real_rel fair sim_fair sim_credit\n");
+	json_array_foreach(json_object_get(root, "domains"), i, d)
+		fprintf(f, "%s %.4f %.4f %.4f %.4f\n",
+			json_string_value(json_object_get(d, "name")),
+			json_real_value(json_object_get(d, "real_rel")),
+			json_real_value(json_object_get(d, "fair")),
+			json_real_value(json_object_get(d, "sim_fair")),
+			json_real_value(json_object_get(d, "sim_credit")));
+	fclose(f);
+	json_object_set_new(result__data(r), "real", root);
+	if (plot__render("sched-real.gp", base, vars, e) < 0)
+		result__add_skip(r, "real plot", e->msg);
+	progress__update(&ctx->prog, 1, 1);
+	return 0;
+}
+
 static int sched_measure(struct bench_ctx *ctx, struct result *r,
 			 struct isolab_err *e)
 {
 	json_object_set_new(result__params(r), "scenarios",
 			    json_string("scheduler-sim/scenarios: "
 					"share-vs-weight, cap-timeline, "
-					"latency, mixed, big-64x512"));
+					"latency, mixed, big-64x512, "
+					"real-check"));
 	json_object_set_new(result__params(r), "schedulers",
 			    json_string("credit credit2 rr fair"));
 	if (exp_share(ctx, r, e) < 0 || exp_cap(ctx, r, e) < 0 ||
 	    exp_latency(ctx, r, e) < 0 || exp_side_by_side(ctx, r, e) < 0 ||
-	    exp_speed(ctx, r, e) < 0)
+	    exp_speed(ctx, r, e) < 0 || exp_real(ctx, r, e) < 0)
 		return -1;
 	return 0;
 }
@@ -530,7 +589,7 @@ static int sched_measure(struct bench_ctx *ctx, struct result *r,
 const struct approach_ops sched_approach = {
 	.name = "sched",
 	.what = "scheduler-sim: Xen credit vs credit2, rr, fair (simulated)",
-	.steps = 5,
+	.steps = 6,
 	.unavailable = sched_unavailable,
 	.measure = sched_measure,
 };

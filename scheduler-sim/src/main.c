@@ -19,23 +19,21 @@
 #include "sim.h"
 #include "timing.h"
 
+/* clang-format off */
 static const char usage[] =
-	"usage: scheduler-sim --scenario FILE [--scheduler "
-	"credit|credit2|rr|fair]\n"
-	"                     [--pcpus N] [--duration 60s] [--seed S] "
-	"[--tslice 30ms]\n"
+	"usage: scheduler-sim --scenario FILE [--scheduler credit|credit2|rr|fair]\n"
+	"                     [--pcpus N] [--duration 60s] [--seed S] [--tslice 30ms]\n"
 	"                     [--ratelimit 1ms] [--no-boost] [--json OUT]\n"
-	"                     [--trace OUT.csv] [--trace-every 100ms] [--perf] "
-	"[--quiet]\n"
-	"       scheduler-sim real --scenario FILE [--duration 10s] [--pcpus "
-	"N]\n"
+	"                     [--trace OUT.csv] [--trace-every 100ms] [--perf] [--quiet]\n"
+	"       scheduler-sim real --scenario FILE [--duration 10s] [--pcpus N]\n"
+	"                          [--json OUT]\n"
 	"Simulates the domains of FILE under one scheduler and prints each\n"
 	"domain's CPU share beside its fair share, wake-to-run latency and\n"
 	"context switches, each pCPU's utilisation and Jain's fairness index.\n"
 	"Times take a unit: ns, us, ms, s or m (a bare number: seconds for\n"
-	"--duration, milliseconds for --tslice and --trace-every, "
-	"microseconds\n"
+	"--duration, milliseconds for --tslice and --trace-every, microseconds\n"
 	"for --ratelimit).  See scheduler-sim/README.md.\n";
+/* clang-format on */
 
 struct options {
 	const char *scheduler, *scenario, *json, *trace;

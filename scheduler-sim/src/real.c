@@ -56,13 +56,14 @@ struct real_run {
 	const char *mode; /* "v1" or "v2", kept after the groups are gone */
 };
 
+/* clang-format off */
 static const char real_usage[] =
-	"usage: scheduler-sim real --scenario FILE [--duration 10s] [--pcpus "
-	"N]\n"
+	"usage: scheduler-sim real --scenario FILE [--duration 10s] [--pcpus N]\n"
+	"                          [--json OUT]\n"
 	"Runs the CPU-bound domains of FILE as busy processes in cgroups (one\n"
-	"per vCPU; weight -> cpu.shares, cap -> CFS quota) on the first N "
-	"CPUs\n"
+	"per vCPU; weight -> cpu.shares, cap -> CFS quota) on the first N CPUs\n"
 	"and prints their measured CPU shares beside the simulator's.  Root.\n";
+/* clang-format on */
 
 /* The child: wait for the gate to open, then burn CPU until killed.  It
  * dies with its parent (PR_SET_PDEATHSIG) and by SIGALRM after lifetime
@@ -223,7 +224,44 @@ static int predict(const struct scenario *sc, const char *name, double *out,
 	return 0;
 }
 
-static int print_table(struct real_run *run, struct isolab_err *e)
+/* The measured shares as JSON (--json): the table's columns per domain. */
+static int write_json(const struct real_run *run, const char *path,
+		      const double *fair, const double *cfs, const double *cred,
+		      double total, double ftotal, struct isolab_err *e)
+{
+	json_t *o = json_object(), *doms = json_array();
+	int rc = 0;
+
+	for (unsigned i = 0; i < run->n; i++) {
+		const struct real_dom *d = &run->d[i];
+
+		json_array_append_new(
+			doms,
+			json_pack("{s:s, s:i, s:i, s:i, s:f, s:f, s:f, s:f, "
+				  "s:f}",
+				  "name", d->spec->name, "weight",
+				  d->spec->weight, "cap", d->spec->cap, "vcpus",
+				  d->spec->vcpus, "real", d->share, "real_rel",
+				  total > 0 ? d->share / total * ftotal : 0.0,
+				  "fair", fair[i], "sim_fair", cfs[i],
+				  "sim_credit", cred[i]));
+	}
+	json_object_set_new(o, "cgroup", json_string(run->mode));
+	json_object_set_new(o, "cpus", json_integer(run->sc.pcpus));
+	json_object_set_new(o, "wall_s",
+			    json_real((double)run->wall_ns / NS_PER_S));
+	json_object_set_new(o, "real_total", json_real(total));
+	json_object_set_new(o, "domains", doms);
+	if (json_dump_file(o, path, JSON_INDENT(2)) < 0)
+		rc = err__set(e, errno, "%s: cannot write", path);
+	json_decref(o);
+	return rc;
+}
+
+/* Print (and with json, write) the measured shares beside the fair share
+ * and the simulator's predictions.  Returns 0 or -1. */
+static int real_report(struct real_run *run, const char *json,
+		       struct isolab_err *e)
 {
 	unsigned n = run->n;
 	double *fair = calloc(n, sizeof(double)), *cfs = calloc(n, 8),
@@ -265,7 +303,8 @@ static int print_table(struct real_run *run, struct isolab_err *e)
 	       "(%.4f),\nwhich cancels load from other programs on these "
 	       "CPUs (%.4f of %u CPUs went to this run).\n",
 	       ftotal, total, run->sc.pcpus);
-	rc = 0;
+	rc = json ? write_json(run, json, fair, cfs, cred, total, ftotal, e)
+		  : 0;
 out:
 	free(fair);
 	free(cfs);
@@ -274,10 +313,12 @@ out:
 }
 
 static int parse_real_args(int argc, char **argv, const char **scenario,
-			   struct cli_overrides *ov, struct isolab_err *e)
+			   const char **json, struct cli_overrides *ov,
+			   struct isolab_err *e)
 {
 	static const struct option longopts[] = {
 		{"scenario", required_argument, NULL, 'f'},
+		{"json", required_argument, NULL, 'j'},
 		{"duration", required_argument, NULL, 'd'},
 		{"pcpus", required_argument, NULL, 'p'},
 		{"help", no_argument, NULL, 'h'},
@@ -299,6 +340,8 @@ static int parse_real_args(int argc, char **argv, const char **scenario,
 					argv[optind - 1]);
 		if (c == 'f')
 			*scenario = optarg;
+		else if (c == 'j')
+			*json = optarg;
 		else if (cli__override(c, optarg, ov, e) < 0)
 			return -1;
 	}
@@ -313,13 +356,13 @@ int real__main(int argc, char **argv)
 {
 	struct cli_overrides ov = {.duration_ns = 10 * NS_PER_S};
 	struct real_run run = {.gate = {-1, -1}};
-	const char *scenario = NULL;
+	const char *scenario = NULL, *json = NULL;
 	struct scenario all;
 	struct isolab_err e = {0};
 	long online = sysconf(_SC_NPROCESSORS_ONLN);
 	int rc = 2;
 
-	if (parse_real_args(argc, argv, &scenario, &ov, &e) < 0) {
+	if (parse_real_args(argc, argv, &scenario, &json, &ov, &e) < 0) {
 		err__print("scheduler-sim", &e);
 		return 2;
 	}
@@ -340,7 +383,7 @@ int real__main(int argc, char **argv)
 		err__set(&e, 0, "%s: making cgroups needs root", scenario);
 		goto out;
 	}
-	if (measure(&run, &e) < 0 || print_table(&run, &e) < 0)
+	if (measure(&run, &e) < 0 || real_report(&run, json, &e) < 0)
 		goto out;
 	rc = 0;
 out:
