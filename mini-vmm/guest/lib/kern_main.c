@@ -126,6 +126,9 @@ void kern_main(uint64_t cpu, const struct boot_info *bi)
 		 * and every ring-0 instruction is emulated on PVM. */
 		for (unsigned i = 0; i < sizeof(*bi) / 8; i++)
 			((uint64_t *)&user_bi)[i] = ((const uint64_t *)bi)[i];
+		/* vCPUs past KERN_MAX_CPUS halt in _start: not counted. */
+		if (user_bi.nvcpus > KERN_MAX_CPUS)
+			user_bi.nvcpus = KERN_MAX_CPUS;
 		__atomic_store_n(&tables_ready, 1, __ATOMIC_RELEASE);
 	} else {
 		while (!__atomic_load_n(&tables_ready, __ATOMIC_ACQUIRE))
