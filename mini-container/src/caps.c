@@ -126,14 +126,10 @@ static int caps_last(void)
 	return last;
 }
 
-int caps__apply(uint64_t bounding, uint64_t effective, uint64_t permitted,
-		uint64_t inheritable, uint64_t ambient, struct isolab_err *e)
+int caps__drop_bounding(uint64_t bounding, struct isolab_err *e)
 {
-	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
-	struct __user_cap_data_struct data[2];
 	int last = caps_last();
 
-	/* Dropping from the bounding set needs CAP_SETPCAP: do it first. */
 	for (int c = 0; c <= last; c++)
 		if (!(bounding >> c & 1) &&
 		    prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL)
@@ -141,6 +137,16 @@ int caps__apply(uint64_t bounding, uint64_t effective, uint64_t permitted,
 					"capabilities: drop %s from "
 					"the bounding set",
 					caps__name(c) ? caps__name(c) : "?");
+	return 0;
+}
+
+int caps__apply(uint64_t bounding, uint64_t effective, uint64_t permitted,
+		uint64_t inheritable, uint64_t ambient, struct isolab_err *e)
+{
+	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
+	struct __user_cap_data_struct data[2];
+	int last = caps_last();
+
 	/* A capability outside bounding cannot be permitted. */
 	permitted &= bounding;
 	effective &= permitted;

@@ -19,10 +19,14 @@ int caps__from_name(const char *name);
 /* The name of capability n ("CAP_CHOWN"), or NULL. */
 const char *caps__name(int n);
 
-/* Apply the sets in this process: drop everything outside bounding from
- * the bounding set, then set permitted, effective and inheritable with
- * capset(2) and raise ambient.  Call after setresuid (with keep_caps set
- * before it) so that the uid change does not clear them.
+/* Drop every capability outside bounding from this process's bounding
+ * set (needs CAP_SETPCAP in the effective set: call before a uid change,
+ * which clears it).  Returns 0 or -1. */
+int caps__drop_bounding(uint64_t bounding, struct isolab_err *e);
+
+/* Set permitted, effective and inheritable with capset(2) (each limited
+ * to bounding) and raise ambient.  Call after setresuid (with keep_caps
+ * set before it) so that the uid change does not clear them.
  * Returns 0 or -1. */
 int caps__apply(uint64_t bounding, uint64_t effective, uint64_t permitted,
 		uint64_t inheritable, uint64_t ambient, struct isolab_err *e);

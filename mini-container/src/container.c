@@ -238,7 +238,10 @@ static int child_setup_process(const struct mc_spec *s,
 	if (s->seccomp && !s->no_new_privs &&
 	    seccomp__install(bpf, false, e) < 0)
 		return -1;
-	if (child_set_user(s, e) < 0 ||
+	/* Bounding first: dropping needs CAP_SETPCAP in the effective set,
+	 * which a change to a non-zero uid clears. */
+	if (caps__drop_bounding(s->cap_bounding, e) < 0 ||
+	    child_set_user(s, e) < 0 ||
 	    caps__apply(s->cap_bounding, s->cap_effective, s->cap_permitted,
 			s->cap_inheritable, s->cap_ambient, e) < 0)
 		return -1;

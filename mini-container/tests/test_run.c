@@ -305,7 +305,8 @@ static void test_run_default_seccomp_refuses_mount_keyctl_ptrace(void **state)
 }
 
 /* Docker's 14 default capabilities: CapEff 00000000a80425fb, so bit 21
- * (CAP_SYS_ADMIN) is clear; seccomp mode 2 (filter); no_new_privs 1. */
+ * (CAP_SYS_ADMIN) is clear; seccomp mode 2 (filter); no_new_privs 1;
+ * --cap-drop ALL and --user 1000:1000 leave none effective. */
 static void test_run_docker_default_caps_no_sys_admin(void **state)
 {
 	struct test_run r;
@@ -322,6 +323,16 @@ static void test_run_docker_default_caps_no_sys_admin(void **state)
 	mc_run(&r, "run", "--cap-drop", "ALL", "--rootfs", rootfs, "--",
 	       "mc-probe", "view", NULL);
 	assert_non_null(strstr(r.out, "CapEff:\t0000000000000000\n"));
+	testing__run_free(&r);
+	/* --user 1000:1000: an ordinary user, whose execve of a plain
+	 * program leaves no effective capability; the bounding set stays
+	 * Docker's. */
+	mc_run(&r, "run", "--user", "1000:1000", "--rootfs", rootfs, "--",
+	       "mc-probe", "view", NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_non_null(strstr(r.out, " uid=1000 gid=1000\n"));
+	assert_non_null(strstr(r.out, "CapEff:\t0000000000000000\n"));
+	assert_non_null(strstr(r.out, "CapBnd:\t00000000a80425fb\n"));
 	testing__run_free(&r);
 }
 
