@@ -58,6 +58,7 @@ struct credit_unit {
 	int64_t start_time; /* credit burnt up to here (see burn_credits) */
 	unsigned master;    /* the pCPU whose run queue it belongs to */
 	bool parked;	    /* CSCHED_FLAG_UNIT_PARKED */
+	int migrate_to;	    /* _VPF_migrating: the idler to move to, or -1 */
 	bool active;	    /* on sdom->active_unit */
 	struct list_link active_elem;
 };
@@ -398,8 +399,12 @@ static void arm_tick(struct credit_private *prv, unsigned cpu, uint64_t at)
 
 /* csched_tick and csched_unit_acct: every tick_period (10 ms) on a busy
  * pCPU, drop the running vCPU's BOOST (it is using real CPU), burn its
- * credit, and make it active if it was not.  (Xen also considers moving
- * it to an idler here, for SMT; this flat model does not.) */
+ * credit, and make it active if it was not.  If it was, _csched_cpu_pick()
+ * asks whether it would be better off elsewhere: on this flat topology
+ * (no SMT siblings), when other vCPUs wait on this pCPU and some pCPU
+ * idles, the running vCPU moves to the idler (_VPF_migrating) and the
+ * waiting ones get this pCPU.  This is how a vCPU preempted by a BOOSTed
+ * waker, which is queued without tickling anyone, finds an idle pCPU. */
 static void credit_tick(struct credit_private *prv, unsigned cpu, uint64_t now)
 {
 	struct vcpu *cur = prv->s->pcpus[cpu].curr;
@@ -412,7 +417,12 @@ static void credit_tick(struct credit_private *prv, unsigned cpu, uint64_t now)
 		if (svc->pri == CSCHED_PRI_TS_BOOST)
 			svc->pri = CSCHED_PRI_TS_UNDER;
 		burn_credits(svc, now);
-		acct_start(prv, svc);
+		if (!svc->active) {
+			acct_start(prv, svc);
+		} else if (!list_empty(&prv->pcpus[cpu].runq) && prv->nidlers) {
+			svc->migrate_to = cycle_idler(prv, cpu);
+			sim__tickle(prv->s, cpu);
+		}
 	}
 	runq_sort(prv, cpu);
 	arm_tick(prv, cpu, now + prv->tick_period);
@@ -500,6 +510,22 @@ static struct credit_unit *credit_load_balance(struct credit_private *prv,
 	return snext;
 }
 
+/* vcpu_migrate() after the tick set _VPF_migrating: svc, just switched
+ * out of cpu, goes on the idler's run queue (csched_res_pick sets
+ * CSCHED_FLAG_UNIT_MIGRATING, so the wake-up there is not BOOSTed) and
+ * the idler is tickled. */
+static void migrate_away(struct credit_private *prv, struct credit_unit *svc,
+			 unsigned cpu)
+{
+	unsigned to = (unsigned)svc->migrate_to;
+
+	prv->pcpus[cpu].nr_runnable--;
+	svc->master = to;
+	runq_insert(prv, svc);
+	prv->pcpus[to].nr_runnable++;
+	runq_tickle(prv, svc);
+}
+
 /* csched_schedule: burn what prev used; keep it if the rate limit says it
  * ran too briefly; else run the head of the queue, or steal if that head
  * is OVER or there is none.  The slice is tslice (30 ms). */
@@ -515,6 +541,11 @@ static struct vcpu *credit_schedule(void *priv, unsigned cpu, struct vcpu *prev,
 	if (scurr) {
 		burn_credits(scurr, now);
 		scurr->start_time -= (int64_t)now;
+		if (scurr->migrate_to >= 0 && runnable) {
+			migrate_away(prv, scurr, cpu);
+			runnable = false;
+		}
+		scurr->migrate_to = -1;
 	}
 	if (runnable && prv->ratelimit && runtime < prv->ratelimit) {
 		scurr->start_time += (int64_t)now;
@@ -525,7 +556,7 @@ static struct vcpu *credit_schedule(void *priv, unsigned cpu, struct vcpu *prev,
 	}
 	if (runnable)
 		runq_insert(prv, scurr);
-	else if (scurr)
+	else if (scurr && scurr->master == cpu)
 		spc->nr_runnable--; /* blocked or parked */
 
 	snext = list_empty(&spc->runq) ? NULL : runq_elem(prv, spc->runq.next);
@@ -598,6 +629,7 @@ static int credit_create(struct sim *s, void **out, struct isolab_err *e)
 		svc->sdom = &prv->doms[svc->v->dom->id];
 		svc->pri = CSCHED_PRI_TS_UNDER;
 		svc->master = (unsigned)svc->v->home;
+		svc->migrate_to = -1;
 		list_init(&svc->active_elem);
 	}
 	for (unsigned i = 0; i < s->npcpus; i++) {

