@@ -32,14 +32,14 @@
 #include "plot.h"
 #include "timing.h"
 
-#define VM_BOOT_MIN_RUNS 100
-#define VM_EXIT_RUNS_MAX 15
-#define VM_SPIN_SECONDS "0.25"
-#define VM_INKERNEL_PER_EXIT 200 /* in-kernel exits per userspace exit */
-#define VM_BARE_EXITS 2000       /* guest events per bare-loop sample */
-#define PORT_NULL 0x511          /* mini-vmm/src/layout.h */
-#define PORT_IOEVENTFD 0x514
-#define MMIO_COUNT 0xd0000008U
+#define VM_BOOT_MIN_RUNS     100
+#define VM_EXIT_RUNS_MAX     15
+#define VM_SPIN_SECONDS	     "0.25"
+#define VM_INKERNEL_PER_EXIT 200   /* in-kernel exits per userspace exit */
+#define VM_BARE_EXITS	     2000  /* guest events per bare-loop sample */
+#define PORT_NULL	     0x511 /* mini-vmm/src/layout.h */
+#define PORT_IOEVENTFD	     0x514
+#define MMIO_COUNT	     0xd0000008U
 
 static char vmm_path[4096], guests_dir[4096], native_path[4096];
 
@@ -59,49 +59,53 @@ static const char *vm_unavailable(const struct bench_ctx *ctx)
 /* ---- the guest code both loops run (32-bit protected mode, flat) ---- */
 
 /* mov $PORT,%edx; 1: out %al,(%dx); jmp 1b */
-static const uint8_t code_port[] = { 0xba, 0x11, 0x05, 0, 0, 0xee,
-				     0xeb, 0xfd };
+static const uint8_t code_port[] = {0xba, 0x11, 0x05, 0, 0, 0xee, 0xeb, 0xfd};
 /* mov $MMIO_COUNT,%ebx; 1: mov (%ebx),%eax; jmp 1b */
-static const uint8_t code_mmio[] = { 0xbb, 0x08, 0x00, 0x00, 0xd0, 0x8b,
-				     0x03, 0xeb, 0xfc };
+static const uint8_t code_mmio[] = {0xbb, 0x08, 0x00, 0x00, 0xd0,
+				    0x8b, 0x03, 0xeb, 0xfc};
 /* 1: mov $N,%esi
  * 2: xor %eax,%eax; cpuid; dec %esi; jnz 2b
  *    mov $PORT_NULL,%edx (cpuid clobbers it); out %al,(%dx); jmp 1b */
 static const uint8_t code_cpuid[] = {
-	0xbe, VM_INKERNEL_PER_EXIT, 0, 0, 0,
-	0x31, 0xc0, 0x0f, 0xa2, 0x4e, 0x75, 0xf9,
-	0xba, 0x11, 0x05, 0, 0,
-	0xee, 0xeb, 0xec,
+	0xbe, VM_INKERNEL_PER_EXIT,
+	0,    0,
+	0,    0x31,
+	0xc0, 0x0f,
+	0xa2, 0x4e,
+	0x75, 0xf9,
+	0xba, 0x11,
+	0x05, 0,
+	0,    0xee,
+	0xeb, 0xec,
 };
 /* mov $PORT_NULL,%edx; mov $PORT_IOEVENTFD,%ecx
  * 1: mov $N,%esi
  * 2: xchg %ecx,%edx; out %al,(%dx); xchg %ecx,%edx; dec %esi; jnz 2b
  *    out %al,(%dx); jmp 1b */
 static const uint8_t code_ioeventfd[] = {
-	0xba, 0x11, 0x05, 0, 0,
-	0xb9, 0x14, 0x05, 0, 0,
-	0xbe, VM_INKERNEL_PER_EXIT, 0, 0, 0,
-	0x87, 0xca, 0xee, 0x87, 0xca, 0x4e, 0x75, 0xf8,
-	0xee, 0xeb, 0xf0,
+	0xba, 0x11, 0x05, 0,	0,    0xb9,
+	0x14, 0x05, 0,	  0,	0xbe, VM_INKERNEL_PER_EXIT,
+	0,    0,    0,	  0x87, 0xca, 0xee,
+	0x87, 0xca, 0x4e, 0x75, 0xf8, 0xee,
+	0xeb, 0xf0,
 };
 
 struct exit_kind {
-	const char *name;      /* series workload */
+	const char *name; /* series workload */
 	const uint8_t *code;
 	size_t len;
-	int per_exit;          /* guest events per userspace exit */
+	int per_exit;		/* guest events per userspace exit */
 	const char *stats_list; /* by_port or by_mmio */
-	uint64_t stats_addr;   /* the address whose exits we count */
+	uint64_t stats_addr;	/* the address whose exits we count */
 };
 
 static const struct exit_kind kinds[] = {
-	{ "port-out", code_port, sizeof(code_port), 1, "by_port", PORT_NULL },
-	{ "mmio-read", code_mmio, sizeof(code_mmio), 1, "by_mmio",
-	  MMIO_COUNT },
-	{ "cpuid", code_cpuid, sizeof(code_cpuid), VM_INKERNEL_PER_EXIT,
-	  "by_port", PORT_NULL },
-	{ "ioeventfd", code_ioeventfd, sizeof(code_ioeventfd),
-	  VM_INKERNEL_PER_EXIT, "by_port", PORT_NULL },
+	{"port-out", code_port, sizeof(code_port), 1, "by_port", PORT_NULL},
+	{"mmio-read", code_mmio, sizeof(code_mmio), 1, "by_mmio", MMIO_COUNT},
+	{"cpuid", code_cpuid, sizeof(code_cpuid), VM_INKERNEL_PER_EXIT,
+	 "by_port", PORT_NULL},
+	{"ioeventfd", code_ioeventfd, sizeof(code_ioeventfd),
+	 VM_INKERNEL_PER_EXIT, "by_port", PORT_NULL},
 };
 #define NKINDS (sizeof(kinds) / sizeof(kinds[0]))
 
@@ -141,8 +145,12 @@ static int bare_create(struct bare *b, const struct exit_kind *k,
 	struct kvm_userspace_memory_region region;
 	struct kvm_sregs s;
 	struct kvm_regs r;
-	struct kvm_segment seg = { .base = 0, .limit = 0xffffffff,
-				   .present = 1, .s = 1, .db = 1, .g = 1 };
+	struct kvm_segment seg = {.base = 0,
+				  .limit = 0xffffffff,
+				  .present = 1,
+				  .s = 1,
+				  .db = 1,
+				  .g = 1};
 	struct kvm_ioeventfd io;
 	int sz;
 
@@ -164,14 +172,15 @@ static int bare_create(struct bare *b, const struct exit_kind *k,
 	}
 	memcpy(b->mem + 0x1000, k->code, k->len);
 	region = (struct kvm_userspace_memory_region){
-		.memory_size = b->mem_size, .userspace_addr = (uintptr_t)b->mem
-	};
+		.memory_size = b->mem_size,
+		.userspace_addr = (uintptr_t)b->mem};
 	if (ioctl(b->vm, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		return err__set(e, errno, "KVM_SET_USER_MEMORY_REGION");
 	b->efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	io = (struct kvm_ioeventfd){ .addr = PORT_IOEVENTFD, .len = 1,
-				     .fd = b->efd,
-				     .flags = KVM_IOEVENTFD_FLAG_PIO };
+	io = (struct kvm_ioeventfd){.addr = PORT_IOEVENTFD,
+				    .len = 1,
+				    .fd = b->efd,
+				    .flags = KVM_IOEVENTFD_FLAG_PIO};
 	if (b->efd < 0 || ioctl(b->vm, KVM_IOEVENTFD, &io) < 0)
 		return err__set(e, errno, "KVM_IOEVENTFD");
 	b->vcpu = ioctl(b->vm, KVM_CREATE_VCPU, 0);
@@ -279,21 +288,35 @@ static json_int_t stats_count(json_t *root, const char *list, uint64_t addr)
 static int add(struct result *r, const char *workload, const char *metric,
 	       const char *unit, const struct samples *s, struct isolab_err *e)
 {
-	struct series_desc d = { "vm", workload, metric, unit };
+	struct series_desc d = {"vm", workload, metric, unit};
 
 	return s->n ? result__add_series(r, &d, s, e) : 0;
 }
 
 /* ---- 1. boot ---- */
 
-enum { B_READY, B_EXIT, B_RSS, B_VM, B_MEM, B_VCPU, B_ENTRY, B_GUEST,
-       B_END, B_TEARDOWN, B_EXEC, B_OVERHEAD, B_OVERHEAD_PSS, B_GUESTRES,
-       B_N };
+enum {
+	B_READY,
+	B_EXIT,
+	B_RSS,
+	B_VM,
+	B_MEM,
+	B_VCPU,
+	B_ENTRY,
+	B_GUEST,
+	B_END,
+	B_TEARDOWN,
+	B_EXEC,
+	B_OVERHEAD,
+	B_OVERHEAD_PSS,
+	B_GUESTRES,
+	B_N
+};
 static const char *const boot_metric[B_N] = {
-	"start_to_ready",    "start_to_exit",       "peak_rss",
-	"phase_create_vm",   "phase_memory",        "phase_vcpu_setup",
+	"start_to_ready",    "start_to_exit",	     "peak_rss",
+	"phase_create_vm",   "phase_memory",	     "phase_vcpu_setup",
 	"phase_first_entry", "phase_guest_to_ready", "phase_ready_to_end",
-	"phase_teardown",    "phase_exec_to_main",  "vmm_overhead_rss",
+	"phase_teardown",    "phase_exec_to_main",   "vmm_overhead_rss",
 	"vmm_overhead_pss",  "guest_resident",
 };
 
@@ -302,7 +325,7 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 {
 	struct samples s[B_N];
 	char stats[4200], image[4200];
-	char *argv[] = { vmm_path, "--marks", "--stats", stats, image, NULL };
+	char *argv[] = {vmm_path, "--marks", "--stats", stats, image, NULL};
 	int runs = ctx->runs < VM_BOOT_MIN_RUNS ? VM_BOOT_MIN_RUNS : ctx->runs;
 	int rc = -1;
 
@@ -323,7 +346,8 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		if (!WIFEXITED(mr.res.status) || WEXITSTATUS(mr.res.status) ||
 		    !ready) {
 			marks__free(&mr);
-			err__set(e, 0, "%s: hello64 did not reach ready", vmm_path);
+			err__set(e, 0, "%s: hello64 did not reach ready",
+				 vmm_path);
 			goto out;
 		}
 		st = stats_data(stats, e);
@@ -338,22 +362,39 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 				[B_READY] = (double)ready,
 				[B_EXIT] = (double)mr.res.elapsed_ns,
 				[B_RSS] = (double)mr.res.maxrss_kib,
-				[B_VM] = (double)(jget(st, "t_ns", "vm_created", NULL) - t0),
-				[B_MEM] = (double)(jget(st, "t_ns", "memory", NULL) -
-						   jget(st, "t_ns", "vm_created", NULL)),
-				[B_VCPU] = (double)(jget(st, "t_ns", "vcpus", NULL) -
-						    jget(st, "t_ns", "memory", NULL)),
-				[B_ENTRY] = (double)(jget(st, "t_ns", "first_entry", NULL) -
-						     jget(st, "t_ns", "vcpus", NULL)),
-				[B_GUEST] = (double)(rdy - jget(st, "t_ns", "first_entry", NULL)),
-				[B_END] = (double)(jget(st, "t_ns", "end", NULL) - rdy),
-				[B_TEARDOWN] = (double)(jget(st, "t_ns", "teardown", NULL) -
-							jget(st, "t_ns", "end", NULL)),
+				[B_VM] = (double)(jget(st, "t_ns", "vm_created",
+						       NULL) -
+						  t0),
+				[B_MEM] = (double)(jget(st, "t_ns", "memory",
+							NULL) -
+						   jget(st, "t_ns",
+							"vm_created", NULL)),
+				[B_VCPU] = (double)(jget(st, "t_ns", "vcpus",
+							 NULL) -
+						    jget(st, "t_ns", "memory",
+							 NULL)),
+				[B_ENTRY] = (double)(jget(st, "t_ns",
+							  "first_entry", NULL) -
+						     jget(st, "t_ns", "vcpus",
+							  NULL)),
+				[B_GUEST] = (double)(rdy - jget(st, "t_ns",
+								"first_entry",
+								NULL)),
+				[B_END] =
+					(double)(jget(st, "t_ns", "end", NULL) -
+						 rdy),
+				[B_TEARDOWN] =
+					(double)(jget(st, "t_ns", "teardown",
+						      NULL) -
+						 jget(st, "t_ns", "end", NULL)),
 				/* fork to main(): the rest of start_to_ready */
 				[B_EXEC] = (double)ready - (double)(rdy - t0),
-				[B_OVERHEAD] = (double)jget(st, "vmm_overhead_kib", NULL, NULL),
-				[B_OVERHEAD_PSS] = (double)jget(st, "vmm_overhead_pss_kib", NULL, NULL),
-				[B_GUESTRES] = (double)jget(st, "guest_resident_kib", NULL, NULL),
+				[B_OVERHEAD] = (double)jget(
+					st, "vmm_overhead_kib", NULL, NULL),
+				[B_OVERHEAD_PSS] = (double)jget(
+					st, "vmm_overhead_pss_kib", NULL, NULL),
+				[B_GUESTRES] = (double)jget(
+					st, "guest_resident_kib", NULL, NULL),
 			};
 
 			for (int k = 0; k < B_N; k++)
@@ -369,8 +410,10 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 	}
 	for (int k = 0; k < B_N; k++) {
 		const char *unit = k == B_RSS || k == B_OVERHEAD ||
-					   k == B_OVERHEAD_PSS || k == B_GUESTRES
-				   ? "KiB" : "ns";
+						   k == B_OVERHEAD_PSS ||
+						   k == B_GUESTRES
+					   ? "KiB"
+					   : "ns";
 
 		if (add(r, "hello64", boot_metric[k], unit, &s[k], e) < 0)
 			goto out;
@@ -380,8 +423,8 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		double scale;
 		const char *u = plot__time_unit(s[B_READY].v[0], &scale);
 		char xl[32];
-		struct plot_series ps = { "mini-vmm hello64", s[B_READY].v,
-					  s[B_READY].n };
+		struct plot_series ps = {"mini-vmm hello64", s[B_READY].v,
+					 s[B_READY].n};
 
 		snprintf(base, sizeof(base), "%s/vm-boot", ctx->out_dir);
 		snprintf(xl, sizeof(xl), "start to ready (%s)", u);
@@ -403,11 +446,13 @@ static int vmm_exit_once(const struct exit_kind *k, const char *tmp,
 			 double *ns_per, struct isolab_err *e)
 {
 	char image[4200], stats[4200];
-	char *argv[] = { vmm_path, "--mode", "protected", "--mem", "1M",
-			 "--timeout", VM_SPIN_SECONDS, "--stats", stats,
-			 image, NULL };
-	struct cmd_opts o = { .stdout_path = "/dev/null",
-			      .stderr_path = "/dev/null", .timeout_s = 30 };
+	char *argv[] = {vmm_path,	 "--mode",  "protected",
+			"--mem",	 "1M",	    "--timeout",
+			VM_SPIN_SECONDS, "--stats", stats,
+			image,		 NULL};
+	struct cmd_opts o = {.stdout_path = "/dev/null",
+			     .stderr_path = "/dev/null",
+			     .timeout_s = 30};
 	struct cmd_result res;
 	json_t *st;
 	json_int_t n, t;
@@ -418,14 +463,16 @@ static int vmm_exit_once(const struct exit_kind *k, const char *tmp,
 	    timing__cmd_once(argv, &o, &res, e) < 0)
 		return -1;
 	if (!WIFEXITED(res.status) || WEXITSTATUS(res.status) != 124)
-		return err__set(e, 0, "%s: %s loop ended with status 0x%x, "
-				      "expected the timeout (124)",
+		return err__set(e, 0,
+				"%s: %s loop ended with status 0x%x, "
+				"expected the timeout (124)",
 				vmm_path, k->name, res.status);
 	st = stats_data(stats, e);
 	if (!st)
 		return -1;
 	n = stats_count(st, k->stats_list, k->stats_addr);
-	t = jget(st, "t_ns", "end", NULL) - jget(st, "t_ns", "first_entry", NULL);
+	t = jget(st, "t_ns", "end", NULL) -
+	    jget(st, "t_ns", "first_entry", NULL);
 	json_decref(st);
 	if (n <= 0)
 		return err__set(e, 0, "%s: no %s exits counted", vmm_path,
@@ -465,7 +512,8 @@ static int vm_exits(struct bench_ctx *ctx, struct result *r, const char *tmp,
 			    samples__push(&vmm[k], ns) < 0 ||
 			    timing__repeat_fn(bare_loop, &b, 1, 1, &one, NULL,
 					      NULL, e) < 0 ||
-			    samples__push(&bare[k], one.v[0] / VM_BARE_EXITS) < 0) {
+			    samples__push(&bare[k], one.v[0] / VM_BARE_EXITS) <
+				    0) {
 				samples__free(&one);
 				bare_destroy(&b);
 				goto out;
@@ -474,27 +522,36 @@ static int vm_exits(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		}
 		progress__update(&ctx->prog, runs, runs);
 		bare_destroy(&b);
-		if (add(r, kinds[k].name, "ns_per_exit_minivmm", "ns", &vmm[k], e) < 0 ||
-		    add(r, kinds[k].name, "ns_per_exit_bare_kvm_run", "ns", &bare[k], e) < 0)
+		if (add(r, kinds[k].name, "ns_per_exit_minivmm", "ns", &vmm[k],
+			e) < 0 ||
+		    add(r, kinds[k].name, "ns_per_exit_bare_kvm_run", "ns",
+			&bare[k], e) < 0)
 			goto out;
 		if (k == 0) { /* the userspace port exit: dispatch overhead */
 			for (size_t i = 0; i < vmm[0].n; i++)
-				samples__push(&ratio, vmm[0].v[i] / bare[0].v[i]);
-			if (add(r, "port-out", "minivmm_over_bare", "ratio", &ratio, e) < 0)
+				samples__push(&ratio,
+					      vmm[0].v[i] / bare[0].v[i]);
+			if (add(r, "port-out", "minivmm_over_bare", "ratio",
+				&ratio, e) < 0)
 				goto out;
 		}
-		snprintf(labels[2 * k], sizeof(labels[0]), "%s mini-vmm", kinds[k].name);
-		snprintf(labels[2 * k + 1], sizeof(labels[0]), "%s bare", kinds[k].name);
-		ps[2 * k] = (struct plot_series){ labels[2 * k], vmm[k].v, vmm[k].n };
-		ps[2 * k + 1] = (struct plot_series){ labels[2 * k + 1], bare[k].v,
-						      bare[k].n };
+		snprintf(labels[2 * k], sizeof(labels[0]), "%s mini-vmm",
+			 kinds[k].name);
+		snprintf(labels[2 * k + 1], sizeof(labels[0]), "%s bare",
+			 kinds[k].name);
+		ps[2 * k] =
+			(struct plot_series){labels[2 * k], vmm[k].v, vmm[k].n};
+		ps[2 * k + 1] = (struct plot_series){labels[2 * k + 1],
+						     bare[k].v, bare[k].n};
 	}
 	{
 		char base[4200];
 
 		snprintf(base, sizeof(base), "%s/vm-exits", ctx->out_dir);
-		if (plot__bars(base, "Cost of one exit: mini-vmm vs a bare KVM_RUN loop",
-			       "ns per exit", ps, 2 * NKINDS, 1, e) < 0)
+		if (plot__bars(
+			    base,
+			    "Cost of one exit: mini-vmm vs a bare KVM_RUN loop",
+			    "ns per exit", ps, 2 * NKINDS, 1, e) < 0)
 			result__add_skip(r, "vm-exits plot", e->msg);
 	}
 	rc = 0;
@@ -523,13 +580,14 @@ static int vm_memtouch(struct bench_ctx *ctx, struct result *r,
 		       struct isolab_err *e)
 {
 	char image[4200];
-	char *vm_argv[] = { vmm_path, "--mem", "256M", "--arg", "128", image, NULL };
-	char *nat_argv[] = { native_path, "128", NULL };
-	char *const *argvs[2] = { vm_argv, nat_argv };
-	static const char *const who[2] = { "memtouch-guest-ring3",
-					     "memtouch-native" };
-	struct samples page[2] = { SAMPLES_INIT, SAMPLES_INIT },
-		       step[2] = { SAMPLES_INIT, SAMPLES_INIT };
+	char *vm_argv[] = {vmm_path, "--mem", "256M", "--arg",
+			   "128",    image,   NULL};
+	char *nat_argv[] = {native_path, "128", NULL};
+	char *const *argvs[2] = {vm_argv, nat_argv};
+	static const char *const who[2] = {"memtouch-guest-ring3",
+					   "memtouch-native"};
+	struct samples page[2] = {SAMPLES_INIT, SAMPLES_INIT},
+		       step[2] = {SAMPLES_INIT, SAMPLES_INIT};
 	int runs = ctx->runs < VM_EXIT_RUNS_MAX ? ctx->runs : VM_EXIT_RUNS_MAX;
 	int rc = -1;
 
@@ -550,7 +608,8 @@ static int vm_memtouch(struct bench_ctx *ctx, struct result *r,
 			if (parse_field(mr.out, "ns_per_page=", &a) < 0 ||
 			    parse_field(mr.out, "ns_per_step=", &b) < 0) {
 				marks__free(&mr);
-				err__set(e, 0, "%s: no memtouch figures", who[w]);
+				err__set(e, 0, "%s: no memtouch figures",
+					 who[w]);
 				goto out;
 			}
 			marks__free(&mr);
@@ -560,8 +619,10 @@ static int vm_memtouch(struct bench_ctx *ctx, struct result *r,
 	}
 	progress__update(&ctx->prog, runs, runs);
 	for (int w = 0; w < 2; w++)
-		if (add(r, who[w], "first_touch_ns_per_4k_page", "ns", &page[w], e) < 0 ||
-		    add(r, who[w], "chase_ns_per_step_16mib", "ns", &step[w], e) < 0)
+		if (add(r, who[w], "first_touch_ns_per_4k_page", "ns", &page[w],
+			e) < 0 ||
+		    add(r, who[w], "chase_ns_per_step_16mib", "ns", &step[w],
+			e) < 0)
 			goto out;
 	rc = 0;
 out:
@@ -586,8 +647,8 @@ static int vm_measure(struct bench_ctx *ctx, struct result *r,
 	json_object_set_new(result__params(r), "exits",
 			    json_pack("{s:s, s:i, s:i}", "spin_seconds",
 				      VM_SPIN_SECONDS, "inkernel_per_exit",
-				      VM_INKERNEL_PER_EXIT, "bare_exits_per_sample",
-				      VM_BARE_EXITS));
+				      VM_INKERNEL_PER_EXIT,
+				      "bare_exits_per_sample", VM_BARE_EXITS));
 	json_object_set_new(result__params(r), "memtouch",
 			    json_string("128 MiB first touch, 16 MiB chase, "
 					"1e6 steps; guest --mem 256M"));
@@ -595,14 +656,13 @@ static int vm_measure(struct bench_ctx *ctx, struct result *r,
 	    vm_memtouch(ctx, r, e) < 0)
 		goto out;
 	rc = 0;
-out:
-	{
-		char cmd[256];
+out : {
+	char cmd[256];
 
-		snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", tmp);
-		if (system(cmd) != 0)
-			fprintf(stderr, "isobench: %s: not removed\n", tmp);
-	}
+	snprintf(cmd, sizeof(cmd), "rm -rf -- '%s'", tmp);
+	if (system(cmd) != 0)
+		fprintf(stderr, "isobench: %s: not removed\n", tmp);
+}
 	return rc;
 }
 

@@ -12,7 +12,7 @@
 
 extern uint8_t _end[];
 
-#define CHASE_WS ((uint64_t)16 << 20)
+#define CHASE_WS    ((uint64_t)16 << 20)
 #define CHASE_STEPS ((uint64_t)1000000)
 
 static uint64_t now_ns(void)
@@ -25,7 +25,8 @@ int main(void)
 	const struct boot_info *bi = guest_boot_info();
 	uint64_t mib = bi->arg ? bi->arg : 32, bytes = mib << 20, t0, sum;
 	uint8_t *mem = (uint8_t *)(((uint64_t)_end + 0x1fffff) & ~0x1fffffULL);
-	uint64_t avail = bi->mem_size - (uint64_t)LAYOUT_STACK_SIZE * bi->nvcpus -
+	uint64_t avail = bi->mem_size -
+			 (uint64_t)LAYOUT_STACK_SIZE * bi->nvcpus -
 			 (uint64_t)mem;
 
 	if (bytes > avail || bytes < CHASE_WS) {
@@ -41,7 +42,6 @@ int main(void)
 	t0 = now_ns();
 	sum += memtouch_chase(mem, CHASE_STEPS);
 	printf("memtouch chase_ws_mib=%lu steps=%lu ns_per_step=%lu\n",
-	       CHASE_WS >> 20, CHASE_STEPS,
-	       (now_ns() - t0) / CHASE_STEPS);
+	       CHASE_WS >> 20, CHASE_STEPS, (now_ns() - t0) / CHASE_STEPS);
 	return sum == 1 ? 4 : 0; /* never 1: keeps the work */
 }

@@ -13,23 +13,23 @@
 #include "guest.h"
 
 /* Run one ring-3 probe; a fault resumes at the label with RAX = vector. */
-#define PROBE(insn, out, fault)                                              \
-	do {                                                                 \
-		long vec = 0;                                                \
-		__asm__ volatile("leaq 1f(%%rip), %%rdi\n\t"                 \
-				 "movl $5, %%eax\n\t" /* SYS_FIXUP */        \
-				 "int3\n\t"                                  \
-				 "xorl %%eax, %%eax\n\t" insn "\n\t"         \
-				 "movq %%rax, %%rdx\n\t" /* no fault */      \
-				 "xorl %%edi, %%edi\n\t"                     \
-				 "movl $5, %%eax\n\t"                        \
-				 "int3\n\t"                                  \
-				 "xorl %%eax, %%eax\n"                       \
-				 "1:"                                        \
-				 : "=a"(vec), "=m"(out)                      \
-				 :                                           \
-				 : "rdi", "rsi", "rdx", "rcx", "memory");    \
-		fault = (int)vec;                                            \
+#define PROBE(insn, out, fault)                                                \
+	do {                                                                   \
+		long vec = 0;                                                  \
+		__asm__ volatile("leaq 1f(%%rip), %%rdi\n\t"                   \
+				 "movl $5, %%eax\n\t" /* SYS_FIXUP */          \
+				 "int3\n\t"                                    \
+				 "xorl %%eax, %%eax\n\t" insn "\n\t"           \
+				 "movq %%rax, %%rdx\n\t" /* no fault */        \
+				 "xorl %%edi, %%edi\n\t"                       \
+				 "movl $5, %%eax\n\t"                          \
+				 "int3\n\t"                                    \
+				 "xorl %%eax, %%eax\n"                         \
+				 "1:"                                          \
+				 : "=a"(vec), "=m"(out)                        \
+				 :                                             \
+				 : "rdi", "rsi", "rdx", "rcx", "memory");      \
+		fault = (int)vec;                                              \
 	} while (0)
 
 static const char *vec_name(int v)
@@ -61,7 +61,7 @@ int main(void)
 	struct {
 		uint16_t limit;
 		uint64_t base;
-	} __attribute__((packed)) g = { 0, 0 };
+	} __attribute__((packed)) g = {0, 0};
 	uint32_t r[4];
 
 	memset(&k, 0, sizeof(k));

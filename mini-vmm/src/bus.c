@@ -26,12 +26,11 @@ int bus__register(struct bus *b, uint64_t base, uint64_t len,
 			return err__set(e, 0,
 					"%s bus: %s at 0x%llx overlaps %s",
 					b->name, ops->name,
-					(unsigned long long)base,
-					r->ops->name);
+					(unsigned long long)base, r->ops->name);
 	}
 	for (i = b->n; i > 0 && b->r[i - 1].base > base; i--)
 		b->r[i] = b->r[i - 1];
-	b->r[i] = (struct bus_range){ base, len, ops, dev };
+	b->r[i] = (struct bus_range){base, len, ops, dev};
 	b->n++;
 	return 0;
 }
@@ -44,8 +43,8 @@ const struct bus_range *bus__find(const struct bus *b, uint64_t addr)
 	return NULL;
 }
 
-int bus__access(const struct bus *b, struct vcpu *v, uint64_t addr,
-		void *data, unsigned len, bool is_write, bool *claimed)
+int bus__access(const struct bus *b, struct vcpu *v, uint64_t addr, void *data,
+		unsigned len, bool is_write, bool *claimed)
 {
 	const struct bus_range *r = bus__find(b, addr);
 

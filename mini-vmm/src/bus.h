@@ -59,7 +59,7 @@ const struct bus_range *bus__find(const struct bus *b, uint64_t addr);
 /* Dispatch one access of len bytes at addr.  An unclaimed read returns all
  * ones and an unclaimed write is dropped, as on a PC's bus; *claimed says
  * which happened.  Returns the device's dev_action. */
-int bus__access(const struct bus *b, struct vcpu *v, uint64_t addr,
-		void *data, unsigned len, bool is_write, bool *claimed);
+int bus__access(const struct bus *b, struct vcpu *v, uint64_t addr, void *data,
+		unsigned len, bool is_write, bool *claimed);
 
 #endif

@@ -21,8 +21,8 @@ int cpuid__setup(struct vm *vm, struct vcpu *v, struct isolab_err *e)
 	struct kvm_cpuid2 *c;
 	int rc = -1;
 
-	c = calloc(1, sizeof(*c) +
-			      CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
+	c = calloc(1, sizeof(*c) + CPUID_MAX_ENTRIES *
+					   sizeof(struct kvm_cpuid_entry2));
 	if (!c)
 		return err__set(e, ENOMEM, "cpuid table");
 	c->nent = CPUID_MAX_ENTRIES;

@@ -8,8 +8,9 @@
 
 static void dump_seg(const char *name, const struct kvm_segment *s)
 {
-	fprintf(stderr, "  %-3s sel=%04x base=%016llx limit=%08x type=%x "
-			"dpl=%u l=%u db=%u p=%u\n",
+	fprintf(stderr,
+		"  %-3s sel=%04x base=%016llx limit=%08x type=%x "
+		"dpl=%u l=%u db=%u p=%u\n",
 		name, s->selector, (unsigned long long)s->base, s->limit,
 		s->type, s->dpl, s->l, s->db, s->present);
 }

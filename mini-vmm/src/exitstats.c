@@ -38,7 +38,7 @@ static void exitstats_add(struct exitstats *s, bool mmio, uint64_t addr,
 		return;
 	}
 	if (!a->used)
-		*a = (struct exitstats_addr){ addr, 0, dev, mmio, true };
+		*a = (struct exitstats_addr){addr, 0, dev, mmio, true};
 	a->count += n;
 }
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #define EXITSTATS_REASONS 64 /* KVM_EXIT_* values are below this */
-#define EXITSTATS_ADDRS 64   /* distinct ports/addresses kept */
+#define EXITSTATS_ADDRS	  64 /* distinct ports/addresses kept */
 
 struct exitstats_addr {
 	uint64_t addr;

@@ -77,12 +77,8 @@ int loader__open(struct image *img, const char *path, struct isolab_err *e)
 		return err__set(e, 0, "%s: truncated ELF header", path);
 	}
 	switch (img->data[EI_CLASS]) {
-	case ELFCLASS32:
-		img->kind = IMAGE_ELF32;
-		break;
-	case ELFCLASS64:
-		img->kind = IMAGE_ELF64;
-		break;
+	case ELFCLASS32: img->kind = IMAGE_ELF32; break;
+	case ELFCLASS64: img->kind = IMAGE_ELF64; break;
 	default:
 		loader__close(img);
 		return err__set(e, 0, "%s: unknown ELF class %u", path,
@@ -117,12 +113,14 @@ static int loader_elf_info(const struct image *img, const char *path,
 
 		if (img->size < sizeof(*h))
 			return err__set(e, 0, "%s: truncated ELF header", path);
-		*info = (struct elf_info){ h->e_entry, h->e_phoff, h->e_phnum,
-					   h->e_phentsize, h->e_machine,
-					   h->e_type };
+		*info = (struct elf_info){h->e_entry,	h->e_phoff,
+					  h->e_phnum,	h->e_phentsize,
+					  h->e_machine, h->e_type};
 		if (info->machine != EM_X86_64)
-			return err__set(e, 0, "%s: ELF64 for machine %u, not "
-					      "x86-64", path, info->machine);
+			return err__set(e, 0,
+					"%s: ELF64 for machine %u, not "
+					"x86-64",
+					path, info->machine);
 		if (info->phentsize != sizeof(Elf64_Phdr))
 			return err__set(e, 0, "%s: bad program header size",
 					path);
@@ -131,45 +129,52 @@ static int loader_elf_info(const struct image *img, const char *path,
 
 		if (img->size < sizeof(*h))
 			return err__set(e, 0, "%s: truncated ELF header", path);
-		*info = (struct elf_info){ h->e_entry, h->e_phoff, h->e_phnum,
-					   h->e_phentsize, h->e_machine,
-					   h->e_type };
+		*info = (struct elf_info){h->e_entry,	h->e_phoff,
+					  h->e_phnum,	h->e_phentsize,
+					  h->e_machine, h->e_type};
 		if (info->machine != EM_386)
-			return err__set(e, 0, "%s: ELF32 for machine %u, not "
-					      "i386", path, info->machine);
+			return err__set(e, 0,
+					"%s: ELF32 for machine %u, not "
+					"i386",
+					path, info->machine);
 		if (info->phentsize != sizeof(Elf32_Phdr))
 			return err__set(e, 0, "%s: bad program header size",
 					path);
 	}
 	if (info->type != ET_EXEC)
-		return err__set(e, 0, "%s: not a static executable (ELF type "
-				      "%u)", path, info->type);
+		return err__set(e, 0,
+				"%s: not a static executable (ELF type "
+				"%u)",
+				path, info->type);
 	if (info->phnum == 0)
 		return err__set(e, 0, "%s: no program headers", path);
 	if (info->phoff > img->size ||
 	    (uint64_t)info->phnum * info->phentsize > img->size - info->phoff)
-		return err__set(e, 0, "%s: truncated ELF: program headers "
-				      "beyond the end of the file", path);
+		return err__set(e, 0,
+				"%s: truncated ELF: program headers "
+				"beyond the end of the file",
+				path);
 	return 0;
 }
 
 static void loader_segment(const struct image *img, const struct elf_info *info,
 			   unsigned i, uint32_t *type, struct segment *s)
 {
-	const uint8_t *p = img->data + info->phoff + (uint64_t)i * info->phentsize;
+	const uint8_t *p =
+		img->data + info->phoff + (uint64_t)i * info->phentsize;
 
 	if (img->kind == IMAGE_ELF64) {
 		const Elf64_Phdr *ph = (const void *)p;
 
 		*type = ph->p_type;
-		*s = (struct segment){ ph->p_offset, ph->p_filesz, ph->p_memsz,
-				       ph->p_paddr };
+		*s = (struct segment){ph->p_offset, ph->p_filesz, ph->p_memsz,
+				      ph->p_paddr};
 	} else {
 		const Elf32_Phdr *ph = (const void *)p;
 
 		*type = ph->p_type;
-		*s = (struct segment){ ph->p_offset, ph->p_filesz, ph->p_memsz,
-				       ph->p_paddr };
+		*s = (struct segment){ph->p_offset, ph->p_filesz, ph->p_memsz,
+				      ph->p_paddr};
 	}
 }
 
@@ -185,21 +190,24 @@ static int loader_place(const char *path, const char *what, uint64_t addr,
 			struct isolab_err *e)
 {
 	if (addr >= mem_size || len > mem_size - addr)
-		return err__set(e, 0, "%s: %s at 0x%llx+0x%llx is outside guest "
-				      "memory (--mem is 0x%llx bytes)",
+		return err__set(e, 0,
+				"%s: %s at 0x%llx+0x%llx is outside guest "
+				"memory (--mem is 0x%llx bytes)",
 				path, what, (unsigned long long)addr,
 				(unsigned long long)len,
 				(unsigned long long)mem_size);
 	if (!loader_disjoint(addr, len, rsv_start, rsv_end - rsv_start))
-		return err__set(e, 0, "%s: %s at 0x%llx+0x%llx overlaps the "
-				      "VMM's structures at 0x%llx-0x%llx",
+		return err__set(e, 0,
+				"%s: %s at 0x%llx+0x%llx overlaps the "
+				"VMM's structures at 0x%llx-0x%llx",
 				path, what, (unsigned long long)addr,
 				(unsigned long long)len,
 				(unsigned long long)rsv_start,
 				(unsigned long long)rsv_end - 1);
 	if (!loader_disjoint(addr, len, stack_lo, mem_size - stack_lo))
-		return err__set(e, 0, "%s: %s at 0x%llx+0x%llx overlaps the "
-				      "boot stacks at 0x%llx-0x%llx",
+		return err__set(e, 0,
+				"%s: %s at 0x%llx+0x%llx overlaps the "
+				"boot stacks at 0x%llx-0x%llx",
 				path, what, (unsigned long long)addr,
 				(unsigned long long)len,
 				(unsigned long long)stack_lo,
@@ -211,13 +219,14 @@ int loader__load(struct image *img, const char *path, uint8_t *mem,
 		 uint64_t mem_size, uint64_t load_addr, uint64_t rsv_start,
 		 uint64_t rsv_end, uint64_t stack_lo, struct isolab_err *e)
 {
-	struct elf_info info = { 0 };
+	struct elf_info info = {0};
 	unsigned loaded = 0;
 
 	if (img->kind == IMAGE_FLAT) {
 		if (img->size > mem_size)
-			return err__set(e, 0, "%s: image of %zu bytes is bigger "
-					      "than guest memory (--mem)",
+			return err__set(e, 0,
+					"%s: image of %zu bytes is bigger "
+					"than guest memory (--mem)",
 					path, img->size);
 		if (loader_place(path, "flat image", load_addr, img->size,
 				 mem_size, rsv_start, rsv_end, stack_lo, e) < 0)
@@ -238,14 +247,19 @@ int loader__load(struct image *img, const char *path, uint8_t *mem,
 			continue;
 		snprintf(what, sizeof(what), "segment %u", i);
 		if (s.filesz > s.memsz)
-			return err__set(e, 0, "%s: %s: file size above memory "
-					      "size", path, what);
+			return err__set(e, 0,
+					"%s: %s: file size above memory "
+					"size",
+					path, what);
 		if (s.offset > img->size || s.filesz > img->size - s.offset)
-			return err__set(e, 0, "%s: truncated ELF: %s beyond the "
-					      "end of the file", path, what);
+			return err__set(e, 0,
+					"%s: truncated ELF: %s beyond the "
+					"end of the file",
+					path, what);
 		if (s.memsz > mem_size)
-			return err__set(e, 0, "%s: %s of %llu bytes is bigger "
-					      "than guest memory (--mem)",
+			return err__set(e, 0,
+					"%s: %s of %llu bytes is bigger "
+					"than guest memory (--mem)",
 					path, what,
 					(unsigned long long)s.memsz);
 		if (loader_place(path, what, s.paddr, s.memsz, mem_size,
@@ -253,16 +267,18 @@ int loader__load(struct image *img, const char *path, uint8_t *mem,
 			return -1;
 		/* The rest up to memsz (.bss) is already zero: guest memory
 		 * is a fresh anonymous mapping.  Clearing it here would touch
-		 * every page of the guest's stacks and arrays before it runs. */
+		 * every page of the guest's stacks and arrays before it runs.
+		 */
 		memcpy(mem + s.paddr, img->data + s.offset, s.filesz);
 		loaded++;
 	}
 	if (!loaded)
 		return err__set(e, 0, "%s: no PT_LOAD segment", path);
 	if (info.entry >= mem_size)
-		return err__set(e, 0, "%s: entry point 0x%llx outside guest "
-				      "memory", path,
-				(unsigned long long)info.entry);
+		return err__set(e, 0,
+				"%s: entry point 0x%llx outside guest "
+				"memory",
+				path, (unsigned long long)info.entry);
 	img->entry = info.entry;
 	return 0;
 }

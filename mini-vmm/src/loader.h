@@ -16,7 +16,7 @@ enum image_kind { IMAGE_FLAT, IMAGE_ELF32, IMAGE_ELF64 };
 struct image {
 	uint8_t *data; /* the whole file (owned) */
 	size_t size;
-	int kind;      /* enum image_kind */
+	int kind; /* enum image_kind */
 	uint64_t entry;
 };
 

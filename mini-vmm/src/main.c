@@ -35,8 +35,8 @@ static const char usage[] =
 	"  --stats FILE.json           write exit counts, phase times and\n"
 	"                              memory use\n"
 	"  --trace                     one line per exit on stderr\n"
-	"  --marks                     print \"isolab-mark: NAME\" on stdout at\n"
-	"                              each milestone the guest marks\n"
+	"  --marks                     a line \"isolab-mark: NAME\" on stdout\n"
+	"                              at each milestone the guest marks\n"
 	"  --timeout SECONDS           stop a guest still running after this\n"
 	"                              long (exit status 124)\n"
 	"  --no-ioeventfd              do not bind the ioeventfd port\n"
@@ -58,9 +58,21 @@ static int main_size(const char *s, uint64_t *out)
 	if (errno || end == s)
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
 	}
 	if (*end != '\0')
 		return -1;
@@ -68,24 +80,35 @@ static int main_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-enum { OPT_MODE = 256, OPT_MEM, OPT_VCPUS, OPT_CONSOLE, OPT_STATS,
-       OPT_TRACE, OPT_TIMEOUT, OPT_LOAD_ADDR, OPT_NO_IOEVENTFD, OPT_ARG, OPT_MARKS,
-       OPT_HELP };
+enum {
+	OPT_MODE = 256,
+	OPT_MEM,
+	OPT_VCPUS,
+	OPT_CONSOLE,
+	OPT_STATS,
+	OPT_TRACE,
+	OPT_TIMEOUT,
+	OPT_LOAD_ADDR,
+	OPT_NO_IOEVENTFD,
+	OPT_ARG,
+	OPT_MARKS,
+	OPT_HELP
+};
 
 static const struct option options[] = {
-	{ "mode", required_argument, NULL, OPT_MODE },
-	{ "mem", required_argument, NULL, OPT_MEM },
-	{ "vcpus", required_argument, NULL, OPT_VCPUS },
-	{ "console", required_argument, NULL, OPT_CONSOLE },
-	{ "stats", required_argument, NULL, OPT_STATS },
-	{ "trace", no_argument, NULL, OPT_TRACE },
-	{ "timeout", required_argument, NULL, OPT_TIMEOUT },
-	{ "load-addr", required_argument, NULL, OPT_LOAD_ADDR },
-	{ "no-ioeventfd", no_argument, NULL, OPT_NO_IOEVENTFD },
-	{ "arg", required_argument, NULL, OPT_ARG },
-	{ "marks", no_argument, NULL, OPT_MARKS },
-	{ "help", no_argument, NULL, OPT_HELP },
-	{ NULL, 0, NULL, 0 },
+	{"mode", required_argument, NULL, OPT_MODE},
+	{"mem", required_argument, NULL, OPT_MEM},
+	{"vcpus", required_argument, NULL, OPT_VCPUS},
+	{"console", required_argument, NULL, OPT_CONSOLE},
+	{"stats", required_argument, NULL, OPT_STATS},
+	{"trace", no_argument, NULL, OPT_TRACE},
+	{"timeout", required_argument, NULL, OPT_TIMEOUT},
+	{"load-addr", required_argument, NULL, OPT_LOAD_ADDR},
+	{"no-ioeventfd", no_argument, NULL, OPT_NO_IOEVENTFD},
+	{"arg", required_argument, NULL, OPT_ARG},
+	{"marks", no_argument, NULL, OPT_MARKS},
+	{"help", no_argument, NULL, OPT_HELP},
+	{NULL, 0, NULL, 0},
 };
 
 static int main_option(struct vm_config *c, int opt, const char *arg,
@@ -103,23 +126,28 @@ static int main_option(struct vm_config *c, int opt, const char *arg,
 		else if (strcmp(arg, "long") == 0)
 			c->mode = MODE_LONG;
 		else
-			return err__set(e, 0, "--mode: '%s' is not real, "
-					      "protected or long", arg);
+			return err__set(e, 0,
+					"--mode: '%s' is not real, "
+					"protected or long",
+					arg);
 		return 0;
 	case OPT_MEM:
 		if (main_size(arg, &c->mem_size) < 0 ||
 		    c->mem_size < LAYOUT_MIN_MEM ||
 		    c->mem_size > LAYOUT_MAX_MEM || (c->mem_size & 0xfff))
-			return err__set(e, 0, "--mem: '%s' is not a size from "
-					      "1M to 3G in whole 4 KiB pages",
+			return err__set(e, 0,
+					"--mem: '%s' is not a size from "
+					"1M to 3G in whole 4 KiB pages",
 					arg);
 		return 0;
 	case OPT_VCPUS:
 		errno = 0;
 		n = strtol(arg, &end, 10);
 		if (errno || end == arg || *end || n < 1 || n > 4096)
-			return err__set(e, 0, "--vcpus: '%s' is not a number of "
-					      "vCPUs from 1", arg);
+			return err__set(e, 0,
+					"--vcpus: '%s' is not a number of "
+					"vCPUs from 1",
+					arg);
 		c->nvcpus = (int)n;
 		return 0;
 	case OPT_CONSOLE:
@@ -128,37 +156,36 @@ static int main_option(struct vm_config *c, int opt, const char *arg,
 		else if (strcmp(arg, "pv") == 0)
 			c->console = CONSOLE_PV;
 		else
-			return err__set(e, 0, "--console: '%s' is not uart or "
-					      "pv", arg);
+			return err__set(e, 0,
+					"--console: '%s' is not uart or "
+					"pv",
+					arg);
 		return 0;
-	case OPT_STATS:
-		c->stats_path = arg;
-		return 0;
-	case OPT_TRACE:
-		c->trace = true;
-		return 0;
-	case OPT_MARKS:
-		c->marks = true;
-		return 0;
+	case OPT_STATS: c->stats_path = arg; return 0;
+	case OPT_TRACE: c->trace = true; return 0;
+	case OPT_MARKS: c->marks = true; return 0;
 	case OPT_TIMEOUT:
 		errno = 0;
 		c->timeout_s = strtod(arg, &end);
 		if (errno || end == arg || *end || !(c->timeout_s > 0) ||
 		    c->timeout_s > 1e6)
-			return err__set(e, 0, "--timeout: '%s' is not a number "
-					      "of seconds above 0", arg);
+			return err__set(e, 0,
+					"--timeout: '%s' is not a number "
+					"of seconds above 0",
+					arg);
 		return 0;
 	case OPT_LOAD_ADDR:
 		if (main_size(arg, &c->load_addr) < 0)
-			return err__set(e, 0, "--load-addr: '%s' is not an "
-					      "address", arg);
+			return err__set(e, 0,
+					"--load-addr: '%s' is not an "
+					"address",
+					arg);
 		return 0;
-	case OPT_NO_IOEVENTFD:
-		c->no_ioeventfd = true;
-		return 0;
+	case OPT_NO_IOEVENTFD: c->no_ioeventfd = true; return 0;
 	case OPT_ARG:
 		if (main_size(arg, &c->arg) < 0)
-			return err__set(e, 0, "--arg: '%s' is not a number", arg);
+			return err__set(e, 0, "--arg: '%s' is not a number",
+					arg);
 		return 0;
 	}
 	return err__set(e, 0, "unknown option (try --help)");
@@ -176,15 +203,17 @@ static int main_parse(int argc, char **argv, struct vm_config *c,
 			exit(0);
 		}
 		if (opt == '?' || opt == ':')
-			return err__set(e, 0, "%s: unknown option or missing "
-					      "argument (try --help)",
+			return err__set(e, 0,
+					"%s: unknown option or missing "
+					"argument (try --help)",
 					argv[optind - 1]);
 		if (main_option(c, opt, optarg, e) < 0)
 			return -1;
 	}
 	if (optind != argc - 1)
-		return err__set(e, 0, "IMAGE: expected exactly one image (try "
-				      "--help)");
+		return err__set(e, 0,
+				"IMAGE: expected exactly one image (try "
+				"--help)");
 	c->image = argv[optind];
 	return 0;
 }
@@ -192,11 +221,14 @@ static int main_parse(int argc, char **argv, struct vm_config *c,
 int main(int argc, char **argv)
 {
 	struct vm_config cfg = {
-		.mem_size = 64ULL << 20, .nvcpus = 1, .mode = -1,
-		.load_addr = LAYOUT_FLAT_LOAD_DEFAULT, .console = CONSOLE_UART,
+		.mem_size = 64ULL << 20,
+		.nvcpus = 1,
+		.mode = -1,
+		.load_addr = LAYOUT_FLAT_LOAD_DEFAULT,
+		.console = CONSOLE_UART,
 		.t_start = timing__now_ns(),
 	};
-	struct isolab_err e = { 0 };
+	struct isolab_err e = {0};
 	struct vm *vm;
 	int status;
 

@@ -13,14 +13,10 @@
 const char *mark__name(unsigned id)
 {
 	switch (id) {
-	case MARK_ENTRY:
-		return "entry";
-	case MARK_KERNEL:
-		return "kernel";
-	case MARK_USER:
-		return "user";
-	case MARK_READY:
-		return "ready";
+	case MARK_ENTRY: return "entry";
+	case MARK_KERNEL: return "kernel";
+	case MARK_USER: return "user";
+	case MARK_READY: return "ready";
 	}
 	return NULL;
 }
@@ -42,14 +38,15 @@ void mark__record(struct vm *vm, unsigned id)
 	/* --marks: the harness's "isolab-mark: NAME" line (bench/lib/marks.h),
 	 * so isobench stamps the milestone as it does for any other child. */
 	if (first && vm->cfg.marks && mark__name(id)) {
-		snprintf(line, sizeof(line), "isolab-mark: %s\n", mark__name(id));
+		snprintf(line, sizeof(line), "isolab-mark: %s\n",
+			 mark__name(id));
 		console__flush(&vm->con);
 		console__write(&vm->con, line, strlen(line));
 	}
 }
 
-static int mark_write(struct vcpu *v, void *dev, uint64_t off,
-		      const void *data, unsigned len)
+static int mark_write(struct vcpu *v, void *dev, uint64_t off, const void *data,
+		      unsigned len)
 {
 	(void)dev;
 	(void)off;

@@ -11,26 +11,18 @@
 
 #include "timing.h"
 
-static int mmio_timer_read(struct vcpu *v, void *dev, uint64_t off,
-			   void *data, unsigned len)
+static int mmio_timer_read(struct vcpu *v, void *dev, uint64_t off, void *data,
+			   unsigned len)
 {
 	struct mmio_timer *t = dev;
 	uint64_t val = ~0ULL;
 
 	(void)v;
 	switch (off) {
-	case MMIO_TIMER_ID:
-		val = MMIO_TIMER_ID_VALUE;
-		break;
-	case MMIO_TIMER_COUNT:
-		val = t->count++;
-		break;
-	case MMIO_TIMER_NOW:
-		val = timing__now_ns();
-		break;
-	case MMIO_TIMER_SCRATCH:
-		val = t->scratch;
-		break;
+	case MMIO_TIMER_ID: val = MMIO_TIMER_ID_VALUE; break;
+	case MMIO_TIMER_COUNT: val = t->count++; break;
+	case MMIO_TIMER_NOW: val = timing__now_ns(); break;
+	case MMIO_TIMER_SCRATCH: val = t->scratch; break;
 	}
 	memcpy(data, &val, len); /* little-endian: the low len bytes */
 	return DEV_CONTINUE;

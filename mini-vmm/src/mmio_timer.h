@@ -17,7 +17,6 @@
 #include "bus.h"
 #include "layout.h" /* the register offsets, shared with guests */
 
-
 struct mmio_timer {
 	uint64_t count;
 	uint64_t scratch;

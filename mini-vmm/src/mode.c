@@ -26,14 +26,14 @@
 #include "layout.h"
 #include "vmm.h"
 
-#define CR0_PE (1ULL << 0)
-#define CR0_ET (1ULL << 4)
-#define CR0_PG (1ULL << 31)
-#define CR4_PAE (1ULL << 5)
+#define CR0_PE	 (1ULL << 0)
+#define CR0_ET	 (1ULL << 4)
+#define CR0_PG	 (1ULL << 31)
+#define CR4_PAE	 (1ULL << 5)
 #define EFER_LME (1ULL << 8)
 #define EFER_LMA (1ULL << 10)
 
-#define PTE_P (1ULL << 0)
+#define PTE_P  (1ULL << 0)
 #define PTE_RW (1ULL << 1)
 #define PTE_PS (1ULL << 7) /* in a PD entry: a 2 MiB page */
 
@@ -57,12 +57,12 @@ void mode__build_tables(struct vm *vm)
 	uint64_t *pd = (uint64_t *)(vm->mem + LAYOUT_PD);
 	struct boot_info *bi = (struct boot_info *)(vm->mem + LAYOUT_BOOT_INFO);
 
-	*bi = (struct boot_info){ .magic = BOOT_INFO_MAGIC,
-				  .nvcpus = (uint32_t)vm->nvcpus,
-				  .mem_size = vm->mem_size,
-				  .mmio_timer = LAYOUT_MMIO_TIMER,
-				  .console = (uint32_t)vm->cfg.console,
-				  .arg = vm->cfg.arg };
+	*bi = (struct boot_info){.magic = BOOT_INFO_MAGIC,
+				 .nvcpus = (uint32_t)vm->nvcpus,
+				 .mem_size = vm->mem_size,
+				 .mmio_timer = LAYOUT_MMIO_TIMER,
+				 .console = (uint32_t)vm->cfg.console,
+				 .arg = vm->cfg.arg};
 	if (vm->mode == MODE_REAL)
 		return;
 	gdt[0] = 0;
@@ -85,9 +85,16 @@ void mode__build_tables(struct vm *vm)
 static struct kvm_segment mode_segment(uint16_t sel, unsigned type, bool code64)
 {
 	return (struct kvm_segment){
-		.base = 0, .limit = 0xffffffff, .selector = sel,
-		.type = (uint8_t)type, .present = 1, .dpl = 0,
-		.db = code64 ? 0 : 1, .s = 1, .l = code64, .g = 1,
+		.base = 0,
+		.limit = 0xffffffff,
+		.selector = sel,
+		.type = (uint8_t)type,
+		.present = 1,
+		.dpl = 0,
+		.db = code64 ? 0 : 1,
+		.s = 1,
+		.l = code64,
+		.g = 1,
 	};
 }
 
@@ -98,8 +105,8 @@ static void mode_sregs(struct vm *vm, struct kvm_sregs *s)
 	if (vm->mode == MODE_REAL) {
 		/* Real mode after reset, but CS base 0 rather than the reset
 		 * vector's 0xffff0000: there is no firmware to run. */
-		struct kvm_segment *segs[] = { &s->cs, &s->ds, &s->es,
-					       &s->fs, &s->gs, &s->ss };
+		struct kvm_segment *segs[] = {&s->cs, &s->ds, &s->es,
+					      &s->fs, &s->gs, &s->ss};
 
 		for (unsigned i = 0; i < 6; i++) {
 			segs[i]->base = 0;
@@ -143,7 +150,8 @@ int mode__setup_vcpu(struct vm *vm, struct vcpu *v, struct isolab_err *e)
 	if (vm->mode == MODE_REAL)
 		regs.rsp = LAYOUT_REAL_SP - 0x100ULL * (uint64_t)v->index;
 	else
-		regs.rsp = vm->mem_size - LAYOUT_STACK_SIZE * (uint64_t)v->index;
+		regs.rsp =
+			vm->mem_size - LAYOUT_STACK_SIZE * (uint64_t)v->index;
 	if (ioctl(v->fd, KVM_SET_REGS, &regs) < 0)
 		return err__set(e, errno, "vcpu %d: KVM_SET_REGS", v->index);
 	return 0;

@@ -19,8 +19,8 @@ static int null_read(struct vcpu *v, void *dev, uint64_t off, void *data,
 	return DEV_CONTINUE;
 }
 
-static int null_write(struct vcpu *v, void *dev, uint64_t off,
-		      const void *data, unsigned len)
+static int null_write(struct vcpu *v, void *dev, uint64_t off, const void *data,
+		      unsigned len)
 {
 	(void)v;
 	(void)dev;

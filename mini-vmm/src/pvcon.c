@@ -28,8 +28,10 @@ static int pvcon_write(struct vcpu *v, void *dev, uint64_t off,
 	memcpy(&gpa, data, len < 4 ? len : 4);
 	req = vm__gpa(vm, gpa, sizeof(*req));
 	if (!req || (gpa & 7)) {
-		fprintf(stderr, "mini-vmm: hypercall: request at 0x%x is not "
-				"in guest memory or not 8-byte aligned\n", gpa);
+		fprintf(stderr,
+			"mini-vmm: hypercall: request at 0x%x is not "
+			"in guest memory or not 8-byte aligned\n",
+			gpa);
 		return DEV_CONTINUE;
 	}
 	req->ret = 0;
@@ -46,11 +48,8 @@ static int pvcon_write(struct vcpu *v, void *dev, uint64_t off,
 		vm__stop(vm, (int)((((uint32_t)req->arg << 1) | 1) & 0xff));
 		action = DEV_STOP_VM;
 		break;
-	case PV_MARK:
-		mark__record(vm, (unsigned)req->arg);
-		break;
-	default:
-		req->ret = -1;
+	case PV_MARK: mark__record(vm, (unsigned)req->arg); break;
+	default: req->ret = -1;
 	}
 	return action;
 }

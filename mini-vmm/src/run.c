@@ -73,7 +73,8 @@ static int run_io(struct vcpu *v)
 	int action = DEV_CONTINUE;
 
 	for (uint32_t i = 0; i < run->io.count && action == DEV_CONTINUE; i++) {
-		const struct bus_range *r = bus__find(&v->vm->pio, run->io.port);
+		const struct bus_range *r =
+			bus__find(&v->vm->pio, run->io.port);
 		bool claimed;
 
 		action = bus__access(&v->vm->pio, v, run->io.port, data,
@@ -91,7 +92,8 @@ static int run_io(struct vcpu *v)
 static int run_mmio(struct vcpu *v)
 {
 	struct kvm_run *run = v->run;
-	const struct bus_range *r = bus__find(&v->vm->mmio, run->mmio.phys_addr);
+	const struct bus_range *r =
+		bus__find(&v->vm->mmio, run->mmio.phys_addr);
 	unsigned len = run->mmio.len > 8 ? 8 : run->mmio.len;
 	bool claimed;
 	int action;
@@ -122,10 +124,8 @@ static int run_dispatch(struct vcpu *v)
 	char why[128];
 
 	switch (run->exit_reason) {
-	case KVM_EXIT_IO:
-		return run_io(v);
-	case KVM_EXIT_MMIO:
-		return run_mmio(v);
+	case KVM_EXIT_IO: return run_io(v);
+	case KVM_EXIT_MMIO: return run_mmio(v);
 	case KVM_EXIT_HLT:
 		if (v->vm->cfg.trace)
 			fprintf(stderr, "vcpu%d HLT%s\n", v->index,
@@ -137,13 +137,15 @@ static int run_dispatch(struct vcpu *v)
 		return run_crash(v, STATUS_TRIPLE_FAULT,
 				 "triple fault (KVM_EXIT_SHUTDOWN)");
 	case KVM_EXIT_FAIL_ENTRY:
-		snprintf(why, sizeof(why), "KVM_EXIT_FAIL_ENTRY, hardware "
+		snprintf(why, sizeof(why),
+			 "KVM_EXIT_FAIL_ENTRY, hardware "
 			 "reason 0x%llx",
 			 (unsigned long long)
 				 run->fail_entry.hardware_entry_failure_reason);
 		return run_crash(v, STATUS_GUEST_CRASH, why);
 	case KVM_EXIT_INTERNAL_ERROR:
-		snprintf(why, sizeof(why), "KVM_EXIT_INTERNAL_ERROR, "
+		snprintf(why, sizeof(why),
+			 "KVM_EXIT_INTERNAL_ERROR, "
 			 "suberror %u (1: instruction KVM cannot emulate)",
 			 run->internal.suberror);
 		return run_crash(v, STATUS_GUEST_CRASH, why);
@@ -204,10 +206,9 @@ static void run_wait(struct vm *vm, int started)
 	pthread_mutex_lock(&vm->lock);
 	while (vm->ndone < started && !timed_out) {
 		if (vm->cfg.timeout_s > 0)
-			timed_out = pthread_cond_timedwait(&vm->done_cv,
-							   &vm->lock,
-							   &deadline) ==
-				    ETIMEDOUT;
+			timed_out =
+				pthread_cond_timedwait(&vm->done_cv, &vm->lock,
+						       &deadline) == ETIMEDOUT;
 		else
 			pthread_cond_wait(&vm->done_cv, &vm->lock);
 	}
@@ -221,7 +222,7 @@ static void run_wait(struct vm *vm, int started)
 
 int run__vm(struct vm *vm, struct isolab_err *e)
 {
-	struct sigaction sa = { .sa_handler = run_kick_handler };
+	struct sigaction sa = {.sa_handler = run_kick_handler};
 	pthread_condattr_t ca;
 	int started = 0, rc = 0;
 

@@ -16,13 +16,13 @@
 #include "vmm.h"
 
 static const char *const phase_names[PH_COUNT] = {
-	[PH_START] = "start",	  [PH_VM] = "vm_created",
-	[PH_MEMORY] = "memory",	  [PH_VCPUS] = "vcpus",
+	[PH_START] = "start",	    [PH_VM] = "vm_created",
+	[PH_MEMORY] = "memory",	    [PH_VCPUS] = "vcpus",
 	[PH_ENTRY] = "first_entry", [PH_END] = "end",
 	[PH_TEARDOWN] = "teardown",
 };
 
-static const char *const mode_names[] = { "real", "protected", "long" };
+static const char *const mode_names[] = {"real", "protected", "long"};
 
 /* Guest pages in host RAM now (mincore), in KiB: the guest memory touched,
  * by the guest or by the loader. */
@@ -67,18 +67,19 @@ static json_t *stats_exits(const struct exitstats *s)
 
 	for (int i = 0; i < EXITSTATS_REASONS; i++)
 		if (s->by_reason[i])
-			json_object_set_new(reasons, exitstats__reason_name(i),
-					    json_integer((json_int_t)s->by_reason[i]));
+			json_object_set_new(
+				reasons, exitstats__reason_name(i),
+				json_integer((json_int_t)s->by_reason[i]));
 	for (int i = 0; i < EXITSTATS_ADDRS; i++) {
 		const struct exitstats_addr *a = &s->addr[i];
 
 		if (!a->used)
 			continue;
-		json_array_append_new(
-			a->mmio ? mmio : ports,
-			json_pack("{s:I, s:s, s:I}", "addr", (json_int_t)a->addr,
-				  "device", a->dev ? a->dev : "unclaimed",
-				  "count", (json_int_t)a->count));
+		json_array_append_new(a->mmio ? mmio : ports,
+				      json_pack("{s:I, s:s, s:I}", "addr",
+						(json_int_t)a->addr, "device",
+						a->dev ? a->dev : "unclaimed",
+						"count", (json_int_t)a->count));
 	}
 	json_object_set_new(o, "total", json_integer((json_int_t)s->total));
 	json_object_set_new(o, "by_reason", reasons);
@@ -105,7 +106,8 @@ static json_t *stats_times(struct vm *vm)
 		if (!vm->mark_t[id])
 			continue;
 		snprintf(name, sizeof(name), "mark%u", id);
-		json_object_set_new(marks, mark__name(id) ? mark__name(id) : name,
+		json_object_set_new(marks,
+				    mark__name(id) ? mark__name(id) : name,
 				    json_integer((json_int_t)vm->mark_t[id]));
 	}
 	json_object_set_new(t, "marks", marks);
@@ -114,7 +116,7 @@ static json_t *stats_times(struct vm *vm)
 
 int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 {
-	struct exitstats all = { 0 };
+	struct exitstats all = {0};
 	struct result *r;
 	struct meta m;
 	json_t *data, *per_vcpu = json_array();
@@ -128,7 +130,8 @@ int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 	}
 	for (int i = 0; i < vm->nvcpus; i++) {
 		exitstats__merge(&all, &vm->vcpus[i].stats);
-		json_array_append_new(per_vcpu, stats_exits(&vm->vcpus[i].stats));
+		json_array_append_new(per_vcpu,
+				      stats_exits(&vm->vcpus[i].stats));
 	}
 	json_object_set_new(result__params(r), "image",
 			    json_string(vm->cfg.image));
@@ -138,13 +141,12 @@ int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 			    json_integer((json_int_t)vm->mem_size));
 	json_object_set_new(result__params(r), "vcpus",
 			    json_integer(vm->nvcpus));
-	json_object_set_new(result__params(r), "console",
-			    json_string(vm->cfg.console == CONSOLE_PV ? "pv"
-								       : "uart"));
+	json_object_set_new(
+		result__params(r), "console",
+		json_string(vm->cfg.console == CONSOLE_PV ? "pv" : "uart"));
 	data = result__data(r);
-	json_object_set_new(data, "status", json_integer(vm->status_set
-								 ? vm->status
-								 : 0));
+	json_object_set_new(data, "status",
+			    json_integer(vm->status_set ? vm->status : 0));
 	json_object_set_new(data, "exits", stats_exits(&all));
 	json_object_set_new(data, "exits_per_vcpu", per_vcpu);
 	json_object_set_new(data, "uart_tx_bytes",

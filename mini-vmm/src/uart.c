@@ -18,32 +18,33 @@
 
 /* Register offsets from the base port (datasheet table 2). */
 #define UART_RBR_THR 0 /* DLAB=1: DLL */
-#define UART_IER 1     /* DLAB=1: DLM */
+#define UART_IER     1 /* DLAB=1: DLM */
 #define UART_IIR_FCR 2
-#define UART_LCR 3
-#define UART_MCR 4
-#define UART_LSR 5
-#define UART_MSR 6
-#define UART_SCR 7
+#define UART_LCR     3
+#define UART_MCR     4
+#define UART_LSR     5
+#define UART_MSR     6
+#define UART_SCR     7
 
-#define LCR_DLAB 0x80
-#define MCR_LOOP 0x10
-#define LSR_DR 0x01   /* data ready */
-#define LSR_THRE 0x20 /* transmit holding register empty */
-#define LSR_TEMT 0x40 /* transmitter empty */
-#define IER_RDI 0x01  /* receive data interrupt */
-#define IER_THRI 0x02 /* THR empty interrupt */
-#define IIR_NO_INT 0x01
-#define IIR_THRI 0x02
-#define IIR_RDI 0x04
-#define FCR_ENABLE 0x01
+#define LCR_DLAB      0x80
+#define MCR_LOOP      0x10
+#define LSR_DR	      0x01 /* data ready */
+#define LSR_THRE      0x20 /* transmit holding register empty */
+#define LSR_TEMT      0x40 /* transmitter empty */
+#define IER_RDI	      0x01 /* receive data interrupt */
+#define IER_THRI      0x02 /* THR empty interrupt */
+#define IIR_NO_INT    0x01
+#define IIR_THRI      0x02
+#define IIR_RDI	      0x04
+#define FCR_ENABLE    0x01
 #define IIR_FIFO_BITS 0xc0 /* FIFOs enabled, as a 16550A reports */
 
 void uart__init(struct uart *u, struct console *con)
 {
-	*u = (struct uart){ .con = con, .lsr = LSR_THRE | LSR_TEMT,
-			    .msr = 0xb0 /* DCD, DSR, CTS as if cabled */,
-			    .dll = 12 /* 9600 baud */ };
+	*u = (struct uart){.con = con,
+			   .lsr = LSR_THRE | LSR_TEMT,
+			   .msr = 0xb0 /* DCD, DSR, CTS as if cabled */,
+			   .dll = 12 /* 9600 baud */};
 }
 
 /* IIR: highest-priority pending interrupt (received data, then THRE). */
@@ -82,29 +83,17 @@ static int uart_read(struct vcpu *v, void *dev, uint64_t off, void *data,
 			u->lsr &= ~LSR_DR;
 		}
 		break;
-	case UART_IER:
-		val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier;
-		break;
+	case UART_IER: val = (u->lcr & LCR_DLAB) ? u->dlm : u->ier; break;
 	case UART_IIR_FCR:
 		val = uart_iir(u);
 		if ((val & 0x0f) == IIR_THRI)
 			u->thri_pending = false; /* reading IIR clears THRE */
 		break;
-	case UART_LCR:
-		val = u->lcr;
-		break;
-	case UART_MCR:
-		val = u->mcr;
-		break;
-	case UART_LSR:
-		val = u->lsr;
-		break;
-	case UART_MSR:
-		val = uart_msr(u);
-		break;
-	case UART_SCR:
-		val = u->scr;
-		break;
+	case UART_LCR: val = u->lcr; break;
+	case UART_MCR: val = u->mcr; break;
+	case UART_LSR: val = u->lsr; break;
+	case UART_MSR: val = uart_msr(u); break;
+	case UART_SCR: val = u->scr; break;
 	}
 	for (unsigned i = 0; i < len; i++)
 		out[i] = i == 0 ? val : 0xff;
@@ -123,8 +112,8 @@ static void uart_transmit(struct uart *u, uint8_t c)
 	u->thri_pending = true; /* sent at once: THR is empty again */
 }
 
-static int uart_write(struct vcpu *v, void *dev, uint64_t off,
-		      const void *data, unsigned len)
+static int uart_write(struct vcpu *v, void *dev, uint64_t off, const void *data,
+		      unsigned len)
 {
 	struct uart *u = dev;
 	uint8_t val = *(const uint8_t *)data;
@@ -151,17 +140,10 @@ static int uart_write(struct vcpu *v, void *dev, uint64_t off,
 	case UART_IIR_FCR:
 		u->iir_fifo = (val & FCR_ENABLE) ? IIR_FIFO_BITS : 0;
 		break;
-	case UART_LCR:
-		u->lcr = val;
-		break;
-	case UART_MCR:
-		u->mcr = val & 0x1f;
-		break;
-	case UART_SCR:
-		u->scr = val;
-		break;
-	default: /* LSR and MSR are read-only */
-		break;
+	case UART_LCR: u->lcr = val; break;
+	case UART_MCR: u->mcr = val & 0x1f; break;
+	case UART_SCR: u->scr = val; break;
+	default: /* LSR and MSR are read-only */ break;
 	}
 	return DEV_CONTINUE;
 }

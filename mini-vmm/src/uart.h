@@ -15,7 +15,7 @@ struct uart {
 	struct console *con;
 	uint8_t ier, iir_fifo, lcr, mcr, lsr, msr, scr;
 	uint8_t dll, dlm;
-	uint8_t rbr;      /* the one received byte (loopback only) */
+	uint8_t rbr;	   /* the one received byte (loopback only) */
 	bool thri_pending; /* THR-empty interrupt reported by IIR */
 	uint64_t tx_bytes;
 };

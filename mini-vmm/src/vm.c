@@ -50,7 +50,8 @@ static int vm_open_kvm(struct vm *vm, struct isolab_err *e)
 	if (max <= 0)
 		max = ioctl(vm->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_NR_VCPUS);
 	if (max > 0 && vm->cfg.nvcpus > max)
-		return err__set(e, 0, "--vcpus: %d is above KVM's maximum of %d",
+		return err__set(e, 0,
+				"--vcpus: %d is above KVM's maximum of %d",
 				vm->cfg.nvcpus, max);
 	do
 		vm->vm_fd = ioctl(vm->kvm_fd, KVM_CREATE_VM, 0);
@@ -89,7 +90,7 @@ static int vm_memory(struct vm *vm, struct isolab_err *e)
 /* The mode an image starts in when --mode does not say. */
 static int vm_default_mode(int kind)
 {
-	return kind == IMAGE_ELF64 ? MODE_LONG
+	return kind == IMAGE_ELF64   ? MODE_LONG
 	       : kind == IMAGE_ELF32 ? MODE_PROTECTED
 				     : MODE_REAL;
 }
@@ -100,16 +101,19 @@ static int vm_load(struct vm *vm, struct image *img, struct isolab_err *e)
 
 	if (vm->mode == MODE_REAL) {
 		if (vm->nvcpus > LAYOUT_REAL_MAX_VCPUS)
-			return err__set(e, 0, "--vcpus: real mode takes at "
-					      "most %d vCPUs",
+			return err__set(e, 0,
+					"--vcpus: real mode takes at "
+					"most %d vCPUs",
 					LAYOUT_REAL_MAX_VCPUS);
 		stack_lo = vm->mem_size; /* real-mode stacks are below 4 KiB */
 	} else {
 		uint64_t stacks = LAYOUT_STACK_SIZE * (uint64_t)vm->nvcpus;
 
 		if (stacks + LAYOUT_VMM_END >= vm->mem_size)
-			return err__set(e, 0, "--mem: too small for %d boot "
-					      "stacks", vm->nvcpus);
+			return err__set(e, 0,
+					"--mem: too small for %d boot "
+					"stacks",
+					vm->nvcpus);
 		stack_lo = vm->mem_size - stacks;
 	}
 	if (loader__load(img, vm->cfg.image, vm->mem, vm->mem_size,
@@ -118,8 +122,9 @@ static int vm_load(struct vm *vm, struct image *img, struct isolab_err *e)
 		return -1;
 	vm->entry = img->entry;
 	if (vm->mode == MODE_REAL && vm->entry > 0xffff)
-		return err__set(e, 0, "%s: entry 0x%llx is beyond real mode's "
-				      "64 KiB code segment",
+		return err__set(e, 0,
+				"%s: entry 0x%llx is beyond real mode's "
+				"64 KiB code segment",
 				vm->cfg.image, (unsigned long long)vm->entry);
 	if (vm->mode == MODE_PROTECTED && vm->entry > 0xffffffffULL)
 		return err__set(e, 0, "%s: entry above 4 GiB", vm->cfg.image);
@@ -130,7 +135,8 @@ static int vm_load(struct vm *vm, struct image *img, struct isolab_err *e)
 static int vm_devices(struct vm *vm, struct isolab_err *e)
 {
 	uart__init(&vm->uart, &vm->con);
-	if (bus__register(&vm->pio, PORT_COM1, 8, &uart_ops, &vm->uart, e) < 0 ||
+	if (bus__register(&vm->pio, PORT_COM1, 8, &uart_ops, &vm->uart, e) <
+		    0 ||
 	    debug_exit__register(vm, e) < 0 || null_port__register(vm, e) < 0 ||
 	    mark__register(vm, e) < 0 || pvcon__register(vm, e) < 0 ||
 	    bus__register(&vm->mmio, LAYOUT_MMIO_TIMER, LAYOUT_MMIO_TIMER_LEN,

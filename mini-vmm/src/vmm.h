@@ -25,11 +25,11 @@ enum cpu_mode { MODE_REAL, MODE_PROTECTED, MODE_LONG };
 
 /* Exit statuses of mini-vmm.  A guest's isa-debug-exit status (v<<1)|1 is
  * always odd; the VMM's own statuses are even, so the two never collide. */
-#define STATUS_HALT 0        /* every vCPU halted */
-#define STATUS_VMM_ERROR 2   /* bad option or image, or a failing ioctl */
-#define STATUS_TRIPLE_FAULT 4 /* KVM_EXIT_SHUTDOWN */
-#define STATUS_GUEST_CRASH 6 /* FAIL_ENTRY, INTERNAL_ERROR, unknown exit */
-#define STATUS_TIMEOUT 124   /* --timeout expired (as timeout(1)) */
+#define STATUS_HALT	    0	/* every vCPU halted */
+#define STATUS_VMM_ERROR    2	/* bad option or image, or a failing ioctl */
+#define STATUS_TRIPLE_FAULT 4	/* KVM_EXIT_SHUTDOWN */
+#define STATUS_GUEST_CRASH  6	/* FAIL_ENTRY, INTERNAL_ERROR, unknown exit */
+#define STATUS_TIMEOUT	    124 /* --timeout expired (as timeout(1)) */
 
 /* The command line, parsed (main.c). */
 struct vm_config {
@@ -41,22 +41,22 @@ struct vm_config {
 	int console; /* CONSOLE_UART or CONSOLE_PV */
 	const char *stats_path;
 	bool trace;
-	bool marks; /* --marks: print "isolab-mark: NAME" lines */
+	bool marks;	  /* --marks: print "isolab-mark: NAME" lines */
 	double timeout_s; /* 0: none */
 	bool no_ioeventfd;
-	uint64_t arg; /* --arg, handed to the guest in boot_info */
+	uint64_t arg;	  /* --arg, handed to the guest in boot_info */
 	uint64_t t_start; /* timing__now_ns() when main() began */
 };
 
 /* Boot phases the VMM timestamps (CLOCK_MONOTONIC ns, timing__now_ns). */
 enum phase {
-	PH_START,     /* main() entered */
-	PH_VM,        /* /dev/kvm opened, KVM_CREATE_VM done */
-	PH_MEMORY,    /* guest memory mapped and registered, image loaded */
-	PH_VCPUS,     /* vCPUs created, registers and mode set */
-	PH_ENTRY,     /* first KVM_RUN issued */
-	PH_END,       /* every vCPU stopped */
-	PH_TEARDOWN,  /* VM destroyed */
+	PH_START,    /* main() entered */
+	PH_VM,	     /* /dev/kvm opened, KVM_CREATE_VM done */
+	PH_MEMORY,   /* guest memory mapped and registered, image loaded */
+	PH_VCPUS,    /* vCPUs created, registers and mode set */
+	PH_ENTRY,    /* first KVM_RUN issued */
+	PH_END,	     /* every vCPU stopped */
+	PH_TEARDOWN, /* VM destroyed */
 	PH_COUNT
 };
 
@@ -81,7 +81,7 @@ struct vm {
 	int run_size;
 	uint8_t *mem; /* guest-physical 0 .. mem_size-1 */
 	uint64_t mem_size;
-	int mode;      /* enum cpu_mode in effect */
+	int mode; /* enum cpu_mode in effect */
 	uint64_t entry;
 	struct vcpu *vcpus;
 	int nvcpus;

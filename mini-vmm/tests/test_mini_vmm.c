@@ -53,10 +53,10 @@ static const char *kvm_unusable(void)
 	return why;
 }
 
-#define NEED_KVM()                                             \
-	do {                                                   \
-		if (kvm_unusable())                            \
-			TEST_SKIP("%s", kvm_unusable());       \
+#define NEED_KVM()                                                             \
+	do {                                                                   \
+		if (kvm_unusable())                                            \
+			TEST_SKIP("%s", kvm_unusable());                       \
 	} while (0)
 
 /* Run mini-vmm with the arguments (NULL-terminated) into r. */
@@ -134,12 +134,11 @@ static int dummy_write(struct vcpu *v, void *dev, uint64_t off,
 	dummy_write_called = (int)off + 1;
 	return DEV_CONTINUE;
 }
-static const struct dev_ops dummy_ops = { .name = "dummy",
-					  .write = dummy_write };
+static const struct dev_ops dummy_ops = {.name = "dummy", .write = dummy_write};
 
 static void test_bus_refuses_overlapping_ranges(void **state)
 {
-	struct bus b = { .name = "pio" };
+	struct bus b = {.name = "pio"};
 	struct isolab_err e;
 
 	(void)state;
@@ -153,16 +152,17 @@ static void test_bus_refuses_overlapping_ranges(void **state)
 
 static void test_bus_unclaimed_reads_all_ones(void **state)
 {
-	struct bus b = { .name = "mmio" };
+	struct bus b = {.name = "mmio"};
 	struct isolab_err e;
-	uint8_t data[4] = { 0 };
+	uint8_t data[4] = {0};
 	bool claimed = true;
 
 	(void)state;
 	assert_int_equal(bus__register(&b, 0x1000, 0x10, &dummy_ops, NULL, &e),
 			 0);
-	assert_int_equal(bus__access(&b, NULL, 0x2000, data, 4, false,
-				     &claimed), DEV_CONTINUE);
+	assert_int_equal(
+		bus__access(&b, NULL, 0x2000, data, 4, false, &claimed),
+		DEV_CONTINUE);
 	assert_false(claimed);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(data[i], 0xff);
@@ -221,7 +221,7 @@ static void test_uart_dlab_swaps_in_divisor_latch(void **state)
 	uart_wr(&u, 1, 0x05); /* IER */
 	assert_int_equal(uart_rd(&u, 1), 0x05);
 	assert_int_equal(u.tx_bytes, 0); /* the DLL write sent nothing */
-	uart_wr(&u, 7, 0xa5);            /* scratch register */
+	uart_wr(&u, 7, 0xa5);		 /* scratch register */
 	assert_int_equal(uart_rd(&u, 7), 0xa5);
 	console__fini(&c);
 }
@@ -253,7 +253,7 @@ static void test_uart_loopback_echoes_like_8250_probe(void **state)
 
 static void test_exitstats_merge_adds_counts(void **state)
 {
-	struct exitstats a = { 0 }, b = { 0 }, all = { 0 };
+	struct exitstats a = {0}, b = {0}, all = {0};
 
 	(void)state;
 	for (int i = 0; i < 3; i++)
@@ -454,9 +454,9 @@ static void hello64_console(const char *console, long *thr, long *lsr,
 	/* Milestones: entry, kernel, user, ready, one exit each. */
 	assert_int_equal(stats_count(root, "by_port", PORT_MARK), 4);
 	assert_non_null(json_object_get(
-		json_object_get(json_object_get(json_object_get(root, "data"),
-						"t_ns"),
-				"marks"),
+		json_object_get(
+			json_object_get(json_object_get(root, "data"), "t_ns"),
+			"marks"),
 		"ready"));
 	/* Every result records which KVM ran it. */
 	assert_non_null(json_string_value(json_object_get(
@@ -467,10 +467,11 @@ static void hello64_console(const char *console, long *thr, long *lsr,
 	testing__rmtree(dir);
 }
 
-static void test_uart_and_pv_print_same_text_exits_per_byte_vs_string(
-	void **state)
+static void
+test_uart_and_pv_print_same_text_exits_per_byte_vs_string(void **state)
 {
-	const long len = (long)strlen("Hello from long mode, ring 3, vCPU 0!\n");
+	const long len =
+		(long)strlen("Hello from long mode, ring 3, vCPU 0!\n");
 	long thr, lsr, hcall;
 
 	(void)state;
@@ -517,11 +518,11 @@ static void test_exits_counts_are_exact(void **state)
 	assert_int_equal(r.exit_code, 0);
 	root = stats_load(stats);
 	assert_int_equal(stats_count(root, "by_port", PORT_IOEVENTFD), 1000);
-	assert_int_equal(json_integer_value(json_object_get(
-				 json_object_get(json_object_get(root, "data"),
-						 "exits"),
-				 "unclaimed_pio")),
-			 1000);
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(json_object_get(root, "data"), "exits"),
+			"unclaimed_pio")),
+		1000);
 	json_decref(root);
 	testing__run_free(&r);
 	testing__rmtree(dir);
@@ -553,7 +554,8 @@ static void test_sensitive_ring0_sees_our_signature(void **state)
 	assert_int_equal(r.exit_code, 0);
 	/* KVM answers ring-0 cpuid from our KVM_SET_CPUID2 table. */
 	assert_non_null(strstr(r.out, "ring0 cpuid 0x40000000: \""
-				      "isolabMiniVM" "\""));
+				      "isolabMiniVM"
+				      "\""));
 	assert_non_null(strstr(r.out, "ring3 cpuid 0x40000000: "));
 	/* PVM runs ring 3 natively: ring-3 cpuid reaches the outer
 	 * hypervisor, which does not know our signature. */
@@ -573,7 +575,8 @@ static void test_memtouch_runs_in_ring3(void **state)
 	vmm_run(&r, "--arg", "16", guest("memtouch"), NULL);
 	assert_int_equal(r.exit_code, 0);
 	assert_non_null(strstr(r.out, "memtouch touch_mib=16 ns_per_page="));
-	assert_non_null(strstr(r.out, "memtouch chase_ws_mib=16 steps=1000000"));
+	assert_non_null(
+		strstr(r.out, "memtouch chase_ws_mib=16 steps=1000000"));
 	testing__run_free(&r);
 }
 
@@ -618,7 +621,8 @@ static void test_unclaimed_mmio_and_port_read_all_ones(void **state)
 	snprintf(stats, sizeof(stats), "%s/s.json", dir);
 	vmm_run(&r, "--trace", "--stats", stats, guest("badmmio"), NULL);
 	assert_int_equal(r.exit_code, 0);
-	assert_non_null(strstr(r.out, "unclaimed mmio read: 0xffffffffffffffff"));
+	assert_non_null(
+		strstr(r.out, "unclaimed mmio read: 0xffffffffffffffff"));
 	assert_non_null(strstr(r.out, "unclaimed port read: 0xff\n"));
 	assert_non_null(strstr(r.err, "MMIO write addr=0xe0000000 len=4 "
 				      "data=0x12345678 unclaimed"));
@@ -683,7 +687,8 @@ int main(void)
 		cmocka_unit_test(test_tripfault_is_reported_with_registers),
 		cmocka_unit_test(test_unclaimed_mmio_and_port_read_all_ones),
 		cmocka_unit_test(test_timeout_stops_a_spinning_guest_124),
-		cmocka_unit_test(test_real_mode_triple_fault_is_stopped_4_or_124),
+		cmocka_unit_test(
+			test_real_mode_triple_fault_is_stopped_4_or_124),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,7 +12,7 @@
 #include "memtouch_core.h"
 #include "timing.h"
 
-#define CHASE_WS (16ULL << 20)
+#define CHASE_WS    (16ULL << 20)
 #define CHASE_STEPS 1000000ULL
 
 int main(int argc, char **argv)

@@ -3,8 +3,8 @@
  *
  * A guest application is `int main(void)` in one C file, linked with this
  * library.  The library's kernel half (kern_*.c, ring 0) boots, sets up
- * the GDT, TSS, IDT, paging and the system call gate, and drops to ring 3 to call
- * main(); main's return value is the exit status.  Everything that needs
+ * the GDT, TSS, IDT, paging and the system call gate, and drops to ring 3 to
+ * call main(); main's return value is the exit status.  Everything that needs
  * a device goes through a system call into the kernel half, which turns
  * it into port I/O on the UART or a hypercall (--console pv).
  */
@@ -19,29 +19,29 @@
 
 /* System calls: `int3` with the number in RAX, arguments in RDI, RSI,
  * RDX; result in RAX. */
-#define SYS_WRITE 1  /* (buf, len): console output */
-#define SYS_EXIT 2   /* (status): 0 halts this vCPU, else isa-debug-exit */
-#define SYS_MARK 3   /* (id): milestone on the mark port */
-#define SYS_KLOOP 4  /* (kind, n): run n ops in ring 0, returns TSC cycles */
-#define SYS_FIXUP 5  /* (rip): resume there at the next ring-3 fault */
-#define SYS_PROBE 6  /* (struct probe *): sensitive instructions in ring 0 */
+#define SYS_WRITE	 1 /* (buf, len): console output */
+#define SYS_EXIT	 2 /* (status): 0 halts this vCPU, else isa-debug-exit */
+#define SYS_MARK	 3 /* (id): milestone on the mark port */
+#define SYS_KLOOP	 4 /* (kind, n): run n ops in ring 0, returns TSC cycles */
+#define SYS_FIXUP	 5 /* (rip): resume there at the next ring-3 fault */
+#define SYS_PROBE	 6 /* (struct probe *): sensitive instructions in ring 0 */
 #define SYS_TRIPLE_FAULT 7 /* (): empty IDT, then int3: the CPU shuts down */
-#define SYS_INB 8    /* (port): a byte read from a port, in ring 0 */
+#define SYS_INB		 8 /* (port): a byte read from a port, in ring 0 */
 
 /* What SYS_KLOOP repeats in ring 0. */
-#define KLOOP_NOP 0  /* the loop alone: ring-0 instruction cost */
-#define KLOOP_CPUID 1
-#define KLOOP_OUT_NULL 2
+#define KLOOP_NOP	    0 /* the loop alone: ring-0 instruction cost */
+#define KLOOP_CPUID	    1
+#define KLOOP_OUT_NULL	    2
 #define KLOOP_OUT_IOEVENTFD 3
 
 /* Sensitive instructions' results (sensitive guest). */
 struct probe {
-	char sig[13];      /* cpuid 0x40000000 EBX ECX EDX */
-	uint64_t smsw;     /* machine status word (CR0 low 16 bits) */
+	char sig[13];  /* cpuid 0x40000000 EBX ECX EDX */
+	uint64_t smsw; /* machine status word (CR0 low 16 bits) */
 	uint16_t gdt_limit;
 	uint64_t gdt_base;
-	uint16_t tr;       /* task register selector */
-	int fault[3];      /* vector of a fault taken by smsw, sgdt, str, or 0 */
+	uint16_t tr;  /* task register selector */
+	int fault[3]; /* vector of a fault taken by smsw, sgdt, str, or 0 */
 };
 
 /* This vCPU's index and the VM's description (read-only copy). */

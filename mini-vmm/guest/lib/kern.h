@@ -8,8 +8,8 @@
 
 #include "guest.h"
 
-#define KERN_MAX_CPUS 8
-#define KSTACK_SIZE 16384
+#define KERN_MAX_CPUS  8
+#define KSTACK_SIZE    16384
 #define SYSCALL_VECTOR 3 /* #BP: int3 is the system call (kern_start.S) */
 
 /* Registers saved by kern_fault_common (kern_start.S), lowest address
@@ -24,7 +24,7 @@ struct kern_frame {
 struct kern_percpu {
 	uint64_t kstack_top;
 	uint64_t user_rsp;
-	uint64_t cpu;       /* offset 16: read as %gs:16 */
+	uint64_t cpu;	    /* offset 16: read as %gs:16 */
 	uint64_t fixup_rip; /* SYS_FIXUP */
 };
 
@@ -34,8 +34,7 @@ extern const struct boot_info *kern_bi;
 void kern_main(uint64_t cpu, const struct boot_info *bi);
 long kern_syscall(long nr, long a, long b, long c);
 void kern_fault(struct kern_frame *f);
-void kern_enter_user(uint64_t rip, uint64_t rsp, uint64_t rflags,
-		     uint64_t cpu)
+void kern_enter_user(uint64_t rip, uint64_t rsp, uint64_t rflags, uint64_t cpu)
 	__attribute__((noreturn));
 void kern_syscall_entry(void);
 extern char kern_vectors[];

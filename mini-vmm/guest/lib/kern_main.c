@@ -23,14 +23,14 @@
 /* GDT layout: Linux's (arch/x86/include/asm/segment.h).  PVM runs guest
  * ring 3 natively with the host's own user selectors, __USER_DS 0x2b and
  * __USER_CS 0x33, so the guest's must be the same. */
-#define SEL_KCODE 0x08
-#define SEL_KDATA 0x10
+#define SEL_KCODE   0x08
+#define SEL_KDATA   0x10
 #define SEL_UCODE32 0x20 /* 32-bit user code, unused: keeps Linux's order */
-#define SEL_UDATA 0x28
-#define SEL_UCODE 0x30
-#define SEL_TSS 0x38 /* + 16 * cpu: 16-byte system descriptors */
+#define SEL_UDATA   0x28
+#define SEL_UCODE   0x30
+#define SEL_TSS	    0x38 /* + 16 * cpu: 16-byte system descriptors */
 
-#define MSR_GS_BASE 0xc0000101
+#define MSR_GS_BASE	   0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
 struct tss {
@@ -42,8 +42,8 @@ struct tss {
 
 /* access: P DPL S type; flags: G D/B L AVL (Intel SDM 3A, 3.4.5).  A
  * constant, so the GDT is data in the image, not code run at boot. */
-#define SEG(access, flags) \
-	(0xffffULL | (0xfULL << 48) | ((uint64_t)(access) << 40) | \
+#define SEG(access, flags)                                                     \
+	(0xffffULL | (0xfULL << 48) | ((uint64_t)(access) << 40) |             \
 	 ((uint64_t)(flags) << 52))
 
 static uint64_t gdt[7 + 2 * KERN_MAX_CPUS] __attribute__((aligned(16))) = {
@@ -55,7 +55,7 @@ static uint64_t gdt[7 + 2 * KERN_MAX_CPUS] __attribute__((aligned(16))) = {
 };
 static struct tss tss[KERN_MAX_CPUS] __attribute__((aligned(16)));
 extern uint8_t kern_idt[32 * 16]; /* kern_start.S: data, not a loop */
-extern uint64_t kern_pml4[512]; /* kern_start.S: built by the assembler */
+extern uint64_t kern_pml4[512];	  /* kern_start.S: built by the assembler */
 static volatile int tables_ready;
 
 struct kern_percpu kern_percpu[KERN_MAX_CPUS];
@@ -71,16 +71,15 @@ static void kern_tss_desc(unsigned cpu)
 {
 	uint64_t base = (uint64_t)&tss[cpu], limit = sizeof(tss[cpu]) - 1;
 
-	gdt[SEL_TSS / 8 + 2 * cpu] = (limit & 0xffff) |
-				     ((base & 0xffffff) << 16) |
-				     (0x89ULL << 40) |
-				     ((base >> 24 & 0xff) << 56);
+	gdt[SEL_TSS / 8 + 2 * cpu] =
+		(limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ULL << 40) |
+		((base >> 24 & 0xff) << 56);
 	gdt[SEL_TSS / 8 + 2 * cpu + 1] = base >> 32;
 }
 
 static void kern_gdt_load(unsigned cpu)
 {
-	struct desc_ptr p = { sizeof(gdt) - 1, (uint64_t)gdt };
+	struct desc_ptr p = {sizeof(gdt) - 1, (uint64_t)gdt};
 
 	kern_tss_desc(cpu);
 	tss[cpu].rsp0 = kern_percpu[cpu].kstack_top;
@@ -104,7 +103,7 @@ static void kern_gdt_load(unsigned cpu)
 
 static void kern_cpu_init(unsigned cpu)
 {
-	struct desc_ptr ip = { sizeof(kern_idt) - 1, (uint64_t)kern_idt };
+	struct desc_ptr ip = {sizeof(kern_idt) - 1, (uint64_t)kern_idt};
 
 	kern_gdt_load(cpu);
 	__asm__ volatile("lidt %0" ::"m"(ip));
@@ -139,6 +138,6 @@ void kern_main(uint64_t cpu, const struct boot_info *bi)
 	/* Ring 3 with IOPL 3: the application may drive devices itself
 	 * (the exits benchmark does), as a unikernel's would. */
 	kern_enter_user((uint64_t)user_start,
-			(uint64_t)user_stacks + USTACK_SIZE * (cpu + 1),
-			0x3002, cpu);
+			(uint64_t)user_stacks + USTACK_SIZE * (cpu + 1), 0x3002,
+			cpu);
 }

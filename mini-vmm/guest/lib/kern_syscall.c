@@ -39,17 +39,10 @@ static uint64_t kern_kloop(long kind, uint64_t n)
 
 	for (uint64_t i = 0; i < n; i++) {
 		switch (kind) {
-		case KLOOP_CPUID:
-			cpuid(0, r);
-			break;
-		case KLOOP_OUT_NULL:
-			outb(PORT_NULL, 0);
-			break;
-		case KLOOP_OUT_IOEVENTFD:
-			outb(PORT_IOEVENTFD, 0);
-			break;
-		default:
-			__asm__ volatile("" ::: "memory");
+		case KLOOP_CPUID: cpuid(0, r); break;
+		case KLOOP_OUT_NULL: outb(PORT_NULL, 0); break;
+		case KLOOP_OUT_IOEVENTFD: outb(PORT_IOEVENTFD, 0); break;
+		default: __asm__ volatile("" ::: "memory");
 		}
 	}
 	return rdtsc() - t0;
@@ -86,23 +79,18 @@ long kern_syscall(long nr, long a, long b, long c)
 			return -1;
 		kern_console_write((const char *)a, (uint64_t)b);
 		return b;
-	case SYS_EXIT:
-		kern_exit((int)a);
-	case SYS_MARK:
-		kern_mark((unsigned)a);
-		return 0;
-	case SYS_KLOOP:
-		return (long)kern_kloop(a, (uint64_t)b);
+	case SYS_EXIT: kern_exit((int)a);
+	case SYS_MARK: kern_mark((unsigned)a); return 0;
+	case SYS_KLOOP: return (long)kern_kloop(a, (uint64_t)b);
 	case SYS_FIXUP:
 		kern_percpu[kern_cpu_index()].fixup_rip = (uint64_t)a;
 		return 0;
-	case SYS_INB:
-		return inb((uint16_t)a);
+	case SYS_INB: return inb((uint16_t)a);
 	case SYS_TRIPLE_FAULT: {
 		struct {
 			uint16_t limit;
 			uint64_t base;
-		} __attribute__((packed)) none = { 0, 0 };
+		} __attribute__((packed)) none = {0, 0};
 
 		__asm__ volatile("lidt %0\n\tint3" ::"m"(none));
 		return -1; /* not reached */
@@ -134,7 +122,9 @@ void kern_fault(struct kern_frame *f)
 	__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 	kern_printf("guest: exception %s (vector %lu) in ring %lu at "
 		    "rip=0x%lx error=0x%lx cr2=0x%lx\n",
-		    f->vector < 32 && vec_names[f->vector] ? vec_names[f->vector] : "?", f->vector,
-		    f->cs & 3, f->rip, f->error, cr2);
+		    f->vector < 32 && vec_names[f->vector]
+			    ? vec_names[f->vector]
+			    : "?",
+		    f->vector, f->cs & 3, f->rip, f->error, cr2);
 	kern_exit(64 + (int)f->vector);
 }

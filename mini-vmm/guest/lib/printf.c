@@ -18,8 +18,8 @@ static void put(struct out *o, char c)
 	o->n++;
 }
 
-static void put_num(struct out *o, unsigned long long v, unsigned base,
-		    int neg, int width, int zero, int left)
+static void put_num(struct out *o, unsigned long long v, unsigned base, int neg,
+		    int width, int zero, int left)
 {
 	char tmp[24];
 	int n = 0, total;
@@ -43,7 +43,7 @@ static void put_num(struct out *o, unsigned long long v, unsigned base,
 
 int vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 {
-	struct out o = { buf, len, 0 };
+	struct out o = {buf, len, 0};
 
 	for (; *fmt; fmt++) {
 		int lng = 0, width = 0, zero = 0, left = 0;
@@ -66,8 +66,9 @@ int vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 		case 'd':
 		case 'i':
 			s = lng ? va_arg(ap, long long) : va_arg(ap, int);
-			put_num(&o, s < 0 ? -(unsigned long long)s
-					  : (unsigned long long)s,
+			put_num(&o,
+				s < 0 ? -(unsigned long long)s
+				      : (unsigned long long)s,
 				10, s < 0, width, zero, left);
 			break;
 		case 'u':
@@ -95,12 +96,8 @@ int vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 			for (; left && width > 0; width--)
 				put(&o, ' ');
 			break;
-		case 'c':
-			put(&o, (char)va_arg(ap, int));
-			break;
-		case '%':
-			put(&o, '%');
-			break;
+		case 'c': put(&o, (char)va_arg(ap, int)); break;
+		case '%': put(&o, '%'); break;
 		default:
 			if (!*fmt)
 				fmt--;

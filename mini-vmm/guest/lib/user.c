@@ -8,7 +8,7 @@
 #include "guest.h"
 
 #define USTACK_SIZE 65536
-#define MAX_CPUS 8
+#define MAX_CPUS    8
 
 char user_stacks[USTACK_SIZE * MAX_CPUS] __attribute__((aligned(4096)));
 struct boot_info user_bi;
