@@ -22,8 +22,12 @@ $(BUILD)/tests/test_scheduler_sim: $(BUILD)/obj/scheduler-sim/tests/test_schedul
 
 # isobench's sched approach (bench/src/sched.c) runs the simulator in
 # process: isobench links the simulator's objects (as prerequisites, so
-# they are in its $^), and only sched.o sees the simulator's headers.
-$(BUILD)/bin/isobench: $(SCHED_LIB_OBJS)
+# they are in its $^; not real.o nor mini-container's cgroup.o, which the
+# container approach may link itself), and only sched.o sees the
+# simulator's headers.
+SCHED_SIM_OBJS := $(filter-out $(BUILD)/obj/scheduler-sim/src/real.o \
+	$(BUILD)/obj/mini-container/src/cgroup.o,$(SCHED_LIB_OBJS))
+$(BUILD)/bin/isobench: $(SCHED_SIM_OBJS)
 $(BUILD)/obj/bench/src/sched.o: CFLAGS_bench += -Ischeduler-sim/src
 
 PROGS += $(BUILD)/bin/scheduler-sim
