@@ -36,7 +36,8 @@
 #include "sim.h"
 #include "timing.h"
 
-#define CFS_PERIOD_US 100000 /* the kernel's default cpu.cfs_period_us */
+#define CFS_PERIOD_US  100000 /* the kernel's default cpu.cfs_period_us */
+#define REAL_MAX_PROCS 256    /* busy processes one run may start */
 
 struct real_dom {
 	const struct domain_spec *spec;
@@ -138,8 +139,8 @@ static void stop_domain(struct real_dom *d)
 
 /* Keep the domains whose only workload is cpu; the others cannot be
  * reproduced by a busy loop and are listed as skipped. */
-static int keep_cpu_bound(const struct scenario *all, struct real_run *run,
-			  struct isolab_err *e)
+static int keep_cpu_bound(const struct scenario *all, const char *path,
+			  struct real_run *run, struct isolab_err *e)
 {
 	run->sc = *all;
 	run->sc.domains = calloc(all->ndomains, sizeof(*run->sc.domains));
@@ -157,7 +158,13 @@ static int keep_cpu_bound(const struct scenario *all, struct real_run *run,
 		run->sc.domains[run->sc.ndomains++] = *d;
 	}
 	if (run->sc.ndomains == 0)
-		return err__set(e, 0, "scenario has no cpu workload to run");
+		return err__set(
+			e, 0, "%s: no domain with a cpu workload to run", path);
+	if (scenario__vcpus(&run->sc) > REAL_MAX_PROCS)
+		return err__set(e, 0,
+				"%s: more than %d vCPUs of cpu workloads "
+				"(one busy process each)",
+				path, REAL_MAX_PROCS);
 	run->n = run->sc.ndomains;
 	for (unsigned i = 0; i < run->n; i++)
 		run->d[i].spec = &run->sc.domains[i];
@@ -376,7 +383,7 @@ int real__main(int argc, char **argv)
 		       all.pcpus, online);
 		all.pcpus = (unsigned)online;
 	}
-	if (keep_cpu_bound(&all, &run, &e) < 0)
+	if (keep_cpu_bound(&all, scenario, &run, &e) < 0)
 		goto out;
 	rc = 1;
 	if (geteuid() != 0) {
