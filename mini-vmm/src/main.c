@@ -40,6 +40,8 @@ static const char usage[] =
 	"  --timeout SECONDS           stop a guest still running after this\n"
 	"                              long (exit status 124)\n"
 	"  --no-ioeventfd              do not bind the ioeventfd port\n"
+	"  --dirty-log                 log the pages the guest writes (in\n"
+	"                              --stats: guest_dirty_pages)\n"
 	"  --arg N                     a number for the guest (boot_info.arg)\n"
 	"Exit status: (v<<1)|1 when the guest writes v to port 0xf4; 0 when\n"
 	"every vCPU halts; 2 VMM error; 4 triple fault; 6 other guest crash;\n"
@@ -92,6 +94,7 @@ enum {
 	OPT_NO_IOEVENTFD,
 	OPT_ARG,
 	OPT_MARKS,
+	OPT_DIRTY_LOG,
 	OPT_HELP
 };
 
@@ -107,6 +110,7 @@ static const struct option options[] = {
 	{"no-ioeventfd", no_argument, NULL, OPT_NO_IOEVENTFD},
 	{"arg", required_argument, NULL, OPT_ARG},
 	{"marks", no_argument, NULL, OPT_MARKS},
+	{"dirty-log", no_argument, NULL, OPT_DIRTY_LOG},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -182,6 +186,7 @@ static int main_option(struct vm_config *c, int opt, const char *arg,
 					arg);
 		return 0;
 	case OPT_NO_IOEVENTFD: c->no_ioeventfd = true; return 0;
+	case OPT_DIRTY_LOG: c->dirty_log = true; return 0;
 	case OPT_ARG:
 		if (main_size(arg, &c->arg) < 0)
 			return err__set(e, 0, "--arg: '%s' is not a number",

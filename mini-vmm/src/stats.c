@@ -6,6 +6,7 @@
  */
 #define _GNU_SOURCE
 #include <stdlib.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -45,6 +46,31 @@ static long stats_guest_resident_kib(struct vm *vm)
 	return n * (page / 1024);
 }
 
+/* Pages the guest wrote since the memslot was registered, from KVM's dirty
+ * bitmap (one bit per 4 KiB page of slot 0), or -1 without --dirty-log. */
+static long stats_dirty_pages(struct vm *vm)
+{
+	uint64_t pages = vm->mem_size / 4096, words = (pages + 63) / 64;
+	struct kvm_dirty_log log = {.slot = 0};
+	uint64_t *bitmap;
+	long n = 0;
+
+	if (!vm->cfg.dirty_log)
+		return -1;
+	bitmap = calloc(words, sizeof(*bitmap));
+	if (!bitmap)
+		return -1;
+	log.dirty_bitmap = bitmap;
+	if (ioctl(vm->vm_fd, KVM_GET_DIRTY_LOG, &log) < 0) {
+		free(bitmap);
+		return -1;
+	}
+	for (uint64_t i = 0; i < words; i++)
+		n += __builtin_popcountll(bitmap[i]);
+	free(bitmap);
+	return n;
+}
+
 /* Called before teardown: what the VMM and its guest hold now. */
 void stats__footprint(struct vm *vm)
 {
@@ -58,6 +84,7 @@ void stats__footprint(struct vm *vm)
 		vm->rss_kib = vm->pss_kib = -1;
 	}
 	vm->guest_resident_kib = stats_guest_resident_kib(vm);
+	vm->guest_dirty_pages = stats_dirty_pages(vm);
 }
 
 static json_t *stats_exits(const struct exitstats *s)
@@ -160,6 +187,8 @@ int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 	/* PSS shares libc's pages among the processes mapping them: the
 	 * memory one more VMM really costs. */
 	json_object_set_new(data, "vmm_pss_kib", json_integer(vm->pss_kib));
+	json_object_set_new(data, "guest_dirty_pages",
+			    json_integer(vm->guest_dirty_pages));
 	json_object_set_new(data, "vmm_overhead_pss_kib",
 			    json_integer(vm->pss_kib - vm->guest_resident_kib));
 	rc = result__write(r, path, e);

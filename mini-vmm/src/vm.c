@@ -81,6 +81,9 @@ static int vm_memory(struct vm *vm, struct isolab_err *e)
 		.guest_phys_addr = 0,
 		.memory_size = vm->mem_size,
 		.userspace_addr = (uintptr_t)vm->mem,
+		/* KVM then write-protects the slot and records each page the
+		 * guest writes: the mechanism of live migration's pre-copy. */
+		.flags = vm->cfg.dirty_log ? KVM_MEM_LOG_DIRTY_PAGES : 0,
 	};
 	if (ioctl(vm->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
 		return err__set(e, errno, "KVM_SET_USER_MEMORY_REGION");

@@ -44,6 +44,7 @@ struct vm_config {
 	bool marks;	  /* --marks: print "isolab-mark: NAME" lines */
 	double timeout_s; /* 0: none */
 	bool no_ioeventfd;
+	bool dirty_log;	  /* --dirty-log: count the pages the guest wrote */
 	uint64_t arg;	  /* --arg, handed to the guest in boot_info */
 	uint64_t t_start; /* timing__now_ns() when main() began */
 };
@@ -103,6 +104,7 @@ struct vm {
 	uint64_t t[PH_COUNT];
 	uint64_t mark_t[MAX_MARKS]; /* first time each mark id was written */
 	long rss_kib, pss_kib, guest_resident_kib;
+	long guest_dirty_pages; /* KVM_GET_DIRTY_LOG, or -1 */
 };
 
 /* Create the VM described by cfg: open /dev/kvm, create the VM, map and

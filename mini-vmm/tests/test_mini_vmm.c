@@ -566,6 +566,32 @@ static void test_sensitive_ring0_sees_our_signature(void **state)
 	testing__run_free(&r);
 }
 
+static void test_dirty_log_counts_pages_memtouch_wrote(void **state)
+{
+	char dir[256], stats[300];
+	struct test_run r;
+	json_t *root;
+	json_int_t dirty;
+
+	(void)state;
+	NEED_KVM();
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(stats, sizeof(stats), "%s/s.json", dir);
+	vmm_run(&r, "--dirty-log", "--stats", stats, "--arg", "16",
+		guest("memtouch"), NULL);
+	assert_int_equal(r.exit_code, 0);
+	root = stats_load(stats);
+	dirty = json_integer_value(json_object_get(
+		json_object_get(root, "data"), "guest_dirty_pages"));
+	/* memtouch writes one byte in each of 16 MiB / 4 KiB = 4096 pages;
+	 * its stacks, data and the kernel's add a few dozen more. */
+	assert_true(dirty >= 4096);
+	assert_true(dirty < 4096 + 256);
+	json_decref(root);
+	testing__run_free(&r);
+	testing__rmtree(dir);
+}
+
 static void test_memtouch_runs_in_ring3(void **state)
 {
 	struct test_run r;
@@ -683,6 +709,7 @@ int main(void)
 		cmocka_unit_test(test_smp_vcpus_meet),
 		cmocka_unit_test(test_sensitive_ring0_sees_our_signature),
 		cmocka_unit_test(test_memtouch_runs_in_ring3),
+		cmocka_unit_test(test_dirty_log_counts_pages_memtouch_wrote),
 		cmocka_unit_test(test_ud2_without_idt_is_a_triple_fault),
 		cmocka_unit_test(test_tripfault_is_reported_with_registers),
 		cmocka_unit_test(test_unclaimed_mmio_and_port_read_all_ones),
