@@ -17,11 +17,12 @@
 
 int main(int argc, char **argv)
 {
-	unsigned long long mib = argc > 1 ? strtoull(argv[1], NULL, 0) : 32;
+	char *end = "";
+	unsigned long long mib = argc > 1 ? strtoull(argv[1], &end, 0) : 32;
 	uint64_t bytes = mib << 20, t0, sum;
 	uint8_t *mem;
 
-	if (argc > 2 || bytes < CHASE_WS || mib > 65536) {
+	if (argc > 2 || *end || bytes < CHASE_WS || mib > 65536) {
 		fprintf(stderr, "memtouch-native: MIB: a size from 16 to "
 				"65536 MiB\n");
 		return 2;
