@@ -126,6 +126,13 @@ static int caps_last(void)
 	return last;
 }
 
+uint64_t caps__all(void)
+{
+	int last = caps_last();
+
+	return last >= 63 ? ~0ull : (1ull << (last + 1)) - 1;
+}
+
 int caps__drop_bounding(uint64_t bounding, struct isolab_err *e)
 {
 	int last = caps_last();

@@ -13,6 +13,9 @@
 /* Docker's default set (moby oci/caps/defaults.go) as a bit mask. */
 uint64_t caps__docker_default(void);
 
+/* Every capability this kernel knows (0 .. cap_last_cap). */
+uint64_t caps__all(void);
+
 /* The number of "CAP_SYS_ADMIN" or "sys_admin" (either case), or -1. */
 int caps__from_name(const char *name);
 

@@ -46,6 +46,7 @@ enum {
 	C_CPUACCT = 1 << 2,
 	C_PIDS = 1 << 3,
 	C_CPUSET = 1 << 4,
+	C_DEVICES = 1 << 5, /* v1 only: v2 filters devices with BPF */
 };
 
 static const struct {
@@ -53,11 +54,11 @@ static const struct {
 	unsigned bit;
 } cg_controllers[] = {
 	{"memory", C_MEMORY}, {"cpu", C_CPU},	    {"cpuacct", C_CPUACCT},
-	{"pids", C_PIDS},     {"cpuset", C_CPUSET},
+	{"pids", C_PIDS},     {"cpuset", C_CPUSET}, {"devices", C_DEVICES},
 };
 
 #define CG_NCONTROLLERS (sizeof(cg_controllers) / sizeof(cg_controllers[0]))
-#define CG_MAX_DIRS	8
+#define CG_MAX_DIRS	10
 
 /* One directory of the group: in v1 one per hierarchy (ctrls = the wanted
  * controllers that hierarchy carries), in v2 the single unified one. */
@@ -709,6 +710,23 @@ int cgroup__set_cpuset(struct cgroup *cg, const char *cpus,
 	if (!dir)
 		return -1;
 	return cg_write(dir, "cpuset.cpus", cpus, e);
+}
+
+int cgroup__set_devices(struct cgroup *cg, const char *const *allow,
+			struct isolab_err *e)
+{
+	const char *dir = cg_dir_for(cg, C_DEVICES, e);
+
+	if (!dir)
+		return -1;
+	/* Deny everything, then open the listed ones (the v1 whitelist:
+	 * "TYPE MAJOR:MINOR ACCESS", * for any number). */
+	if (cg_write(dir, "devices.deny", "a", e) < 0)
+		return -1;
+	for (size_t i = 0; allow && allow[i]; i++)
+		if (cg_write(dir, "devices.allow", allow[i], e) < 0)
+			return -1;
+	return 0;
 }
 
 int cgroup__set_pids(struct cgroup *cg, int64_t max, struct isolab_err *e)

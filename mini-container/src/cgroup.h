@@ -29,8 +29,8 @@ enum {
 
 /* Create group `name` under this process's own cgroup in every hierarchy
  * the limits need (v1/hybrid: memory, cpu, cpuacct, pids, cpuset (cpus and
- * mems copied from the parent); v2: the unified tree with the controllers
- * enabled in the parent's subtree_control), mount points found from
+ * mems copied from the parent), devices; v2: the unified tree with the
+ * controllers enabled in the parent's subtree_control), mount points found from
  * /proc/self/mountinfo.  A stale empty group of the same name (left by a
  * runtime that was killed) is removed first.  Returns 0 or -1 with e
  * filled. */
@@ -62,6 +62,14 @@ int cgroup__set_cpu_max(struct cgroup *cg, int64_t quota_us, uint64_t period_us,
  * Returns 0 or -1. */
 int cgroup__set_cpuset(struct cgroup *cg, const char *cpus,
 		       struct isolab_err *e);
+
+/* Which device files the group may open or create: every device is
+ * denied, then each allow line ("c 1:3 rwm", "c 136:* rwm") is allowed
+ * (v1 devices.deny/devices.allow).  v2 has no such files (it attaches a
+ * BPF program instead): -1 with e saying the controller is missing.
+ * Returns 0 or -1. */
+int cgroup__set_devices(struct cgroup *cg, const char *const *allow,
+			struct isolab_err *e);
 
 /* Maximum number of tasks (processes and threads), -1 = max.
  * Returns 0 or -1. */
@@ -104,7 +112,7 @@ int cgroup__pids(struct cgroup *cg, pid_t *pids, size_t max, size_t *n,
 const char *cgroup__mode(const struct cgroup *cg);
 
 /* The directory of the group for controller ("memory", "cpu", "cpuacct",
- * "pids", "cpuset"), or NULL when the group has none for it. */
+ * "pids", "cpuset", "devices"), or NULL when the group has none for it. */
 const char *cgroup__dir(const struct cgroup *cg, const char *controller);
 
 /* The group's directories as text (one "CONTROLLERS DIR" line each, first

@@ -42,6 +42,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/capability.h>
 #include <net/if.h>
 #include <sched.h>
 #include <signal.h>
@@ -176,12 +177,13 @@ static bool child_mounts_cgroups(const struct mc_spec *s)
 	return false;
 }
 
-/* Wait for the runtime's next "go".  Returns 0, or -1 if it gave up. */
+/* Wait for the runtime's next "go".  Returns the byte it sent, or -1 if
+ * it gave up. */
 static int child_wait_go(int go)
 {
 	char c;
 
-	return read(go, &c, 1) == 1 ? 0 : -1;
+	return read(go, &c, 1) == 1 ? c : -1;
 }
 
 /* Stage 1, after "go 1": the namespaces' contents.  Returns 0 or -1. */
@@ -213,12 +215,16 @@ static int child_setup_view(const struct mc_spec *s, int report,
 }
 
 /* Stage 2, after "go 2" (in the cgroup): the process's own privileges,
- * up to the last step before execve; bpf is the compiled seccomp filter.
- * Returns 0 or -1. */
+ * up to the last step before execve; bpf is the compiled seccomp filter,
+ * no_mknod says the group could not limit devices.  Returns 0 or -1. */
 static int child_setup_process(const struct mc_spec *s,
-			       const struct mc_bpf *bpf, int report,
-			       struct isolab_err *e)
+			       const struct mc_bpf *bpf, bool no_mknod,
+			       int report, struct isolab_err *e)
 {
+	/* Without a device cgroup nothing stops a node for the host's
+	 * disk: then no CAP_MKNOD at all. */
+	uint64_t keep = no_mknod ? ~(1ull << CAP_MKNOD) : ~0ull;
+
 	if ((s->clone_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
 		return err__set(e, errno, "unshare(CLONE_NEWCGROUP)");
 	for (size_t i = 0; i < s->nrlimits; i++) {
@@ -240,10 +246,11 @@ static int child_setup_process(const struct mc_spec *s,
 		return -1;
 	/* Bounding first: dropping needs CAP_SETPCAP in the effective set,
 	 * which a change to a non-zero uid clears. */
-	if (caps__drop_bounding(s->cap_bounding, e) < 0 ||
+	if (caps__drop_bounding(s->cap_bounding & keep, e) < 0 ||
 	    child_set_user(s, e) < 0 ||
-	    caps__apply(s->cap_bounding, s->cap_effective, s->cap_permitted,
-			s->cap_inheritable, s->cap_ambient, e) < 0)
+	    caps__apply(s->cap_bounding & keep, s->cap_effective & keep,
+			s->cap_permitted & keep, s->cap_inheritable & keep,
+			s->cap_ambient & keep, e) < 0)
 		return -1;
 	/* Set after the uid change, which clears it: the container dies
 	 * with its runtime, even one killed by SIGKILL. */
@@ -286,12 +293,13 @@ static __attribute__((noreturn)) void child_main(const struct mc_spec *s,
 	bool late_mounts = child_mounts_cgroups(s);
 	struct mc_bpf bpf = {NULL, 0};
 	struct isolab_err e = {0};
-	int code;
+	int code, go2 = '2';
 
 	child_phase(report, PH_CHILD_START);
 	/* Armed now and again after the uid change (which disarms it). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-	if (child_wait_go(go) < 0 || (late_mounts && child_wait_go(go) < 0))
+	if (child_wait_go(go) < 0 ||
+	    (late_mounts && (go2 = child_wait_go(go)) < 0))
 		_exit(MC_EXIT_RUNTIME); /* the runtime gave up */
 	if (child_setup_view(s, report, &e) < 0)
 		child_fail(report, MC_EXIT_RUNTIME, &e);
@@ -299,10 +307,10 @@ static __attribute__((noreturn)) void child_main(const struct mc_spec *s,
 	 * runtime still waits for the cgroup, only loaded after. */
 	if (s->seccomp && seccomp__compile(s->seccomp, &bpf, &e) < 0)
 		child_fail(report, MC_EXIT_RUNTIME, &e);
-	if (!late_mounts && child_wait_go(go) < 0)
+	if (!late_mounts && (go2 = child_wait_go(go)) < 0)
 		_exit(MC_EXIT_RUNTIME);
 	close(go);
-	if (child_setup_process(s, &bpf, report, &e) < 0)
+	if (child_setup_process(s, &bpf, go2 == '3', report, &e) < 0)
 		child_fail(report, MC_EXIT_RUNTIME, &e);
 	if (s->init) {
 		/* --init: we stay PID 1, reaping and forwarding; the command
@@ -351,7 +359,18 @@ static int runtime_write_map(pid_t pid, const char *file,
 	return 0;
 }
 
-/* Make the group and apply the spec's limits.  Returns 0 or -1. */
+/* The devices a container may use (runc's default list): make any node
+ * (m), but read and write only null, zero, full, random, urandom, tty,
+ * console, ptmx, the pseudo-terminals and tun.  Without it a container's
+ * root, which keeps CAP_MKNOD, could make a node for the host's disk. */
+static const char *const runtime_devices[] = {
+	"c *:* m",     "b *:* m",      "c 1:3 rwm", "c 1:5 rwm", "c 1:7 rwm",
+	"c 1:8 rwm",   "c 1:9 rwm",    "c 5:0 rwm", "c 5:1 rwm", "c 5:2 rwm",
+	"c 136:* rwm", "c 10:200 rwm", NULL,
+};
+
+/* Make the group and apply the spec's limits.  Returns 0, 1 when there
+ * is no device controller to limit the devices with, or -1. */
 static int runtime_cgroup(const struct mc_spec *s, struct cgroup **cg,
 			  struct isolab_err *e)
 {
@@ -371,7 +390,10 @@ static int runtime_cgroup(const struct mc_spec *s, struct cgroup **cg,
 	     cgroup__set_cpuset(*cg, s->cpuset_cpus, e) < 0) ||
 	    (s->pids >= 0 && cgroup__set_pids(*cg, s->pids, e) < 0))
 		return -1;
-	return 0;
+	/* No devices hierarchy (cgroup v2): the caller takes CAP_MKNOD. */
+	if (!cgroup__dir(*cg, "devices"))
+		return 1;
+	return cgroup__set_devices(*cg, runtime_devices, e);
 }
 
 /* Read the child's reports until the pipe closes (execve done, or the
@@ -480,6 +502,8 @@ struct run {
 static int runtime_start(const struct mc_spec *s, struct run *r,
 			 struct mc_phases *ph, struct isolab_err *e)
 {
+	int nodev;
+
 	if (pipe2(r->go, O_CLOEXEC) < 0 || pipe2(r->report, O_CLOEXEC) < 0)
 		return err__set(e, errno, "pipe");
 	ph->clone_begin = timing__now_ns();
@@ -509,12 +533,13 @@ static int runtime_start(const struct mc_spec *s, struct run *r,
 		return err__set(e, errno, "go pipe");
 	/* While the child mounts its rootfs: the group. */
 	ph->cgroup_begin = timing__now_ns();
-	if (runtime_cgroup(s, &r->cg, e) < 0 ||
-	    cgroup__attach(r->cg, r->pid, e) < 0 ||
+	nodev = runtime_cgroup(s, &r->cg, e);
+	if (nodev < 0 || cgroup__attach(r->cg, r->pid, e) < 0 ||
 	    runtime_save_state(s, r->cg, r->pid, e) < 0)
 		return -1;
 	ph->cgroup_done = timing__now_ns();
-	if (write(r->go[1], "2", 1) != 1)
+	/* "2": go on; "3": go on without CAP_MKNOD (no device cgroup). */
+	if (write(r->go[1], nodev ? "3" : "2", 1) != 1)
 		return err__set(e, errno, "go pipe");
 	close(r->go[1]);
 	r->go[1] = -1;

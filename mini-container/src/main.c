@@ -164,7 +164,7 @@ static int opt_caps(struct mc_spec *s, const char *name, bool add,
 	int n;
 
 	if (strcasecmp(name, "ALL") == 0) {
-		m = ~0ull;
+		m = caps__all();
 	} else {
 		n = caps__from_name(name);
 		if (n < 0)

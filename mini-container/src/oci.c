@@ -498,6 +498,26 @@ static int oci_size(const struct oci_ctx *c, json_t *v, const char *field,
 	return oci_bad(c, e, field, "must be an integer");
 }
 
+/* Is devices absent or exactly [{"allow": false, "access": "rwm"}], the
+ * deny-all that runc and crun complete with their default list (as we
+ * do)? */
+static bool oci_devices_deny_all(json_t *devices)
+{
+	json_t *d;
+
+	if (!devices)
+		return true;
+	if (!json_is_array(devices) || json_array_size(devices) != 1)
+		return false;
+	d = json_array_get(devices, 0);
+	return json_is_false(json_object_get(d, "allow")) &&
+	       json_object_size(d) <= 2 &&
+	       (!json_object_get(d, "access") ||
+		(json_is_string(json_object_get(d, "access")) &&
+		 strcmp(json_string_value(json_object_get(d, "access")),
+			"rwm") == 0));
+}
+
 static int oci_resources(const struct oci_ctx *c, json_t *r,
 			 struct isolab_err *e)
 {
@@ -511,10 +531,11 @@ static int oci_resources(const struct oci_ctx *c, json_t *r,
 	if (!json_is_object(r))
 		return oci_bad(c, e, "linux.resources", "must be an object");
 	oci_unknown_keys(c, r, "linux.resources.", known);
-	if (json_object_get(r, "devices"))
+	if (!oci_devices_deny_all(json_object_get(r, "devices")))
 		oci_warn(c, "linux.resources.devices",
-			 "no device cgroup rules; the container's /dev holds "
-			 "only null, zero, full, random, urandom and tty");
+			 "rules other than deny-all are not read; runc's "
+			 "default device list applies (null, zero, full, "
+			 "random, urandom, tty, console, ptmx, pts, tun)");
 	if ((v = json_object_get(mem, "limit")) &&
 	    oci_size(c, v, "linux.resources.memory.limit", &s->memory, e) < 0)
 		return -1;

@@ -5,6 +5,8 @@
 #ifndef MINI_CONTAINER_TESTS_H
 #define MINI_CONTAINER_TESTS_H
 
+#include <sys/types.h>
+
 int test_cgroup__run(void);
 int test_run__run(void);
 int test_oci__run(void);
@@ -19,7 +21,12 @@ const char *tests__rootfs(void); /* the rootfs directory */
 const char *tests__tmp(void);	 /* the temporary directory holding it */
 const char *tests__mc(void);	 /* the mini-container binary */
 
-/* floor, or floor / 2 when the load average fills the CPUs (test_run.c). */
-double busy_machine_floor(double floor);
+/* A control spinner beside a CPU-limited one (test_run.c): start it,
+ * collect the CPU seconds it got, and the lower bound for the limited
+ * group: 80% of quota x seconds on a quiet machine, 60% of
+ * min(quota, control per second) x seconds on a busy one. */
+pid_t tests__control_spin_start(double seconds);
+double tests__control_spin_cpu(pid_t pid);
+double tests__cpu_floor(double quota, double seconds, double control);
 
 #endif
