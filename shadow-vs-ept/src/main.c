@@ -32,6 +32,8 @@ static void usage(FILE *f)
 		"  --tlb L1ENTRIES:WAYS[/L2ENTRIES:WAYS]  default "
 		"64:4/1536:12\n"
 		"  --pwc on|off        paging-structure caches (default on)\n"
+		"  --ept-pwc on|off    nested: the EPT's walk caches (default "
+		"on)\n"
 		"  --pwc-entries N     per level, 0..4096 (default 32)\n"
 		"  --ntlb on|off       nested TLB (default on)\n"
 		"  --ntlb-entries N    1..4096 (default 16)\n"
@@ -114,6 +116,7 @@ static int run_main(int argc, char **argv)
 		{"mode", required_argument, 0, 'm'},
 		{"tlb", required_argument, 0, 't'},
 		{"pwc", required_argument, 0, 'p'},
+		{"ept-pwc", required_argument, 0, 'q'},
 		{"pwc-entries", required_argument, 0, 'P'},
 		{"ntlb", required_argument, 0, 'n'},
 		{"ntlb-entries", required_argument, 0, 'N'},
@@ -161,6 +164,7 @@ static int run_main(int argc, char **argv)
 			break;
 		case 't': rc = parse_tlb(optarg, &cfg); break;
 		case 'p': rc = on_off("--pwc", optarg, &cfg.pwc); break;
+		case 'q': rc = on_off("--ept-pwc", optarg, &cfg.ept_pwc); break;
 		case 'P':
 			rc = number("--pwc-entries", optarg, 0, 4096, &v);
 			cfg.pwc_entries = (unsigned)v;

@@ -58,7 +58,7 @@ static ALWAYS_INLINE int nested_translate(struct sim *s, uint64_t gpa,
 		}
 		s->c.ntlb_misses++;
 	}
-	if (s->cfg.pwc) {
+	if (s->cfg.ept_pwc) {
 		for (int l = 2; l <= 4; l++) {
 			v = tlb__lookup(
 				s->epwc[l],
@@ -82,7 +82,7 @@ static ALWAYS_INLINE int nested_translate(struct sim *s, uint64_t gpa,
 				(gpa & ((1ull << LARGE_SHIFT) - 1) & PTE_ADDR);
 			break;
 		}
-		if (level > 1 && s->cfg.pwc)
+		if (level > 1 && s->cfg.ept_pwc)
 			tlb__insert(s->epwc[level],
 				    tlb__key(0, gpa >> (PAGE_SHIFT +
 							9 * (level - 1))),

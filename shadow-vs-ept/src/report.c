@@ -201,6 +201,8 @@ static json_t *config_json(const struct sim *s, const char *workload)
 	if (cfg)
 		json_object_set_new(cfg, "ept_large",
 				    json_boolean(g->ept_large));
+	if (cfg)
+		json_object_set_new(cfg, "ept_pwc", json_boolean(g->ept_pwc));
 	return cfg;
 }
 

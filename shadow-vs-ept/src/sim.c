@@ -42,6 +42,7 @@ void sim__default_config(struct sim_config *cfg)
 		.l2_entries = 1536,
 		.l2_ways = 12,
 		.pwc = true,
+		.ept_pwc = true,
 		/* Paging-structure caches: tens of entries per level
 		 * (Barr, Cox, Rixner, ISCA 2010 measured 24-32). */
 		.pwc_entries = 32,

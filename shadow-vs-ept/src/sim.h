@@ -46,6 +46,7 @@ struct sim_config {
 	unsigned l1_entries, l1_ways; /* first-level data TLB */
 	unsigned l2_entries, l2_ways; /* second-level TLB, 0 entries: none */
 	bool pwc;		      /* paging-structure (walk) caches */
+	bool ept_pwc;		      /* nested: the EPT's own walk caches */
 	unsigned pwc_entries;	      /* per level (PML4E, PDPTE, PDE) */
 	bool ntlb;		      /* nested TLB: GPA -> HPA (nested) */
 	unsigned ntlb_entries;

@@ -37,7 +37,7 @@ static struct sim *machine(enum sim_mode mode, bool pwc, bool ntlb,
 
 	sim__default_config(&cfg);
 	cfg.mode = mode;
-	cfg.pwc = pwc;
+	cfg.pwc = cfg.ept_pwc = pwc;
 	cfg.ntlb = ntlb;
 	cfg.check = true;
 	cfg.host_mib = 256;
@@ -527,7 +527,7 @@ static void test_no_caches_every_nested_miss_costs_24(void **state)
 	(void)state;
 	sim__default_config(&cfg);
 	cfg.mode = MODE_NESTED;
-	cfg.pwc = false;
+	cfg.pwc = cfg.ept_pwc = false;
 	cfg.ntlb = false;
 	cfg.host_mib = 256;
 	cfg.guest_mib = 128;
@@ -972,7 +972,7 @@ static void test_nested_large_pages_need_both_dimensions(void **state)
 
 		sim__default_config(&cfg);
 		cfg.mode = MODE_NESTED;
-		cfg.pwc = cfg.ntlb = false;
+		cfg.pwc = cfg.ept_pwc = cfg.ntlb = false;
 		cfg.check = true;
 		cfg.large_pages = want[i].guest_large;
 		cfg.ept_large = want[i].ept_large;
