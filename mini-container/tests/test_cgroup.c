@@ -458,25 +458,51 @@ static void test_cgroup_bad_values_refused(void **state)
 	assert_int_equal(cgroup__destroy(cg, &e), 0);
 }
 
+/* After each test, even a failed one (cmocka's assert jumps out before
+ * its cgroup__destroy): reopen and destroy any group this process left,
+ * so that a failure leaves no cgroup on the machine. */
+static int cgroup_teardown(void **state)
+{
+	static const char *const tests[] = {
+		"create", "mem",      "cpuset", "cpumax",  "pids", "oom",
+		"kill",	  "describe", "v2",	"devices", "warm", "bad",
+	};
+
+	(void)state;
+	if (!testing__is_root())
+		return 0;
+	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
+		struct cgroup *cg;
+		char name[64];
+
+		group_name(name, sizeof(name), tests[i]);
+		/* create removes a stale empty group of the name first;
+		 * destroy then removes the new one. */
+		if (cgroup__create(name, &cg, NULL) == 0)
+			cgroup__destroy(cg, NULL);
+		if (cgroup__create_opts(name, CGROUP_FORCE_V2, &cg, NULL) == 0)
+			cgroup__destroy(cg, NULL);
+	}
+	return 0;
+}
+
+#define T(f) cmocka_unit_test_teardown(f, cgroup_teardown)
+
 int test_cgroup__run(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(
-			test_cgroup_create_then_destroy_leaves_no_directory),
-		cmocka_unit_test(test_cgroup_memory_limit_reads_back_33554432),
-		cmocka_unit_test(
-			test_cgroup_cpuset_copied_from_parent_so_attach_works),
-		cmocka_unit_test(
-			test_cgroup_cpu_max_half_gives_half_a_second_per_second),
-		cmocka_unit_test(test_cgroup_pids_4_allows_exactly_3_forks),
-		cmocka_unit_test(test_cgroup_memory_16m_oom_kills_64m_child),
-		cmocka_unit_test(test_cgroup_destroy_kills_what_is_left),
-		cmocka_unit_test(
-			test_cgroup_describe_open_roundtrip_and_subgroups),
-		cmocka_unit_test(test_cgroup_v2_forced_create_attach_destroy),
-		cmocka_unit_test(test_cgroup_devices_allow_list_reads_back),
-		cmocka_unit_test(test_cgroup_warm_attach_helper_exits_0),
-		cmocka_unit_test(test_cgroup_bad_values_refused),
+		T(test_cgroup_create_then_destroy_leaves_no_directory),
+		T(test_cgroup_memory_limit_reads_back_33554432),
+		T(test_cgroup_cpuset_copied_from_parent_so_attach_works),
+		T(test_cgroup_cpu_max_half_gives_half_a_second_per_second),
+		T(test_cgroup_pids_4_allows_exactly_3_forks),
+		T(test_cgroup_memory_16m_oom_kills_64m_child),
+		T(test_cgroup_destroy_kills_what_is_left),
+		T(test_cgroup_describe_open_roundtrip_and_subgroups),
+		T(test_cgroup_v2_forced_create_attach_destroy),
+		T(test_cgroup_devices_allow_list_reads_back),
+		T(test_cgroup_warm_attach_helper_exits_0),
+		T(test_cgroup_bad_values_refused),
 	};
 
 	return cmocka_run_group_tests_name("cgroup", tests, NULL, NULL);

@@ -439,8 +439,9 @@ double tests__control_spin_cpu(pid_t pid)
  * `seconds` of spinning.  On a quiet machine (an unlimited control
  * spinner got at least 90% of a CPU meanwhile): 80% of the quota, the
  * issue's 0.4 s per second for --cpus 0.5.  On a busy one, where the
- * limited spinner also loses turns to other work: 60% of what the quota or
- * the control got, whichever is less.  The upper bound, the one the limit
+ * limited spinner also loses turns to other work (and a throttled task
+ * comes back to a busy run queue): 40% of what the quota or the control
+ * got, whichever is less.  The upper bound, the one the limit
  * enforces, is checked either way. */
 double tests__cpu_floor(double quota, double seconds, double control)
 {
@@ -449,7 +450,7 @@ double tests__cpu_floor(double quota, double seconds, double control)
 	if (per_s >= 0.9)
 		floor = 0.8 * quota * seconds;
 	else
-		floor = 0.6 * (per_s < quota ? per_s : quota) * seconds;
+		floor = 0.4 * (per_s < quota ? per_s : quota) * seconds;
 	print_message("control got %.3f s of %.1f s: lower bound %.3f s\n",
 		      control, seconds, floor);
 	return floor;

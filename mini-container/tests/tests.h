@@ -23,7 +23,7 @@ const char *tests__mc(void);	 /* the mini-container binary */
 
 /* A control spinner beside a CPU-limited one (test_run.c): start it,
  * collect the CPU seconds it got, and the lower bound for the limited
- * group: 80% of quota x seconds on a quiet machine, 60% of
+ * group: 80% of quota x seconds on a quiet machine, 40% of
  * min(quota, control per second) x seconds on a busy one. */
 pid_t tests__control_spin_start(double seconds);
 double tests__control_spin_cpu(pid_t pid);
