@@ -29,7 +29,7 @@ GUEST_CFLAGS  := -std=gnu11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
 	-fno-pie -fno-stack-protector -fno-asynchronous-unwind-tables \
 	-fno-builtin -mno-red-zone -mgeneral-regs-only -mcmodel=small \
 	-fcf-protection=none -Imini-vmm/guest/lib -Imini-vmm/src
-GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,--no-warn-rwx-segments \
 	-Wl,-z,noexecstack -Wl,-z,max-page-size=4096
 GUEST_LIB_SRCS := $(wildcard mini-vmm/guest/lib/*.c mini-vmm/guest/lib/*.S)
 GUEST_LIB_OBJS := $(patsubst mini-vmm/guest/lib/%,$(GUEST_OBJ)/lib/%.o,$(GUEST_LIB_SRCS))
@@ -78,16 +78,36 @@ $(BUILD)/bin/memtouch-native: $(BUILD)/obj/mini-vmm/tools/memtouch_native.o \
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_COMMON) $< -o $@ $(BENCH_LIBS)
 
+# The shared workloads (bench/workloads/, WORKLOADS from bench.mk) as
+# guests: ring-3 code, so SSE is allowed (doubles in nbody and matmul); the
+# library they link stays general-registers-only.
+WL_VM         := $(WORKLOADS:%=$(BUILD)/workloads/vm/%)
+WL_VM_CFLAGS  := $(filter-out -mgeneral-regs-only,$(GUEST_CFLAGS)) \
+	-fno-math-errno -Ibench/workloads
+$(GUEST_OBJ)/wl/%.o: bench/workloads/%.c bench/workloads/wl.h
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(WL_VM_CFLAGS) -c $< -o $@
+$(GUEST_OBJ)/wl/wl_guest.o: mini-vmm/guest/wl_guest.c bench/workloads/wl.h
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) -Ibench/workloads -c $< -o $@
+$(WL_VM): $(BUILD)/workloads/vm/%: $(GUEST_OBJ)/wl/%.o \
+		$(GUEST_OBJ)/wl/wl_fmt.o $(GUEST_OBJ)/wl/wl_guest.o \
+		$(GUEST_LIB_OBJS) $(GUEST_LDS)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_LDFLAGS) -T $(GUEST_LDS) $(GUEST_LIB_OBJS) \
+		$(filter $(GUEST_OBJ)/wl/%,$^) -o $@
+
 # ---- tests --------------------------------------------------------------
 $(BUILD)/tests/test_mini_vmm: $(BUILD)/obj/mini-vmm/tests/test_mini_vmm.o \
 		$(filter-out %/main.o,$(MVMM_OBJS)) $(BENCH_LIB) \
-		$(BUILD)/bin/mini-vmm $(GUESTS)
+		$(BUILD)/bin/mini-vmm $(GUESTS) $(WL_VM) $(WL_NATIVE)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS_COMMON) -pthread $(filter %.o,$^) -o $@ $(BENCH_LIBS) \
 		$(CMOCKA_LIBS)
 
-mini-vmm-guests: $(GUESTS)
+mini-vmm-guests: $(GUESTS) $(WL_VM)
 .PHONY: mini-vmm-guests
 
-PROGS += $(BUILD)/bin/mini-vmm $(BUILD)/bin/memtouch-native $(GUESTS)
+PROGS += $(BUILD)/bin/mini-vmm $(BUILD)/bin/memtouch-native $(GUESTS) \
+	$(WL_VM)
 TESTS += $(BUILD)/tests/test_mini_vmm

@@ -11,7 +11,9 @@
  *     bare KVM_RUN loop written here, in the same run;
  *  3. footprint: mini-vmm's RSS beyond the guest memory it touched;
  *  4. memtouch: first touch and a pointer chase in guest ring 3, beside the
- *     same code as a host process (memtouch-native).
+ *     same code as a host process (memtouch-native);
+ *  5. the shared workloads (bench/workloads/) built as guests, through the
+ *     harness's approach__measure_workload like every other approach.
  * The KVM backend (pvm, intel, amd) is in every result's meta block.
  */
 #define _GNU_SOURCE
@@ -633,6 +635,38 @@ out:
 	return rc;
 }
 
+/* ---- 5. the shared workloads, as guests ---- */
+
+static int vm_workloads(struct bench_ctx *ctx, struct result *r,
+			struct isolab_err *e)
+{
+	char path[4200], label[64];
+	/* --console pv: a mark line is one exit, not two per byte, so the
+	 * harness stamps it as soon as the guest writes it. */
+	char *argv[] = {vmm_path, "--console", "pv", "--mem",
+			"128M",	  path,	       NULL};
+
+	for (size_t i = 0; bench_workloads[i]; i++) {
+		const char *w = bench_workloads[i];
+
+		if (!approach__wants(ctx, w))
+			continue;
+		snprintf(path, sizeof(path), "%s/workloads/vm/%s",
+			 ctx->build_dir, w);
+		snprintf(label, sizeof(label), "vm:%s", w);
+		progress__step(&ctx->prog, label);
+		if (access(path, R_OK) < 0) {
+			result__add_skip(r, w, "the guest is not built (make)");
+			continue;
+		}
+		if (approach__measure_workload(
+			    ctx, r, "vm", w, argv,
+			    i == 0 ? ctx->runs : ctx->compute_runs, e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int vm_measure(struct bench_ctx *ctx, struct result *r,
 		      struct isolab_err *e)
 {
@@ -652,8 +686,11 @@ static int vm_measure(struct bench_ctx *ctx, struct result *r,
 	json_object_set_new(result__params(r), "memtouch",
 			    json_string("128 MiB first touch, 16 MiB chase, "
 					"1e6 steps; guest --mem 256M"));
+	json_object_set_new(result__params(r), "workloads",
+			    json_string("mini-vmm --console pv --mem 128M "
+					"BUILD/workloads/vm/W"));
 	if (vm_boot(ctx, r, tmp, e) < 0 || vm_exits(ctx, r, tmp, e) < 0 ||
-	    vm_memtouch(ctx, r, e) < 0)
+	    vm_memtouch(ctx, r, e) < 0 || vm_workloads(ctx, r, e) < 0)
 		goto out;
 	rc = 0;
 out : {
@@ -670,7 +707,7 @@ const struct approach_ops vm_approach = {
 	.name = "vm",
 	.what = "mini-vmm: boot to ready, exit costs beside a bare KVM_RUN "
 		"loop, footprint, memtouch vs native",
-	.steps = 1 + 4 + 1,
+	.steps = 1 + 4 + 1 + 9, /* boot, exit kinds, memtouch, workloads */
 	.unavailable = vm_unavailable,
 	.measure = vm_measure,
 };

@@ -14,6 +14,7 @@
  *  - long: the same GDT with a 64-bit code segment, 4-level identity page
  *    tables mapping 0-4 GiB with 2 MiB pages (so the MMIO window at
  *    0xd0000000 is mapped too), CR4.PAE, EFER.LME|LMA, CR0.PE|PG.
+ *  - protected and long: SSE enabled (CR0.MP, CR4.OSFXSR|OSXMMEXCPT).
  *
  * Every vCPU: RDI = its index, RSI = &boot_info (layout.h), RSP = its boot
  * stack, RFLAGS = 0x2 (interrupts off).  Intel SDM vol. 3A, 9.8 and 9.9
@@ -26,12 +27,15 @@
 #include "layout.h"
 #include "vmm.h"
 
-#define CR0_PE	 (1ULL << 0)
-#define CR0_ET	 (1ULL << 4)
-#define CR0_PG	 (1ULL << 31)
-#define CR4_PAE	 (1ULL << 5)
-#define EFER_LME (1ULL << 8)
-#define EFER_LMA (1ULL << 10)
+#define CR0_PE	       (1ULL << 0)
+#define CR0_MP	       (1ULL << 1)
+#define CR0_ET	       (1ULL << 4)
+#define CR0_PG	       (1ULL << 31)
+#define CR4_PAE	       (1ULL << 5)
+#define CR4_OSFXSR     (1ULL << 9)
+#define CR4_OSXMMEXCPT (1ULL << 10)
+#define EFER_LME       (1ULL << 8)
+#define EFER_LMA       (1ULL << 10)
 
 #define PTE_P  (1ULL << 0)
 #define PTE_RW (1ULL << 1)
@@ -123,10 +127,14 @@ static void mode_sregs(struct vm *vm, struct kvm_sregs *s)
 	s->ds = s->es = s->fs = s->gs = s->ss = data;
 	s->gdt.base = LAYOUT_GDT;
 	s->gdt.limit = 4 * 8 - 1;
-	s->cr0 = CR0_PE | CR0_ET;
+	/* SSE on (CR0.MP, CR4.OSFXSR, OSXMMEXCPT) as firmware leaves it, so
+	 * compiled C with doubles runs in the guest without a ring-0 setup
+	 * step (emulated, hence slow, on PVM). */
+	s->cr0 = CR0_PE | CR0_ET | CR0_MP;
+	s->cr4 = CR4_OSFXSR | CR4_OSXMMEXCPT;
 	if (vm->mode == MODE_LONG) {
 		s->cr3 = LAYOUT_PML4;
-		s->cr4 = CR4_PAE;
+		s->cr4 |= CR4_PAE;
 		s->efer = EFER_LME | EFER_LMA;
 		s->cr0 |= CR0_PG;
 	}

@@ -606,6 +606,56 @@ static void test_memtouch_runs_in_ring3(void **state)
 	testing__run_free(&r);
 }
 
+/* The checksum line a program printed, or "" (static buffer). */
+static const char *checksum_of(const char *out)
+{
+	static char buf[64];
+	const char *p = strstr(out, "checksum ");
+	size_t n = 0;
+
+	buf[0] = '\0';
+	if (p) {
+		while (p[n] && p[n] != '\n' && n < sizeof(buf) - 1)
+			n++;
+		memcpy(buf, p, n);
+		buf[n] = '\0';
+	}
+	return buf;
+}
+
+static void test_shared_workloads_match_native_checksums(void **state)
+{
+	static const char *const w[] = {"hello",  "fib",     "sieve",
+					"matmul", "crc32",   "nbody",
+					"sort",	  "memrand", "syscalls"};
+	char vm[512], native[512], want[64];
+
+	(void)state;
+	NEED_KVM();
+	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++) {
+		char *argv[] = {native, NULL};
+		struct test_run r;
+
+		snprintf(vm, sizeof(vm), "%s/workloads/vm/%s",
+			 testing__build_dir(), w[i]);
+		snprintf(native, sizeof(native), "%s/workloads/native/%s",
+			 testing__build_dir(), w[i]);
+		assert_int_equal(testing__run(argv, NULL, 60, &r), 0);
+		assert_int_equal(r.exit_code, 0);
+		snprintf(want, sizeof(want), "%s", checksum_of(r.out));
+		testing__run_free(&r);
+		assert_true(want[0] != '\0');
+		/* The same source computes the same value in the guest (SSE
+		 * doubles included); ready and done marks reach stdout. */
+		vmm_run(&r, "--console", "pv", "--mem", "128M", vm, NULL);
+		assert_int_equal(r.exit_code, 0);
+		assert_string_equal(checksum_of(r.out), want);
+		assert_non_null(strstr(r.out, "isolab-mark: ready\n"));
+		assert_non_null(strstr(r.out, "isolab-mark: done\n"));
+		testing__run_free(&r);
+	}
+}
+
 /* ---- misbehaving guests: reported, never a VMM crash ---- */
 
 static void test_ud2_without_idt_is_a_triple_fault(void **state)
@@ -709,6 +759,7 @@ int main(void)
 		cmocka_unit_test(test_smp_vcpus_meet),
 		cmocka_unit_test(test_sensitive_ring0_sees_our_signature),
 		cmocka_unit_test(test_memtouch_runs_in_ring3),
+		cmocka_unit_test(test_shared_workloads_match_native_checksums),
 		cmocka_unit_test(test_dirty_log_counts_pages_memtouch_wrote),
 		cmocka_unit_test(test_ud2_without_idt_is_a_triple_fault),
 		cmocka_unit_test(test_tripfault_is_reported_with_registers),
