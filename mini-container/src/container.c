@@ -533,9 +533,11 @@ static int runtime_start(const struct mc_spec *s, struct run *r,
 		return err__set(e, errno, "go pipe");
 	/* While the child mounts its rootfs: the group. */
 	ph->cgroup_begin = timing__now_ns();
+	/* The state is saved before the attach, whose wait for the kernel's
+	 * grace period (under way since cgroup__warm_attach) hides it. */
 	nodev = runtime_cgroup(s, &r->cg, e);
-	if (nodev < 0 || cgroup__attach(r->cg, r->pid, e) < 0 ||
-	    runtime_save_state(s, r->cg, r->pid, e) < 0)
+	if (nodev < 0 || runtime_save_state(s, r->cg, r->pid, e) < 0 ||
+	    cgroup__attach(r->cg, r->pid, e) < 0)
 		return -1;
 	ph->cgroup_done = timing__now_ns();
 	/* "2": go on; "3": go on without CAP_MKNOD (no device cgroup). */
