@@ -28,7 +28,8 @@
 				 "1:"                                          \
 				 : "=a"(vec), "=m"(out)                        \
 				 :                                             \
-				 : "rdi", "rsi", "rdx", "rcx", "memory");      \
+				 : "rdi", "rsi", "rdx", "rcx", "r8", "r9",     \
+				   "r10", "r11", "memory", "cc");              \
 		fault = (int)vec;                                              \
 	} while (0)
 

@@ -21,7 +21,7 @@ long syscall3(long nr, long a, long b, long c)
 	__asm__ volatile("int3"
 			 : "=a"(ret), "+D"(a), "+S"(b), "+d"(c)
 			 : "a"(nr)
-			 : "memory");
+			 : "rcx", "r8", "r9", "r10", "r11", "memory", "cc");
 	return ret;
 }
 
