@@ -3,8 +3,11 @@
  *
  * The lecture's container "lifecycle" needs a place where `ps`, `kill` and
  * `update`, which run as other processes, find a container: its PID 1 and
- * its cgroup directories.  runc keeps the same in /run/runc/NAME/state.json.
- * /run is a tmpfs: records do not outlive a reboot, like the containers.
+ * its cgroup directories.  runc keeps the same in /run/runc/NAME/state.json;
+ * we keep one small text file, /run/mini-container/NAME (a file rather
+ * than a directory: where /run is on a journalled disk, as here, each
+ * mkdir and rmdir costs a journal update on every start).  /run is
+ * emptied at boot: records do not outlive a reboot, like the containers.
  *
  * A runtime killed with SIGKILL cannot clean up; its container dies with
  * it (PR_SET_PDEATHSIG), but the record and the cgroup stay.  Every `run`
@@ -27,10 +30,10 @@
 #include <time.h>
 #include <unistd.h>
 
-static int state_path(char *buf, size_t len, const char *name, const char *file)
+/* MC_STATE_ROOT/NAME into buf.  Returns 0, or -1 if it is too long. */
+static int state_path(char *buf, size_t len, const char *name)
 {
-	return (size_t)snprintf(buf, len, "%s/%s%s%s", MC_STATE_ROOT, name,
-				file ? "/" : "", file ? file : "") < len
+	return (size_t)snprintf(buf, len, "%s/%s", MC_STATE_ROOT, name) < len
 		       ? 0
 		       : -1;
 }
@@ -72,24 +75,33 @@ bool state__alive(const struct mc_state *st)
 
 int state__save(const struct mc_state *st, struct isolab_err *e)
 {
-	char path[PATH_MAX], tmp[PATH_MAX];
-	FILE *f;
+	char path[PATH_MAX], buf[4096];
+	ssize_t w;
+	int fd, n;
 
-	if (state_path(path, sizeof(path), st->name, "state") < 0 ||
-	    state_path(tmp, sizeof(tmp), st->name, "state.tmp") < 0)
+	if (state_path(path, sizeof(path), st->name) < 0)
 		return err__set(e, ENAMETOOLONG, "%s", st->name);
-	f = fopen(tmp, "we");
-	if (!f)
-		return err__set(e, errno, "%s", tmp);
-	fprintf(f,
-		"runtime_pid %d\nruntime_start %" PRIu64
-		"\ninit_pid %d\ncommand %s\ncgroup\n%s",
-		(int)st->runtime_pid, st->runtime_start, (int)st->init_pid,
-		st->command, st->cgroup);
-	if (fclose(f) != 0)
-		return err__set(e, errno, "%s", tmp);
-	if (rename(tmp, path) < 0)
+	n = snprintf(buf, sizeof(buf),
+		     "runtime_pid %d\nruntime_start %" PRIu64
+		     "\ninit_pid %d\ncommand %s\ncgroup\n%s",
+		     (int)st->runtime_pid, st->runtime_start, (int)st->init_pid,
+		     st->command, st->cgroup);
+	if (n < 0 || (size_t)n >= sizeof(buf))
+		return err__set(e, 0, "%s: state too long", path);
+	/* One write of the whole record into the file state__claim made:
+	 * a reader sees the empty file or the record (and treats anything
+	 * that does not parse as "not yet"). */
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	if (fd < 0)
 		return err__set(e, errno, "%s", path);
+	w = write(fd, buf, (size_t)n);
+	if (w != n) {
+		int saved = w < 0 ? errno : EIO;
+
+		close(fd);
+		return err__set(e, saved, "%s: write", path);
+	}
+	close(fd);
 	return 0;
 }
 
@@ -101,7 +113,7 @@ int state__load(const char *name, struct mc_state *st, struct isolab_err *e)
 	size_t n;
 
 	memset(st, 0, sizeof(*st));
-	if (state_path(path, sizeof(path), name, "state") < 0)
+	if (state_path(path, sizeof(path), name) < 0)
 		return err__set(e, ENAMETOOLONG, "%s", name);
 	f = fopen(path, "re");
 	if (!f)
@@ -138,15 +150,22 @@ int state__remove(const char *name, struct isolab_err *e)
 {
 	char path[PATH_MAX];
 
-	if (state_path(path, sizeof(path), name, "state") == 0)
-		unlink(path);
-	if (state_path(path, sizeof(path), name, "state.tmp") == 0)
-		unlink(path);
-	if (state_path(path, sizeof(path), name, NULL) < 0)
+	if (state_path(path, sizeof(path), name) < 0)
 		return err__set(e, ENAMETOOLONG, "%s", name);
-	if (rmdir(path) < 0 && errno != ENOENT)
-		return err__set(e, errno, "%s: rmdir", path);
-	return 0;
+	if (unlink(path) == 0 || errno == ENOENT)
+		return 0;
+	if (errno == EISDIR) {
+		/* A directory record of an earlier mini-container. */
+		char file[PATH_MAX + 16];
+
+		snprintf(file, sizeof(file), "%s/state", path);
+		unlink(file);
+		snprintf(file, sizeof(file), "%s/state.tmp", path);
+		unlink(file);
+		if (rmdir(path) == 0)
+			return 0;
+	}
+	return err__set(e, errno, "%s: remove", path);
 }
 
 /* Remove a dead runtime's record and its group.  Returns 0 or -1. */
@@ -186,8 +205,7 @@ int state__gc(void)
 			/* No state yet: claimed a moment ago by a runtime
 			 * still starting, or left by one killed right after
 			 * claiming.  Only an old one is abandoned. */
-			if (state_path(path, sizeof(path), de->d_name, NULL) <
-				    0 ||
+			if (state_path(path, sizeof(path), de->d_name) < 0 ||
 			    stat(path, &sb) < 0 ||
 			    time(NULL) - sb.st_mtime < 10)
 				continue;
@@ -199,22 +217,36 @@ int state__gc(void)
 	return n;
 }
 
+/* Create the empty record file.  Returns 0, or the errno (EEXIST when
+ * there is one already). */
+static int state_create(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+
+	if (fd < 0)
+		return errno;
+	close(fd);
+	return 0;
+}
+
 int state__claim(const char *name, struct isolab_err *e)
 {
 	char path[PATH_MAX];
 	struct mc_state st;
+	int err;
 
 	if (!*name || strchr(name, '/') || name[0] == '.' ||
 	    strlen(name) >= sizeof(st.name))
 		return err__set(e, 0, "%s: not a valid container name", name);
 	if (mkdir(MC_STATE_ROOT, 0700) < 0 && errno != EEXIST)
 		return err__set(e, errno, "%s: mkdir", MC_STATE_ROOT);
-	if (state_path(path, sizeof(path), name, NULL) < 0)
+	if (state_path(path, sizeof(path), name) < 0)
 		return err__set(e, ENAMETOOLONG, "%s", name);
-	if (mkdir(path, 0700) == 0)
+	err = state_create(path);
+	if (err == 0)
 		return 0;
-	if (errno != EEXIST)
-		return err__set(e, errno, "%s: mkdir", path);
+	if (err != EEXIST)
+		return err__set(e, err, "%s: create", path);
 	if (state__load(name, &st, NULL) == 0 && state__alive(&st))
 		return err__set(e, 0,
 				"%s: a container of that name is running "
@@ -222,9 +254,8 @@ int state__claim(const char *name, struct isolab_err *e)
 				name, (int)st.runtime_pid);
 	if (state_clean(name, e) < 0)
 		return -1;
-	if (mkdir(path, 0700) < 0)
-		return err__set(e, errno, "%s: mkdir", path);
-	return 0;
+	err = state_create(path);
+	return err ? err__set(e, err, "%s: create", path) : 0;
 }
 
 int state__each(void (*fn)(const struct mc_state *st, void *arg), void *arg,

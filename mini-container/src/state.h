@@ -1,6 +1,6 @@
 /*
  * state.h - What a running container leaves for other commands to find:
- * /run/mini-container/NAME/state (see state.c).
+ * /run/mini-container/NAME, one small text file (see state.c).
  */
 #ifndef MC_STATE_H
 #define MC_STATE_H
@@ -24,12 +24,12 @@ struct mc_state {
 	char cgroup[2048];	/* cgroup__describe() of its group */
 };
 
-/* Claim NAME: create MC_STATE_ROOT/NAME.  A record whose runtime is gone
+/* Claim NAME: create the empty file MC_STATE_ROOT/NAME.  A record whose runtime is gone
  * (killed) is cleaned up first (its cgroup destroyed); one whose runtime
  * still runs is refused.  Returns 0 or -1. */
 int state__claim(const char *name, struct isolab_err *e);
 
-/* Write st to MC_STATE_ROOT/st->name/state (atomically, by rename).
+/* Write st into MC_STATE_ROOT/st->name (claimed before), in one write.
  * Returns 0 or -1. */
 int state__save(const struct mc_state *st, struct isolab_err *e);
 
@@ -37,7 +37,7 @@ int state__save(const struct mc_state *st, struct isolab_err *e);
  * damaged. */
 int state__load(const char *name, struct mc_state *st, struct isolab_err *e);
 
-/* Remove NAME's directory.  Returns 0 or -1. */
+/* Remove NAME's record.  Returns 0 or -1. */
 int state__remove(const char *name, struct isolab_err *e);
 
 /* Is st's runtime still running (same pid and start time)? */

@@ -143,14 +143,17 @@ static pid_t mc_start(char *const *args)
 	return pid;
 }
 
-/* Wait up to 10 s for NAME's state file (the container is running). */
+/* Wait up to 10 s for NAME's record (the container is running). */
 static bool wait_state(const char *name)
 {
 	char path[256];
 
-	snprintf(path, sizeof(path), "/run/mini-container/%s/state", name);
+	snprintf(path, sizeof(path), "/run/mini-container/%s", name);
 	for (int i = 0; i < 1000; i++) {
-		if (access(path, F_OK) == 0) {
+		struct stat st;
+
+		/* Claimed empty, then written once the group is made. */
+		if (stat(path, &st) == 0 && st.st_size > 0) {
 			usleep(100000); /* past exec */
 			return true;
 		}
@@ -523,7 +526,7 @@ static void test_run_update_ps_kill_running_container(void **state)
 	mc_run(&r, "update", "t-upd", "--memory", "64M", "--pids", "50", NULL);
 	assert_int_equal(r.exit_code, 0);
 	testing__run_free(&r);
-	snprintf(path, sizeof(path), "/run/mini-container/t-upd/state");
+	snprintf(path, sizeof(path), "/run/mini-container/t-upd");
 	desc = testing__slurp(path, NULL);
 	assert_non_null(desc);
 	/* The device cgroup holds runc's list, not "a *:* rwm". */
