@@ -171,9 +171,9 @@ static int collect_domain(const struct sim *s, unsigned i,
 	}
 	d->share = (double)d->cpu_ns / (double)s->sc->duration_ns;
 	d->error = d->share - d->fair_share;
-	d->wakes = lat->n;
+	d->wakes = dom->wakes;
 	d->wake_p50_us = d->wake_p99_us = NAN;
-	if (d->wakes) {
+	if (lat->n) {
 		/* Percentiles by the harness's definition (stats.h, type 7)
 		 * on samples sorted here; the run is over, so sorting the
 		 * simulator's own array in place changes nothing it needs. */

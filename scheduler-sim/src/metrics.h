@@ -17,7 +17,9 @@ struct domain_result {
 	double share;	   /* CPU received / duration: fraction of a pCPU */
 	double fair_share; /* see metrics__fair_shares */
 	double error;	   /* share - fair_share */
-	size_t wakes;	   /* wake-to-run samples */
+	/* Wake-ups served; the percentiles are over at most SIM_LATENCY_CAP
+	 * of them, a uniform sample when there were more. */
+	size_t wakes;
 	double wake_p50_us, wake_p99_us; /* NAN when wakes == 0 */
 	uint64_t cpu_ns, context_switches;
 };

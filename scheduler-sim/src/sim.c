@@ -95,6 +95,25 @@ static void switch_pcpu_state(struct sim *s, struct pcpu *p, struct vcpu *next)
 	p->curr = next;
 }
 
+/* Keep latency x of domain d: every one until the cap, then Vitter's
+ * Algorithm R (a uniform sample of all so far, in bounded memory; the
+ * domain's own generator keeps it deterministic). */
+static void record_latency(struct sim *s, struct domain *d, uint64_t x)
+{
+	struct samples *l = &d->wake_latency_ns;
+	uint64_t j;
+
+	d->wakes++;
+	if (l->n < s->opts.latency_cap) {
+		if (samples__push(l, (double)x) < 0)
+			sim_fail(s);
+		return;
+	}
+	j = rng__next(&d->latency_rng) % d->wakes;
+	if (j < l->n)
+		l->v[j] = (double)x;
+}
+
 /* Switch v in on p: the one place a vCPU starts to run. */
 static void run_vcpu(struct sim *s, struct pcpu *p, struct vcpu *v)
 {
@@ -105,10 +124,8 @@ static void run_vcpu(struct sim *s, struct pcpu *p, struct vcpu *v)
 	v->switches++;
 	/* A CPU hog wakes only once, at the start: its latency says nothing. */
 	if (v->woke_at != SIM_FOREVER) {
-		if (v->wl->type != WL_CPU &&
-		    samples__push(&v->dom->wake_latency_ns,
-				  (double)(s->now - v->woke_at)) < 0)
-			sim_fail(s);
+		if (v->wl->type != WL_CPU)
+			record_latency(s, v->dom, s->now - v->woke_at);
 		v->woke_at = SIM_FOREVER;
 	}
 	if (v->remaining != SIM_FOREVER)
@@ -344,6 +361,9 @@ static void sim_populate(struct sim *s)
 		d->id = i;
 		d->vcpus = &s->vcpus[id];
 		d->wake_latency_ns = (struct samples)SAMPLES_INIT;
+		/* Streams past every vCPU's, so no generator is shared. */
+		rng__seed(&d->latency_rng, sc->seed,
+			  (uint64_t)SCENARIO_MAX_VCPUS + i);
 		for (unsigned j = 0; j < d->spec->vcpus; j++, id++) {
 			struct vcpu *v = &s->vcpus[id];
 
@@ -381,6 +401,8 @@ int sim__create(const struct scenario *sc, const struct sched_ops *ops,
 		s->opts = *opts;
 	if (s->opts.trace && !s->opts.trace_every)
 		s->opts.trace_every = 100 * NS_PER_MS;
+	if (!s->opts.latency_cap)
+		s->opts.latency_cap = SIM_LATENCY_CAP;
 	heap__init(&s->events);
 	if (sim_alloc(s, e) < 0)
 		goto fail;

@@ -32,6 +32,9 @@
 #define NS_PER_MS   1000000ULL
 #define NS_PER_S    1000000000ULL
 #define SIM_FOREVER UINT64_MAX
+/* 4 M latencies (32 MiB) per domain: exact percentiles for any run of
+ * normal length, bounded memory for a day-long one. */
+#define SIM_LATENCY_CAP (4u << 20)
 
 enum vcpu_state { VCPU_BLOCKED, VCPU_RUNNABLE, VCPU_RUNNING };
 
@@ -73,7 +76,11 @@ struct domain {
 	unsigned id;
 	struct vcpu *vcpus; /* spec->vcpus of them */
 	unsigned phase;	    /* index into spec->phases */
+	/* Wake-to-run latencies: all of them up to opts.latency_cap, then
+	 * a uniform sample of that many (record_latency). */
 	struct samples wake_latency_ns;
+	uint64_t wakes;		/* wake-ups served, all counted */
+	struct rng latency_rng; /* picks the reservoir's victims */
 	uint64_t sample_cpu_ns; /* trace: CPU time at the last sample */
 	void *sched;		/* the scheduler's per-domain data */
 };
@@ -115,6 +122,8 @@ struct sched_ops {
 struct sim_opts {
 	FILE *trace;	      /* CSV of CPU shares over time, or NULL */
 	uint64_t trace_every; /* sampling period of the trace, ns */
+	size_t latency_cap;   /* latencies kept per domain (0: the default,
+				 SIM_LATENCY_CAP) */
 };
 
 struct sim {
