@@ -351,6 +351,33 @@ static void test_caps_of_multi_vcpu_domains(void **state)
 	}
 }
 
+/* Work conservation: an I/O domain of weight 768 wants only 10% of the
+ * pCPU (1 ms bursts, 9 ms sleeps); the weight-256 hog beside it must get
+ * the 90% left, not its weighted 25%.  credit redistributes the unused
+ * credit (credit_account's credit_xtra), credit2 and fair by construction:
+ * 0.9 and 0.1 within 1 point. */
+static void test_unused_share_goes_to_the_others(void **state)
+{
+	static const char text[] =
+		"{\"pcpus\": 1, \"duration_ms\": 60000, \"domains\": ["
+		"{\"name\": \"hog\", \"workload\": {\"type\": \"cpu\"}},"
+		"{\"name\": \"io\", \"weight\": 768, \"workload\": "
+		"{\"type\": \"io\", \"run_us\": 1000, \"sleep_us\": 9000}}]}";
+	static const char *const names[] = {"credit", "credit2", "fair"};
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		struct sim_report r;
+		struct scenario sc;
+
+		simulate(text, names[i], true, &r, &sc);
+		assert_near(r.d[0].fair_share, 0.9, 1e-9, "fair share");
+		assert_near(r.d[0].share, 0.9, 0.01, names[i]);
+		assert_near(r.d[1].share, 0.1, 0.01, names[i]);
+		done(&r, &sc);
+	}
+}
+
 /* ---- fair shares and Jain ----------------------------------------------- */
 
 /* One pCPU, a (cap 20), b (256), c (512): a's weighted third exceeds its
@@ -751,6 +778,7 @@ int main(void)
 		cmocka_unit_test(test_other_schedulers_on_weights),
 		cmocka_unit_test(test_credit2_and_fair_enforce_cap_50),
 		cmocka_unit_test(test_caps_of_multi_vcpu_domains),
+		cmocka_unit_test(test_unused_share_goes_to_the_others),
 		cmocka_unit_test(test_fair_share_waterfill_respects_caps),
 		cmocka_unit_test(test_jain_index_bounds),
 		cmocka_unit_test(test_scenario_errors_name_file_and_field),
