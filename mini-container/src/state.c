@@ -91,7 +91,11 @@ int state__save(const struct mc_state *st, struct isolab_err *e)
 	/* One write of the whole record into the file state__claim made:
 	 * a reader sees the empty file or the record (and treats anything
 	 * that does not parse as "not yet"). */
-	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+	/* No O_TRUNC (the file is new and empty): ext4 answers a truncate
+	 * followed by a write with an immediate write-back ("auto_da_alloc"),
+	 * and the unlink at the end of the run would then wait for the disk,
+	 * milliseconds here. */
+	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return err__set(e, errno, "%s", path);
 	w = write(fd, buf, (size_t)n);
