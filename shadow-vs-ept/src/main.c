@@ -44,6 +44,10 @@ static void usage(FILE *f)
 		"(default off)\n"
 		"  --ept-large on|off  nested: EPT maps 2 MiB host pages "
 		"(default off)\n"
+		"  --shadow-unsync on|off  shadow: page tables may go out of "
+		"sync until\n"
+		"                      INVLPG or CR3 write, as KVM's (default "
+		"off)\n"
 		"  --check             compare every access with the reference "
 		"walk\n"
 		"  --cost FILE         cost model (default: built in, as "
@@ -124,6 +128,7 @@ static int run_main(int argc, char **argv)
 		{"ifetch", required_argument, 0, 'i'},
 		{"large-pages", required_argument, 0, 'L'},
 		{"ept-large", required_argument, 0, 'E'},
+		{"shadow-unsync", required_argument, 0, 'U'},
 		{"check", no_argument, 0, 'c'},
 		{"cost", required_argument, 0, 'C'},
 		{"host-mib", required_argument, 0, 'H'},
@@ -178,6 +183,10 @@ static int run_main(int argc, char **argv)
 		case 'i': rc = on_off("--ifetch", optarg, &ifetch); break;
 		case 'L':
 			rc = on_off("--large-pages", optarg, &cfg.large_pages);
+			break;
+		case 'U':
+			rc = on_off("--shadow-unsync", optarg,
+				    &cfg.shadow_unsync);
 			break;
 		case 'E':
 			rc = on_off("--ept-large", optarg, &cfg.ept_large);

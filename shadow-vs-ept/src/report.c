@@ -65,6 +65,10 @@ json_t *report__json(const struct sim *s)
 			    json_integer((json_int_t)c->guest_pte_writes));
 	json_object_set_new(o, "guest_pte_writes_write_protected",
 			    json_integer((json_int_t)c->guest_pte_writes_wp));
+	json_object_set_new(o, "shadow_unsyncs",
+			    json_integer((json_int_t)c->shadow_unsyncs));
+	json_object_set_new(o, "shadow_syncs",
+			    json_integer((json_int_t)c->shadow_syncs));
 	json_object_set_new(o, "vmm_refs",
 			    json_integer((json_int_t)c->vmm_refs));
 	json_object_set_new(
@@ -154,6 +158,10 @@ void report__print(const struct sim *s, FILE *f)
 		line(f, name, c->exits[i]);
 	}
 	line(f, "vmm_refs", c->vmm_refs);
+	if (s->cfg.shadow_unsync) {
+		line(f, "shadow_unsyncs", c->shadow_unsyncs);
+		line(f, "shadow_syncs", c->shadow_syncs);
+	}
 	line(f, "shadow_pages", sim__shadow_pages(s));
 	line(f, "shadow_pages_peak", s->sh ? shadow__peak_pages(s->sh) : 0);
 	line(f, "ept_pages", s->ept_pages);
@@ -203,6 +211,9 @@ static json_t *config_json(const struct sim *s, const char *workload)
 				    json_boolean(g->ept_large));
 	if (cfg)
 		json_object_set_new(cfg, "ept_pwc", json_boolean(g->ept_pwc));
+	if (cfg)
+		json_object_set_new(cfg, "shadow_unsync",
+				    json_boolean(g->shadow_unsync));
 	return cfg;
 }
 

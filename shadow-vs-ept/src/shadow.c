@@ -40,13 +40,21 @@ struct shadow_page {
 	unsigned parent_idx;
 	struct shadow_page *hnext;  /* next in its hash bucket */
 	struct shadow_page **child; /* [512] for level > 1 */
+	bool unsync; /* a PT the guest may write without trapping */
+	struct shadow_page *unext, **uprev; /* on the unsync list */
 };
 
 struct shadow {
 	struct shadow_page *bucket[SHADOW_BUCKETS]; /* by guest frame */
 	struct shadow_page *root;		    /* in use by the CPU */
+	struct shadow_page *unsync;		    /* unsync PTs */
 	uint64_t pages, peak;
 };
+
+static uint64_t pte_gfn_of(uint64_t ent)
+{
+	return (ent & PTE_ADDR) >> PAGE_SHIFT;
+}
 
 static unsigned sp_hash(uint64_t gfn)
 {
@@ -99,9 +107,31 @@ bool shadow__is_protected(const struct shadow *sh, uint64_t gfn)
 {
 	for (struct shadow_page *sp = sh->bucket[sp_hash(gfn)]; sp;
 	     sp = sp->hnext)
-		if (sp->gfn == gfn)
+		if (sp->gfn == gfn && !sp->unsync)
 			return true;
 	return false;
+}
+
+/* Let the guest write PT sp without trapping until the next sync. */
+static void sp_unsync(struct shadow *sh, struct shadow_page *sp)
+{
+	sp->unsync = true;
+	sp->unext = sh->unsync;
+	if (sh->unsync)
+		sh->unsync->uprev = &sp->unext;
+	sp->uprev = &sh->unsync;
+	sh->unsync = sp;
+}
+
+/* Write-protect sp again (after a sync, or when it goes away). */
+static void sp_resync_done(struct shadow_page *sp)
+{
+	if (!sp->unsync)
+		return;
+	*sp->uprev = sp->unext;
+	if (sp->unext)
+		sp->unext->uprev = sp->uprev;
+	sp->unsync = false;
 }
 
 uint64_t shadow__pages(const struct shadow *sh)
@@ -186,6 +216,7 @@ static void sp_zap(struct sim *s, struct shadow_page *sp)
 				 0);
 	}
 	sp_unhash(s->sh, sp);
+	sp_resync_done(sp);
 	physmem__free(s->pm, sp->hfn);
 	free(sp->child);
 	free(sp);
@@ -292,7 +323,22 @@ void shadow__pt_write(struct sim *s, uint64_t gpa, uint64_t val)
 	unsigned idx = (unsigned)(gpa & (PAGE_SIZE - 1)) / 8;
 	struct shadow_page *sp, *next;
 
+	bool only_pts = true;
+
 	gmem__write64(s, gpa, val); /* the emulated store */
+	for (sp = s->sh->bucket[sp_hash(gfn)]; sp; sp = sp->hnext)
+		if (sp->gfn == gfn && sp->level > 1)
+			only_pts = false;
+	if (s->cfg.shadow_unsync && only_pts) {
+		/* KVM's unsync shadow pages: after this first trapped write
+		 * the guest may change this last-level table freely; the
+		 * VMM catches up at the guest's next INVLPG or CR3 write. */
+		for (sp = s->sh->bucket[sp_hash(gfn)]; sp; sp = sp->hnext)
+			if (sp->gfn == gfn && !sp->unsync) {
+				sp_unsync(s->sh, sp);
+				s->c.shadow_unsyncs++;
+			}
+	}
 	if (((old ^ val) & ~(PTE_A | PTE_D)) == 0)
 		return;
 	for (sp = s->sh->bucket[sp_hash(gfn)]; sp; sp = next) {
@@ -337,6 +383,49 @@ void shadow__unshadow(struct sim *s, uint64_t gfn)
 	}
 }
 
+/* Bring unsync PT sp up to date with the guest's table: drop every shadow
+ * entry the guest changed (KVM's sync_page), then write-protect it
+ * again.  The VMM reads all 512 guest entries. */
+static void sp_sync(struct sim *s, struct shadow_page *sp)
+{
+	uint64_t base = sp->hfn << PAGE_SHIFT, spte, gpte;
+
+	for (unsigned i = 0; i < PT_ENTRIES; i++) {
+		spte = physmem__read64(s->pm, base + i * 8);
+		gpte = gmem__read64(s, (sp->gfn << PAGE_SHIFT) + i * 8);
+		s->c.vmm_refs++;
+		if (!(spte & PTE_P))
+			continue;
+		if ((gpte & (PTE_P | PTE_US)) == (PTE_P | PTE_US) &&
+		    s->p2m[pte_gfn_of(gpte)] == spte >> PAGE_SHIFT &&
+		    (!(spte & PTE_RW) ||
+		     (gpte & (PTE_RW | PTE_D)) == (PTE_RW | PTE_D)))
+			continue;
+		physmem__write64(s->pm, base + i * 8, 0);
+		uint64_t key =
+			tlb__key(sp->tag, (sp->va_base >> PAGE_SHIFT) + i);
+
+		tlb__flush_key(s->l1, key);
+		tlb__flush_key(s->l2, key);
+	}
+	sp_resync_done(sp);
+	s->c.shadow_syncs++;
+}
+
+/* Sync the unsync PTs below root (kvm_mmu_sync_roots on a CR3 write). */
+static void shadow_sync_root(struct sim *s, struct shadow_page *root)
+{
+	struct shadow_page *sp, *next, *top;
+
+	for (sp = s->sh->unsync; sp; sp = next) {
+		next = sp->unext;
+		for (top = sp; top->parent; top = top->parent)
+			;
+		if (top == root)
+			sp_sync(s, sp);
+	}
+}
+
 int shadow__cr3_write(struct sim *s, uint64_t cr3, struct isolab_err *e)
 {
 	uint64_t gfn = cr3 >> PAGE_SHIFT;
@@ -353,6 +442,7 @@ int shadow__cr3_write(struct sim *s, uint64_t cr3, struct isolab_err *e)
 	sp->tag = s->tag;
 	s->sh->root = sp;
 	s->hw_root = sp->hfn << PAGE_SHIFT;
+	shadow_sync_root(s, sp);
 	return 0;
 }
 

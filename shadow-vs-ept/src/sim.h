@@ -50,10 +50,11 @@ struct sim_config {
 	unsigned pwc_entries;	      /* per level (PML4E, PDPTE, PDE) */
 	bool ntlb;		      /* nested TLB: GPA -> HPA (nested) */
 	unsigned ntlb_entries;
-	bool asid;	  /* TLB tagged by address space, no flush on CR3 */
-	bool check;	  /* compare every access with the reference walk */
-	bool large_pages; /* guest maps 2 MiB pages where a mapping allows */
-	bool ept_large;	  /* nested: the EPT maps guest memory in 2 MiB */
+	bool asid;	    /* TLB tagged by address space, no flush on CR3 */
+	bool check;	    /* compare every access with the reference walk */
+	bool large_pages;   /* guest maps 2 MiB pages where a mapping allows */
+	bool ept_large;	    /* nested: the EPT maps guest memory in 2 MiB */
+	bool shadow_unsync; /* shadow: last-level tables go out of sync */
 	uint64_t host_mib, guest_mib;
 	struct cost_model cost;
 };
@@ -77,6 +78,8 @@ struct sim_counters {
 	uint64_t guest_pte_writes_wp; /* of those, to write-protected pages */
 	uint64_t vmm_refs;	      /* VMM's software walks of guest PTs */
 	uint64_t shadow_zaps;	      /* shadow pages dropped */
+	uint64_t shadow_unsyncs;      /* PTs let out of sync */
+	uint64_t shadow_syncs;	      /* PTs brought back in sync */
 	uint64_t invlpgs, cr3_writes, tlb_flushes;
 	uint64_t forks, execs, exits_proc, mmaps, munmaps, ctx_switches;
 	uint64_t pages_zeroed, pages_copied, large_faults, large_splits;

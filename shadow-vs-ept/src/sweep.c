@@ -59,6 +59,15 @@ static int run_one(const struct sim_config *cfg, const char *spec,
 	return rc;
 }
 
+static uint64_t point_exits(const struct point *p)
+{
+	uint64_t n = 0;
+
+	for (int i = 0; i < EXIT_NR; i++)
+		n += p->c.exits[i];
+	return n;
+}
+
 static double refs_per_miss(const struct point *p)
 {
 	uint64_t refs = 0;
@@ -97,25 +106,51 @@ static FILE *open_dat(const char *dir, const char *name, struct isolab_err *e)
 	return f;
 }
 
+/* Where curve a crosses curve b, interpolated in log x (as drawn): the
+ * first sign change of a - b over the points with x > 0, or -1. */
+static double crossing(const double *x, const double *a, const double *b,
+		       size_t n)
+{
+	for (size_t i = 1; i < n; i++) {
+		double d0 = a[i - 1] - b[i - 1], d1 = a[i] - b[i];
+
+		if (x[i - 1] > 0 && (d0 < 0) != (d1 < 0)) {
+			double f = d0 / (d0 - d1);
+
+			return exp(log(x[i - 1]) +
+				   f * (log(x[i]) - log(x[i - 1])));
+		}
+	}
+	return -1;
+}
+
+static json_t *json_crossing(double x)
+{
+	return x > 0 ? json_real(x) : json_null();
+}
+
 static int sweep_crossover(const char *dir, bool quick, struct result *r,
 			   struct isolab_err *e)
 {
-	static const uint64_t periods[] = {0,	 100000, 30000, 10000, 3000,
-					   1000, 300,	 100,	30,    10};
-	static const enum sim_mode modes[] = {MODE_NATIVE, MODE_SHADOW,
-					      MODE_NESTED};
+	enum { NP = 10, NATIVE = 0, SHADOW, NESTED, UNSYNC, NC };
+	static const uint64_t periods[NP] = {0,	   100000, 30000, 10000, 3000,
+					     1000, 300,	   100,	  30,	 10};
+	static const enum sim_mode modes[NC] = {MODE_NATIVE, MODE_SHADOW,
+						MODE_NESTED, MODE_SHADOW};
+	static const char *const names[NC] = {"native", "shadow", "nested",
+					      "shadow_unsync"};
 	uint64_t acc = quick ? 200000 : 2000000;
+	double x[NP], cpa[NC][NP];
 	json_t *pts = json_array();
-	double prev_diff = 0, prev_x = 0, cross = -1;
 	struct sim_config cfg;
-	struct point p[3];
+	struct point p;
 	char spec[256];
 	FILE *dat;
 
 	dat = open_dat(dir, "crossover", e);
 	if (!dat)
 		return -1;
-	fprintf(dat, "# pte_writes_per_1k native shadow nested "
+	fprintf(dat, "# pte_writes_per_1k native shadow nested shadow_unsync "
 		     "(modeled cycles per access)\n");
 	json_object_set_new(
 		result__params(r), "workload",
@@ -123,62 +158,56 @@ static int sweep_crossover(const char *dir, bool quick, struct result *r,
 			"mmapchurn:pages=8192,chunk=1,warm=1,accesses=%llu,"
 			"period=P",
 			(unsigned long long)acc));
-	for (size_t i = 0; i < sizeof(periods) / sizeof(periods[0]); i++) {
-		double x, cpa[3];
+	for (size_t i = 0; i < NP; i++) {
+		json_t *pt = json_object();
 
 		snprintf(spec, sizeof(spec),
 			 "mmapchurn:pages=8192,chunk=1,warm=1,accesses=%llu,"
 			 "period=%llu",
 			 (unsigned long long)acc,
 			 (unsigned long long)periods[i]);
-		for (int m = 0; m < 3; m++) {
+		for (int m = 0; m < NC; m++) {
 			sim__default_config(&cfg);
 			cfg.mode = modes[m];
-			if (run_one(&cfg, spec, &p[m], e) < 0) {
+			cfg.shadow_unsync = m == UNSYNC;
+			if (run_one(&cfg, spec, &p, e) < 0) {
 				fclose(dat);
+				json_decref(pt);
 				return -1;
 			}
-			cpa[m] = p[m].cycles / (double)p[m].c.accesses;
-		}
-		x = 1000.0 * (double)p[1].c.guest_pte_writes / (double)acc;
-		json_array_append_new(
-			pts,
-			json_pack("{s:I, s:f, s:f, s:f, s:f, s:f}", "period",
-				  (json_int_t)periods[i], "pte_writes_per_1k",
-				  x, "native", cpa[0], "shadow", cpa[1],
-				  "nested", cpa[2], "shadow_exits_per_1k",
-				  1000.0 *
-					  (double)(p[1].c.exits[0] +
-						   p[1].c.exits[1] +
-						   p[1].c.exits[2] +
-						   p[1].c.exits[3] +
-						   p[1].c.exits[4]) /
-					  (double)acc));
-		if (x > 0) {
-			fprintf(dat, "%g %g %g %g\n", x, cpa[0], cpa[1],
-				cpa[2]);
-			if (prev_x > 0 && cross < 0 &&
-			    (prev_diff < 0) != (cpa[1] - cpa[2] < 0)) {
-				/* Interpolate in log x, where the curves
-				 * are drawn. */
-				double f = prev_diff /
-					   (prev_diff - (cpa[1] - cpa[2]));
-
-				cross = exp(log(prev_x) +
-					    f * (log(x) - log(prev_x)));
+			cpa[m][i] = p.cycles / (double)p.c.accesses;
+			json_object_set_new(pt, names[m], json_real(cpa[m][i]));
+			if (m == SHADOW) {
+				x[i] = 1000.0 * (double)p.c.guest_pte_writes /
+				       (double)acc;
+				json_object_set_new(
+					pt, "shadow_exits_per_1k",
+					json_real(1000.0 *
+						  (double)point_exits(&p) /
+						  (double)acc));
 			}
-			prev_x = x;
 		}
-		prev_diff = cpa[1] - cpa[2];
+		json_object_set_new(pt, "period",
+				    json_integer((json_int_t)periods[i]));
+		json_object_set_new(pt, "pte_writes_per_1k", json_real(x[i]));
+		json_array_append_new(pts, pt);
+		if (x[i] > 0)
+			fprintf(dat, "%g %g %g %g %g\n", x[i], cpa[NATIVE][i],
+				cpa[SHADOW][i], cpa[NESTED][i], cpa[UNSYNC][i]);
 		printf("crossover: period %6llu  %7.2f PTE writes/1k accesses"
-		       "  cycles/access native %.1f shadow %.1f nested %.1f\n",
-		       (unsigned long long)periods[i], x, cpa[0], cpa[1],
-		       cpa[2]);
+		       "  cycles/access native %.1f shadow %.1f nested %.1f "
+		       "shadow-unsync %.1f\n",
+		       (unsigned long long)periods[i], x[i], cpa[NATIVE][i],
+		       cpa[SHADOW][i], cpa[NESTED][i], cpa[UNSYNC][i]);
 	}
 	fclose(dat);
 	json_object_set_new(result__data(r), "points", pts);
-	json_object_set_new(result__data(r), "crossover_pte_writes_per_1k",
-			    cross > 0 ? json_real(cross) : json_null());
+	json_object_set_new(
+		result__data(r), "crossover_pte_writes_per_1k",
+		json_crossing(crossing(x, cpa[SHADOW], cpa[NESTED], NP)));
+	json_object_set_new(
+		result__data(r), "crossover_unsync_pte_writes_per_1k",
+		json_crossing(crossing(x, cpa[UNSYNC], cpa[NESTED], NP)));
 	return 0;
 }
 

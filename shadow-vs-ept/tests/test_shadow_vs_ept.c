@@ -203,7 +203,8 @@ static void test_shadow_traps_every_pte_write_to_a_shadowed_table(void **state)
 	sim__destroy(s);
 }
 
-/* large: bit 0 guest 2 MiB pages, bit 1 2 MiB EPT pages. */
+/* large: bit 0 guest 2 MiB pages, bit 1 2 MiB EPT pages, bit 2 unsync
+ * shadow page tables. */
 static void run_spec(enum sim_mode mode, const char *spec, int large,
 		     struct sim **out)
 {
@@ -216,7 +217,8 @@ static void run_spec(enum sim_mode mode, const char *spec, int large,
 	cfg.mode = mode;
 	cfg.check = true;
 	cfg.large_pages = large & 1;
-	cfg.ept_large = large & 2; /* nested only */
+	cfg.ept_large = large & 2;     /* nested only */
+	cfg.shadow_unsync = large & 4; /* shadow only */
 	cfg.host_mib = 512;
 	cfg.guest_mib = 256;
 	assert_int_equal(workload__parse(spec, &w, &e), 0);
@@ -243,7 +245,7 @@ static void test_every_access_matches_the_reference_walk(void **state)
 	struct sim *s;
 
 	(void)state;
-	for (int large = 0; large <= 3; large++)
+	for (int large = 0; large <= 7; large++)
 		for (int m = MODE_NATIVE; m <= MODE_NESTED; m++)
 			for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]);
 			     i++) {
@@ -1034,6 +1036,40 @@ static void test_sweep_crossover_has_the_literature_shape(void **state)
 	testing__rmtree(dir);
 }
 
+static void test_unsync_page_tables_trap_once_until_resync(void **state)
+{
+	const uint64_t P = 10;
+	uint64_t va, traps, refs, syncs;
+	struct isolab_err e;
+	struct sim *s = machine(MODE_SHADOW, true, true, P, &va);
+
+	(void)state;
+	s->cfg.shadow_unsync = true;
+	/* Touching P fresh pages in one PT: the PML4 entry traps (the root
+	 * stays write-protected: only last-level tables go out of sync);
+	 * the PT's first PTE write traps and lets the PT go out of sync;
+	 * the other P - 2 writes do not trap.  2 traps instead of P. */
+	touch_pages(s, va, P, true);
+	assert_int_equal(s->c.exits[EXIT_PT_WRITE], 2);
+	assert_int_equal(s->c.shadow_unsyncs, 1);
+	/* fork write-protects the parent's P PTEs without a trap, then
+	 * flushes the TLB with a CR3 write: the VMM resyncs that PT by
+	 * reading its 512 guest entries, and protects it again. */
+	traps = s->c.exits[EXIT_PT_WRITE];
+	refs = s->c.vmm_refs;
+	syncs = s->c.shadow_syncs;
+	assert_true(guestos__fork(s, &e) > 0);
+	assert_int_equal(s->c.exits[EXIT_PT_WRITE], traps);
+	assert_int_equal(s->c.shadow_syncs - syncs, 1);
+	assert_int_equal(s->c.vmm_refs - refs, 512);
+	/* Back in sync: the parent's next PTE write (a COW fault) traps
+	 * again, and every access still matches the guest's tables. */
+	touch_pages(s, va, P, true);
+	assert_int_equal(s->c.exits[EXIT_PT_WRITE], traps + 1);
+	assert_int_equal(s->c.check_failures, 0);
+	sim__destroy(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1076,6 +1112,8 @@ int main(void)
 		cmocka_unit_test(test_cli_files_give_expected_output),
 		cmocka_unit_test(test_nested_large_pages_need_both_dimensions),
 		cmocka_unit_test(test_sweep_crossover_has_the_literature_shape),
+		cmocka_unit_test(
+			test_unsync_page_tables_trap_once_until_resync),
 		cmocka_unit_test(
 			test_memory_grows_with_touched_pages_not_address_space),
 	};
