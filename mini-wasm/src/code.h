@@ -54,13 +54,13 @@ enum {
 	OP_JMP = 0x120,       /* target: a branch with nothing to move */
 	OP_BR_IF_JMP = 0x121, /* target */
 	OP_BR_UNLESS = 0x122, /* target: `if` without a taken else */
-	/* fused forms (validate.c's peephole, see README) */
-	OP_LOCAL_GET2 = 0x123,       /* a, b: push both */
-	OP_I32_ADD_LL = 0x124,       /* a, b: push la + lb */
-	OP_I32_ADD_LC = 0x125,       /* a, c: push la + c */
-	OP_LOCAL_SET_GET = 0x126,    /* a, b: la = pop; push lb */
-	OP_BR_IF_LT_S_LL = 0x127,    /* reserved */
-	OP_COUNT = 0x130,
+	/* Fused forms of a binary operator X whose second operand is a
+	 * `local.get i` or a constant right before it (validate.c's
+	 * peephole): OP_LOCAL_B + X takes local i, OP_CONST_B + X takes the
+	 * constant, as one instruction instead of two (README). */
+	OP_LOCAL_B = 0x200,
+	OP_CONST_B = 0x300,
+	OP_COUNT = 0x400,
 };
 
 /* The interpreter's handler table, indexed by internal opcode; NULL for

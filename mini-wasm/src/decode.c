@@ -602,7 +602,8 @@ struct module *module__decode(const uint8_t *bytes, size_t len,
 		err__set(e, 0, "out of memory");
 		return NULL;
 	}
-	memcpy(m->bytes, bytes, len);
+	if (len)
+		memcpy(m->bytes, bytes, len);
 	m->len = len;
 	r = (struct reader){ m->bytes, m->bytes, m->bytes + len, NULL, 0 };
 	if (len < 4 || memcmp(m->bytes, magic, 4) != 0) {
@@ -684,6 +685,8 @@ int functype__cmp(const struct functype *a, const struct functype *b)
 {
 	if (a->nparams != b->nparams || a->nresults != b->nresults)
 		return 1;
+	if (a->nparams + a->nresults == 0)
+		return 0;
 	return memcmp(a->types, b->types, a->nparams + a->nresults) != 0;
 }
 

@@ -292,6 +292,10 @@ static int alloc_own(struct store *s, struct instance *in,
 		f->type = &m->types[m->funcs[i].type_idx];
 		f->inst = in;
 		f->def = &m->funcs[i];
+		f->code = f->def->code;
+		f->nparams = f->type->nparams;
+		f->nlocals = f->def->nlocals;
+		f->frame_slots = f->def->frame_slots;
 		f->name = m->funcs[i].name;
 		f->idx = i;
 		in->funcs[i] = f;

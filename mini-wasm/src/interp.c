@@ -189,8 +189,20 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H(0xB7), H(0xB8), H(0xB9), H(0xBA), H(0xBB), H(0xBC), H(0xBD),
 		H(0xBE), H(0xBF), H(0xC0), H(0xC1), H(0xC2), H(0xC3), H(0xC4),
 		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
-		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122), H(0x123),
-		H(0x124), H(0x125), H(0x126),
+		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122),
+		/* binary operators with a local or constant operand */
+#define H2(n) [OP_LOCAL_B + n] = &&opL_##n, [OP_CONST_B + n] = &&opC_##n
+		H2(0x46), H2(0x47), H2(0x48), H2(0x49), H2(0x4A), H2(0x4B), H2(0x4C),
+		H2(0x4D), H2(0x4E), H2(0x4F), H2(0x51), H2(0x52), H2(0x53), H2(0x54),
+		H2(0x55), H2(0x56), H2(0x57), H2(0x58), H2(0x59), H2(0x5A), H2(0x5B),
+		H2(0x5C), H2(0x5D), H2(0x5E), H2(0x5F), H2(0x60), H2(0x61), H2(0x62),
+		H2(0x63), H2(0x64), H2(0x65), H2(0x66), H2(0x6A), H2(0x6B), H2(0x6C),
+		H2(0x71), H2(0x72), H2(0x73), H2(0x74), H2(0x75), H2(0x76), H2(0x77),
+		H2(0x78), H2(0x7C), H2(0x7D), H2(0x7E), H2(0x83), H2(0x84), H2(0x85),
+		H2(0x86), H2(0x87), H2(0x88), H2(0x89), H2(0x8A), H2(0x92), H2(0x93),
+		H2(0x94), H2(0x95), H2(0x96), H2(0x97), H2(0x98), H2(0xA0), H2(0xA1),
+		H2(0xA2), H2(0xA3), H2(0xA4), H2(0xA5), H2(0xA6),
+#undef H2
 #undef H
 	};
 	const union cell *pc;
@@ -287,15 +299,18 @@ op_0x0E: { /* br_table */
 }
 op_0x0F: { /* return */
 	uint32_t n = (uint32_t)pc->u64;
+	const struct frame *fr;
 
-	memmove(fp, sp - n, n * sizeof(*sp));
+	for (uint32_t k = 0; k < n; k++)
+		fp[k] = sp[(ptrdiff_t)k - n];
 	sp = fp + n;
 	if (ex->depth == base_depth)
 		return 0;
-	ex->depth--;
-	pc = ex->frames[ex->depth].pc;
-	fp = (union slot *)ex->frames[ex->depth].fp;
-	fn = ex->frames[ex->depth].fn;
+	fr = &ex->frames[--ex->depth];
+	pc = fr->pc;
+	fp = (union slot *)fr->fp;
+	fn = fr->fn;
+	/* the callee may have grown the memory: always reload */
 	RELOAD_MEM();
 	NEXT();
 }
@@ -305,8 +320,8 @@ op_0x10: { /* call */
 
 	CHARGE();
 do_call:
-	nfp = sp - callee->type->nparams;
-	if (callee->host) {
+	if (__builtin_expect(callee->host != NULL, 0)) {
+		nfp = sp - callee->type->nparams;
 		ex->trap_fn = callee;
 		if (callee->host(ex, callee->env, (uint64_t *)nfp) < 0)
 			goto trapped;
@@ -314,19 +329,25 @@ do_call:
 		RELOAD_MEM();
 		NEXT();
 	}
+	nfp = sp - callee->nparams;
 	if (ex->depth >= ex->max_depth ||
-	    nfp + callee->def->frame_slots > ex->stack_end)
+	    nfp + callee->frame_slots > ex->stack_end)
 		TRAP(T_EXHAUSTED);
-	ex->frames[ex->depth].pc = pc;
-	ex->frames[ex->depth].fp = (uint64_t *)fp;
-	ex->frames[ex->depth].fn = fn;
-	ex->depth++;
-	memset(sp, 0, callee->def->nlocals * sizeof(*sp));
-	sp += callee->def->nlocals;
+	{
+		struct frame *fr = &ex->frames[ex->depth++];
+		fr->pc = pc;
+		fr->fp = (uint64_t *)fp;
+		fr->fn = fn;
+	}
+	for (uint32_t k = callee->nlocals; k > 0; k--)
+		(sp++)->u64 = 0;
 	fp = nfp;
+	pc = callee->code;
+	if (callee->inst != fn->inst) {
+		fn = callee;
+		RELOAD_MEM();
+	}
 	fn = callee;
-	pc = callee->def->code;
-	RELOAD_MEM();
 	NEXT();
 op_0x11: /* call_indirect */
 	{
@@ -374,25 +395,6 @@ op_0x24:
 	NEXT();
 op_0x42:
 	(sp++)->u64 = (pc++)->u64;
-	NEXT();
-op_0x123: /* local.get a; local.get b */
-	sp[0] = fp[pc[0].u64];
-	sp[1] = fp[pc[1].u64];
-	sp += 2;
-	pc += 2;
-	NEXT();
-op_0x124: /* local.get a; local.get b; i32.add */
-	(sp++)->u32 = fp[pc[0].u64].u32 + fp[pc[1].u64].u32;
-	pc += 2;
-	NEXT();
-op_0x125: /* local.get a; i32.const c; i32.add */
-	(sp++)->u32 = fp[pc[0].u64].u32 + (uint32_t)pc[1].u64;
-	pc += 2;
-	NEXT();
-op_0x126: /* local.set a; local.get b */
-	fp[pc[0].u64] = sp[-1];
-	sp[-1] = fp[pc[1].u64];
-	pc += 2;
 	NEXT();
 
 	/* --- memory: every access checked against memsize in 64 bits --- */
@@ -450,12 +452,26 @@ op_0x40:
 	NEXT();
 
 	/* --- numeric: a = second from top, b = top --- */
-#define BIN(op, F, RF, expr)                              \
-	op_##op: {                                        \
-		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F; \
-		sp--;                                     \
-		sp[-1].RF = (expr);                       \
-		NEXT();                                   \
+	/* A binary operator comes in three forms: b from the stack, b from
+	 * local i (opL), b a constant (opC); see fuse_operand(). */
+#define BIN(op, F, RF, expr)                                      \
+	op_##op: {                                                \
+		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F;     \
+		sp--;                                             \
+		sp[-1].RF = (expr);                               \
+		NEXT();                                           \
+	}                                                         \
+	opL_##op: {                                               \
+		__typeof__(sp->F) a = sp[-1].F,                   \
+				  b = fp[(pc++)->u64].F;          \
+		sp[-1].RF = (expr);                               \
+		NEXT();                                           \
+	}                                                         \
+	opC_##op: {                                               \
+		union slot c_ = { .u64 = (pc++)->u64 };           \
+		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
+		sp[-1].RF = (expr);                               \
+		NEXT();                                           \
 	}
 #define UN(op, F, RF, expr)                 \
 	op_##op: {                          \

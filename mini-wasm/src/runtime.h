@@ -35,6 +35,10 @@ union slot {
 typedef int (*host_fn)(struct exec *ex, void *env, uint64_t *slots);
 
 struct wfunc {
+	/* copied from def and type, so a call touches one structure
+	 * (wasm functions only: a host function has just type) */
+	const union cell *code;
+	uint32_t nparams, nlocals, frame_slots;
 	const struct functype *type;
 	struct instance *inst; /* NULL for a host function */
 	const struct func *def;

@@ -44,6 +44,8 @@ struct vctx {
 	uint8_t *vals;
 	uint32_t nvals, max_height;
 	size_t capvals;
+	size_t last;    /* cell of the last instruction emitted */
+	size_t barrier; /* first cell after the last branch target */
 	struct ctrl *ctrls;
 	uint32_t nctrls;
 	size_t capctrls;
@@ -94,6 +96,7 @@ static int emit(struct vctx *v, uint64_t x)
 
 static int emit_op(struct vctx *v, unsigned op)
 {
+	v->last = v->ncode;
 	if (grow((void **)&v->code, &v->capcode, v->ncode + 1,
 		 sizeof(*v->code)) < 0) {
 		v->oom = true;
@@ -180,6 +183,7 @@ static int push_ctrl(struct vctx *v, uint8_t kind, uint32_t np,
 		 sizeof(*v->ctrls)) < 0)
 		return fail(v, "out of memory");
 	c = &v->ctrls[v->nctrls++];
+	v->barrier = v->ncode; /* a loop's start is a branch target */
 	*c = (struct ctrl){ kind,	  np,		 nr,	  p, r, v->nvals, false,
 			    v->ncode, 0, NO_CELL };
 	return push_n(v, p, np);
@@ -216,6 +220,7 @@ static void patch_pending(struct vctx *v, struct ctrl *c)
 		cell = next;
 	}
 	c->pending = NO_CELL;
+	v->barrier = v->ncode;
 }
 
 /* Emit a branch to label `depth` from the current stack height. */
@@ -332,6 +337,33 @@ static const struct {
 #undef F
 #undef D
 
+/* The peephole: a binary operator right after `local.get i` or a
+ * constant, with no branch target between them, becomes one instruction
+ * carrying i or the constant.  Returns 1 when it fused, 0 when not. */
+static int fuse_operand(struct vctx *v, unsigned op)
+{
+	const void *prev;
+	unsigned variant;
+	uint64_t imm;
+
+	if (v->last + 2 != v->ncode || v->last < v->barrier)
+		return 0;
+	prev = v->code[v->last].op;
+	if (prev == v->h[OP_LOCAL_GET])
+		variant = OP_LOCAL_B + op;
+	else if (prev == v->h[OP_CONST])
+		variant = OP_CONST_B + op;
+	else
+		return 0;
+	if (variant >= OP_COUNT || !v->h[variant])
+		return 0;
+	imm = v->code[v->last + 1].u64;
+	v->ncode = v->last;
+	if (emit_op(v, variant) < 0 || emit(v, imm) < 0)
+		return -1;
+	return 1;
+}
+
 static int validate_numeric(struct vctx *v, unsigned op)
 {
 	const struct numop *n = &numops[op];
@@ -342,6 +374,11 @@ static int validate_numeric(struct vctx *v, unsigned op)
 		return -1;
 	if (pop(v, n->in1, NULL) < 0 || push(v, n->out) < 0)
 		return -1;
+	if (n->in2) {
+		int fused = fuse_operand(v, op);
+		if (fused)
+			return fused < 0 ? -1 : 0;
+	}
 	return emit_op(v, op);
 }
 
@@ -378,11 +415,12 @@ static int validate_end(struct vctx *v)
 	if (c->kind == 0x04) {
 		/* an if without else: the missing else passes params on */
 		if (c->nparams != c->nresults ||
-		    memcmp(c->params, c->results, c->nparams) != 0)
+		    (c->nparams &&
+		     memcmp(c->params, c->results, c->nparams) != 0))
 			return fail(v, "type mismatch");
 		v->code[c->else_cell].u64 = v->ncode;
 	}
-	patch_pending(v, c);
+	patch_pending(v, c); /* sets the barrier */
 	v->nctrls--;
 	if (c->kind == 0)
 		return emit_op(v, OP_RETURN) < 0 ? -1 : emit(v, c->nresults);
@@ -403,6 +441,7 @@ static int validate_else(struct vctx *v)
 	if (emit_op(v, OP_JMP) < 0 || emit_target(v, 0) < 0)
 		return -1;
 	v->code[c->else_cell].u64 = v->ncode;
+	v->barrier = v->ncode;
 	c->kind = 0x05;
 	c->unreachable = false;
 	return push_n(v, c->params, c->nparams);
@@ -434,7 +473,7 @@ static int validate_br_table(struct vctx *v)
 		if (arity == UINT32_MAX) {
 			arity = na;
 			first = t;
-		} else if (na != arity || memcmp(t, first, na) != 0) {
+		} else if (na != arity || (na && memcmp(t, first, na) != 0)) {
 			return fail(v, "type mismatch");
 		}
 		/* each label's types must match the stack (unknowns allowed) */
@@ -731,6 +770,7 @@ static int validate_func(struct vctx *v, struct func *f)
 	v->r.end = f->body + f->body_len;
 	v->nvals = v->nctrls = 0;
 	v->nfix = 0;
+	v->last = v->barrier = 0;
 	v->max_height = v->nlocals;
 	if (push_ctrl(v, 0, 0, NULL, ft->nresults, ft->types + ft->nparams) < 0)
 		return -1;

@@ -42,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!m)
 		return 0;
 	if (module__validate(m, &e) == 0) {
-		s = store__create(64);
+		s = store__create(16);
 		ex = exec__create(s, 1 << 16, 1000);
 		ex->fuel_on = true;
 		ex->fuel = 100000;

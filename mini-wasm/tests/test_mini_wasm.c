@@ -618,7 +618,7 @@ static void test_fuzz_smoke_30s(void **state)
 	argv[0] = fuzz;
 	argv[1] = "-max_total_time=30";
 	argv[2] = "-max_len=4096";
-	argv[3] = "-rss_limit_mb=1024";
+	argv[3] = "-rss_limit_mb=4096";
 	argv[4] = artifacts;
 	argv[5] = corpus;
 	argv[6] = NULL;
