@@ -4,8 +4,8 @@
  *
  * This is the ring deprivileging of the lecture done by a guest OS: the
  * kernel keeps ring 0 and the supervisor-only pages, the application gets
- * ring 3 and user pages, and the only way back in is a `syscall` (or a
- * fault).  On PVM, ring 0 is emulated instruction by instruction and ring
+ * ring 3 and user pages, and the only way back in is a system call (an
+ * `int3` through the IDT) or a fault.  On PVM, ring 0 is emulated instruction by instruction and ring
  * 3 runs natively, so this file is kept short and runs once per vCPU.
  *
  *   gdt             kernel and user segments (data), one TSS per CPU
@@ -14,9 +14,9 @@
  *   kern_pml4       identity page tables, first 2 MiB supervisor-only
  *                   (kern_start.S: data, not a loop, since PVM emulates
  *                   every ring-0 instruction)
- *   kern_cpu_init   loads them on each CPU; system calls are `int3`
- *                   through a DPL-3 gate (kern_start.S says why not
- *                   `syscall` under PVM)
+ *   kern_cpu_init   loads them on each CPU (kern_start.S says why the
+ *                   system call is `int3`, not `syscall`, under PVM)
+ *   kern_main       per CPU: stacks, tables, the mark, the drop to ring 3
  */
 #include "kern.h"
 
@@ -56,7 +56,7 @@ static uint64_t gdt[7 + 2 * KERN_MAX_CPUS] __attribute__((aligned(16))) = {
 static struct tss tss[KERN_MAX_CPUS] __attribute__((aligned(16)));
 extern uint8_t kern_idt[32 * 16]; /* kern_start.S: data, not a loop */
 extern uint64_t kern_pml4[512];	  /* kern_start.S: built by the assembler */
-static volatile int tables_ready;
+static volatile int tables_ready; /* CPU 0 filled user_bi */
 
 struct kern_percpu kern_percpu[KERN_MAX_CPUS];
 const struct boot_info *kern_bi;
