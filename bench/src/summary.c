@@ -7,19 +7,22 @@
  * approach belongs to, what isolates it, and what the lecture claims for
  * that category.  For each approach found in the results the summary
  * takes three figures, by these rules:
- *  - start-up: the median of APPROACH:hello:start_to_ready, else of
- *    APPROACH:hello:start_to_exit, else of the first APPROACH:*:start_to_exit;
+ *  - start-up: the median of APPROACH:hello:start_to_ready, else of the
+ *    first APPROACH:*:start_to_ready, else of APPROACH:hello:start_to_exit,
+ *    else of the first start_to_exit of a start-up workload (true, hello*);
  *  - footprint: the median of APPROACH:hello:peak_rss, else the first
- *    APPROACH:*:peak_rss;
+ *    peak_rss of a start-up workload;
  *  - run-time overhead: the geometric mean over the compute workloads of
  *    median(APPROACH:W:compute) / median(native:W:compute).
  * A category with no measured approach is still listed, as not measured,
- * with the reasons recorded under "skipped".
+ * with the reasons recorded under "skipped"; an approach the table does not
+ * know is listed under "other", never dropped.
  */
 #include "summary.h"
 
 #include <errno.h>
 #include <math.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -42,6 +45,12 @@ static const struct approach_info known[] = {
 	{ "container", "container",
 	  "namespaces, cgroups, seccomp, capabilities (mini-container)",
 	  "0.8-1 s to start", 0.8e9, 1e9, 0 },
+	{ "mini-container", "container",
+	  "the same, from an OCI bundle (mini-container)", "0.8-1 s to start",
+	  0.8e9, 1e9, 0 },
+	{ "mini-container-cli", "container",
+	  "the same, from command-line options (mini-container)",
+	  "0.8-1 s to start", 0.8e9, 1e9, 0 },
 	{ "crun", "container", "namespaces, cgroups, seccomp (crun)",
 	  "0.8-1 s to start", 0.8e9, 1e9, 0 },
 	{ "runc", "container", "namespaces, cgroups, seccomp (runc)",
@@ -49,6 +58,9 @@ static const struct approach_info known[] = {
 	{ "runsc", "container", "a user-space kernel (gVisor, ptrace)",
 	  "0.8-1 s to start", 0.8e9, 1e9, 0 },
 	{ "bwrap", "container", "namespaces only (bubblewrap)",
+	  "0.8-1 s to start", 0.8e9, 1e9, 0 },
+	{ "unshare-chroot", "container",
+	  "namespaces and chroot only (util-linux unshare)",
 	  "0.8-1 s to start", 0.8e9, 1e9, 0 },
 	{ "qemu", "full VM",
 	  "a Linux kernel and busybox in QEMU microvm (KVM, or TCG where "
@@ -61,9 +73,9 @@ static const struct approach_info known[] = {
 	{ "wasm", "Wasm", "a bytecode sandbox: validated code, bounds-checked "
 			  "memory (mini-wasm)",
 	  "\"instant\" start, KBs", 0, 1e6, 0 },
-	{ "wasm-interp", "Wasm", "wabt's interpreter", "\"instant\" start, KBs",
-	  0, 1e6, 0 },
-	{ "node", "Wasm", "V8's compiler in node (node:wasi)",
+	{ "wasm-wabt", "Wasm", "wabt's interpreter (wasm-interp)",
+	  "\"instant\" start, KBs", 0, 1e6, 0 },
+	{ "wasm-node", "Wasm", "V8's compilers in node (node:wasi)",
 	  "\"instant\" start, KBs", 0, 1e6, 0 },
 };
 
@@ -77,29 +89,56 @@ static const char *const categories[] = {
 static const char *const compute_workloads[] = { "fib",	  "sieve", "matmul",
 						 "crc32", "nbody", "sort" };
 
-/* Median of series `name` in any result of set, or NAN. */
-static double median_of(const struct result_set *set, const char *name)
+/* Median of series `name` in result r, or NAN. */
+static double median_in(const struct result *r, const char *name)
 {
 	struct series_view v;
 	struct isolab_err e;
 
-	for (size_t i = 0; i < set->n; i++)
-		for (size_t k = 0; k < result__series_count(set->r[i]); k++) {
-			double m;
+	for (size_t k = 0; k < result__series_count(r); k++) {
+		double m;
 
-			if (result__series(set->r[i], k, &v, &e) < 0)
-				continue;
-			m = strcmp(v.name, name) == 0 ? v.st.median : NAN;
-			samples__free(&v.values);
-			if (!isnan(m))
-				return m;
-		}
+		if (result__series(r, k, &v, &e) < 0)
+			continue;
+		m = strcmp(v.name, name) == 0 ? v.st.median : NAN;
+		samples__free(&v.values);
+		if (!isnan(m))
+			return m;
+	}
 	return NAN;
 }
 
-/* Median of the first series of approach a with metric m, or NAN. */
+/* Median of series `name` ("approach:workload:metric"), or NAN.  The same
+ * series can stand in several results (an approach measures a peer
+ * interleaved with itself): the result named after the approach wins. */
+static double median_of(const struct result_set *set, const char *name)
+{
+	size_t alen = strcspn(name, ":");
+	double m;
+
+	for (size_t i = 0; i < set->n; i++) {
+		const char *rn = result__name(set->r[i]);
+
+		if (strlen(rn) == alen && strncmp(rn, name, alen) == 0 &&
+		    !isnan(m = median_in(set->r[i], name)))
+			return m;
+	}
+	for (size_t i = 0; i < set->n; i++)
+		if (!isnan(m = median_in(set->r[i], name)))
+			return m;
+	return NAN;
+}
+
+/* Workloads that only start: their start_to_exit is a start-up figure. */
+static bool startup_workload(const char *w)
+{
+	return strcmp(w, "true") == 0 || strncmp(w, "hello", 5) == 0;
+}
+
+/* Median of the first series of approach a with metric m (with
+ * startup_only, of a start-up workload), or NAN. */
 static double first_metric(const struct result_set *set, const char *a,
-			   const char *m)
+			   const char *m, bool startup_only)
 {
 	struct series_view v;
 	struct isolab_err e;
@@ -111,7 +150,8 @@ static double first_metric(const struct result_set *set, const char *a,
 			if (result__series(set->r[i], k, &v, &e) < 0)
 				continue;
 			if (strcmp(v.desc.approach, a) == 0 &&
-			    strcmp(v.desc.metric, m) == 0)
+			    strcmp(v.desc.metric, m) == 0 &&
+			    (!startup_only || startup_workload(v.desc.workload)))
 				med = v.st.median;
 			samples__free(&v.values);
 			if (!isnan(med))
@@ -134,16 +174,18 @@ static void measure_row(const struct result_set *set, struct row *r)
 
 	snprintf(name, sizeof(name), "%s:hello:start_to_ready", a);
 	r->start_ns = median_of(set, name);
+	if (isnan(r->start_ns))
+		r->start_ns = first_metric(set, a, "start_to_ready", false);
 	if (isnan(r->start_ns)) {
 		snprintf(name, sizeof(name), "%s:hello:start_to_exit", a);
 		r->start_ns = median_of(set, name);
 	}
 	if (isnan(r->start_ns))
-		r->start_ns = first_metric(set, a, "start_to_exit");
+		r->start_ns = first_metric(set, a, "start_to_exit", true);
 	snprintf(name, sizeof(name), "%s:hello:peak_rss", a);
 	r->rss_kib = median_of(set, name);
 	if (isnan(r->rss_kib))
-		r->rss_kib = first_metric(set, a, "peak_rss");
+		r->rss_kib = first_metric(set, a, "peak_rss", true);
 	r->overhead_n = 0;
 	for (size_t w = 0; w < sizeof(compute_workloads) / sizeof(char *);
 	     w++) {
@@ -306,10 +348,63 @@ static void write_table(FILE *f, const struct result_set *set,
 	}
 }
 
+#define MAX_OTHER 16
+
+static bool is_known(const char *a)
+{
+	for (size_t k = 0; k < NKNOWN; k++)
+		if (strcmp(known[k].name, a) == 0)
+			return true;
+	return false;
+}
+
+/* Approaches in the results that the table does not know, as rows of
+ * category "other" (infos filled in `other`), appended to rows. */
+static void write_others(FILE *f, const struct result_set *set,
+			 struct approach_info *other, struct row *rows,
+			 size_t *nrows)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < set->n; i++)
+		for (size_t k = 0; k < result__series_count(set->r[i]); k++) {
+			struct series_view v;
+			struct isolab_err e;
+			bool seen = false;
+
+			if (result__series(set->r[i], k, &v, &e) < 0)
+				continue;
+			for (size_t j = 0; j < n; j++)
+				seen |= strcmp(other[j].name,
+					       v.desc.approach) == 0;
+			if (!seen && n < MAX_OTHER &&
+			    !is_known(v.desc.approach))
+				other[n++] = (struct approach_info){
+					v.desc.approach, "other", "-", "-",
+					0, 0, 0 };
+			samples__free(&v.values);
+		}
+	for (size_t j = 0; j < n; j++) {
+		struct row *r = &rows[*nrows];
+		char st[32], rss[32];
+
+		r->info = &other[j];
+		measure_row(set, r);
+		if (isnan(r->start_ns) && isnan(r->rss_kib))
+			continue; /* an experiment, not a way to run things */
+		fmt_time(st, sizeof(st), r->start_ns);
+		fmt_kib(rss, sizeof(rss), r->rss_kib);
+		fprintf(f, "| other | %s | - | %s | %s | - | - |\n",
+			other[j].name, st, rss);
+		(*nrows)++;
+	}
+}
+
 int summary__write(const char *dir, struct isolab_err *e)
 {
 	struct result_set set;
-	struct row rows[NKNOWN];
+	struct approach_info other[MAX_OTHER];
+	struct row rows[NKNOWN + MAX_OTHER];
 	char path[4400];
 	size_t nrows;
 	FILE *f;
@@ -330,6 +425,7 @@ int summary__write(const char *dir, struct isolab_err *e)
 		   "over the compute workloads of the compute time against "
 		   "native, measured in the same run. All are medians.\n\n");
 	write_table(f, &set, rows, &nrows);
+	write_others(f, &set, other, rows, &nrows);
 	fprintf(f, "\n## What holds here\n\n");
 	for (size_t i = 0; i < nrows; i++)
 		claim_sentence(f, &rows[i]);
