@@ -14,6 +14,11 @@
  *   - CR3 write (shadow__cr3_write): switch to the cached shadow root of
  *     the new guest address space (KVM keeps roots by guest PML4 frame).
  *   - INVLPG (shadow__invlpg): drop the shadow entry of that address.
+ *   - with --shadow-unsync, KVM's "unsync" pages: a last-level table stops
+ *     being write-protected after its first trapped write; the guest then
+ *     changes it freely, and the VMM re-reads it (sp_sync) when the guest
+ *     writes CR3, as the guest must flush its TLB before relying on a
+ *     change anyway.
  * Dirty bits are emulated the classic way: a shadow leaf is read-only
  * until the guest writes the page, and the write's fault sets the guest
  * D bit.  Modelled on KVM's arch/x86/kvm/mmu/ (kvm_mmu_page, role by level,
@@ -388,23 +393,23 @@ void shadow__unshadow(struct sim *s, uint64_t gfn)
  * again.  The VMM reads all 512 guest entries. */
 static void sp_sync(struct sim *s, struct shadow_page *sp)
 {
-	uint64_t base = sp->hfn << PAGE_SHIFT, spte, gpte;
+	uint64_t base = sp->hfn << PAGE_SHIFT, spte, gpte, gfn, key;
 
 	for (unsigned i = 0; i < PT_ENTRIES; i++) {
 		spte = physmem__read64(s->pm, base + i * 8);
 		gpte = gmem__read64(s, (sp->gfn << PAGE_SHIFT) + i * 8);
+		gfn = pte_gfn_of(gpte);
 		s->c.vmm_refs++;
 		if (!(spte & PTE_P))
 			continue;
+		/* Keep the entry only if the guest's still allows it. */
 		if ((gpte & (PTE_P | PTE_US)) == (PTE_P | PTE_US) &&
-		    s->p2m[pte_gfn_of(gpte)] == spte >> PAGE_SHIFT &&
+		    gfn < s->ngfn && s->p2m[gfn] == spte >> PAGE_SHIFT &&
 		    (!(spte & PTE_RW) ||
 		     (gpte & (PTE_RW | PTE_D)) == (PTE_RW | PTE_D)))
 			continue;
 		physmem__write64(s->pm, base + i * 8, 0);
-		uint64_t key =
-			tlb__key(sp->tag, (sp->va_base >> PAGE_SHIFT) + i);
-
+		key = tlb__key(sp->tag, (sp->va_base >> PAGE_SHIFT) + i);
 		tlb__flush_key(s->l1, key);
 		tlb__flush_key(s->l2, key);
 	}
