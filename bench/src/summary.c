@@ -163,6 +163,7 @@ static double first_metric(const struct result_set *set, const char *a,
 struct row {
 	const struct approach_info *info;
 	double start_ns, rss_kib, overhead;
+	double exit_ns; /* launch to exit of the start-up workload */
 	int overhead_n; /* workloads the overhead is the mean of */
 };
 
@@ -182,6 +183,10 @@ static void measure_row(const struct result_set *set, struct row *r)
 	}
 	if (isnan(r->start_ns))
 		r->start_ns = first_metric(set, a, "start_to_exit", true);
+	snprintf(name, sizeof(name), "%s:hello:start_to_exit", a);
+	r->exit_ns = median_of(set, name);
+	if (isnan(r->exit_ns))
+		r->exit_ns = first_metric(set, a, "start_to_exit", true);
 	snprintf(name, sizeof(name), "%s:hello:peak_rss", a);
 	r->rss_kib = median_of(set, name);
 	if (isnan(r->rss_kib))
@@ -216,6 +221,17 @@ static void fmt_time(char *buf, size_t len, double ns)
 	}
 	u = plot__time_unit(ns, &scale);
 	snprintf(buf, len, "%.3g %s", ns / scale, u);
+}
+
+/* Sequential starts per second: one over launch-to-exit. */
+static void fmt_density(char *buf, size_t len, double exit_ns)
+{
+	if (isnan(exit_ns) || exit_ns <= 0)
+		snprintf(buf, len, "-");
+	else if (1e9 / exit_ns >= 100)
+		snprintf(buf, len, "%.0f", 1e9 / exit_ns);
+	else
+		snprintf(buf, len, "%.3g", 1e9 / exit_ns);
 }
 
 static void fmt_kib(char *buf, size_t len, double kib)
@@ -282,6 +298,55 @@ static void write_machine(FILE *f, const struct result_set *set)
 		json_string_value(json_object_get(m, "date")));
 }
 
+/* Did every approach compute the same thing?  Each result's
+ * data.checksums maps workload -> checksum; native's are the reference. */
+static void write_checksums(FILE *f, const struct result_set *set)
+{
+	json_t *ref = NULL;
+	int checked = 0, differ = 0;
+
+	for (size_t i = 0; i < set->n; i++)
+		if (strcmp(result__name(set->r[i]), "native") == 0)
+			ref = json_object_get(result__data(set->r[i]),
+					      "checksums");
+	fprintf(f, "\n## Same work everywhere\n\n");
+	if (!ref) {
+		fprintf(f, "No native checksums in this run to compare "
+			   "against.\n");
+		return;
+	}
+	for (size_t i = 0; i < set->n; i++) {
+		json_t *sums = json_object_get(result__data(set->r[i]),
+					       "checksums"),
+		       *v;
+		const char *w;
+
+		if (!json_is_object(sums) ||
+		    strcmp(result__name(set->r[i]), "native") == 0)
+			continue;
+		json_object_foreach(sums, w, v) {
+			const char *mine = json_string_value(v);
+			const char *want =
+				json_string_value(json_object_get(ref, w));
+
+			if (!mine || !want)
+				continue;
+			checked++;
+			if (strcmp(mine, want) != 0) {
+				differ++;
+				fprintf(f, "- **%s** printed checksum %s for %s, "
+					   "native %s: it did not compute the "
+					   "same thing.\n",
+					result__name(set->r[i]), mine, w, want);
+			}
+		}
+	}
+	if (!differ)
+		fprintf(f, "All %d workload runs of other approaches printed "
+			   "the native checksum.\n",
+			checked);
+}
+
 static void write_skips(FILE *f, const struct result_set *set)
 {
 	int any = 0;
@@ -310,16 +375,17 @@ static const char *category_claim(const char *category)
 static void write_table(FILE *f, const struct result_set *set,
 			struct row *rows, size_t *nrows)
 {
-	fprintf(f, "| category | approach | isolation | start-up | footprint "
-		   "(peak RSS) | run-time vs native | lecture claims |\n"
-		   "|---|---|---|---|---|---|---|\n");
+	fprintf(f, "| category | approach | isolation | start-up | starts/s | "
+		   "footprint (peak RSS) | run-time vs native | lecture "
+		   "claims |\n"
+		   "|---|---|---|---|---|---|---|---|\n");
 	*nrows = 0;
 	for (size_t c = 0; c < sizeof(categories) / sizeof(char *); c++) {
 		int listed = 0;
 
 		for (size_t k = 0; k < NKNOWN; k++) {
 			struct row *r = &rows[*nrows];
-			char st[32], rss[32], ov[48];
+			char st[32], rss[32], ov[48], dens[32];
 
 			if (strcmp(known[k].category, categories[c]) != 0)
 				continue;
@@ -329,21 +395,22 @@ static void write_table(FILE *f, const struct result_set *set,
 				continue;
 			fmt_time(st, sizeof(st), r->start_ns);
 			fmt_kib(rss, sizeof(rss), r->rss_kib);
+			fmt_density(dens, sizeof(dens), r->exit_ns);
 			if (r->overhead_n)
 				snprintf(ov, sizeof(ov), "%.2fx (geomean of %d)",
 					 r->overhead, r->overhead_n);
 			else
 				snprintf(ov, sizeof(ov), "not measured");
-			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s |\n",
+			fprintf(f, "| %s | %s | %s | %s | %s | %s | %s | %s |\n",
 				categories[c], known[k].name,
-				known[k].mechanism, st, rss, ov,
+				known[k].mechanism, st, dens, rss, ov,
 				known[k].claim);
 			(*nrows)++;
 			listed = 1;
 		}
 		if (!listed)
-			fprintf(f, "| %s | - | - | not measured | not measured | "
-				   "not measured | %s |\n",
+			fprintf(f, "| %s | - | - | not measured | - | "
+				   "not measured | not measured | %s |\n",
 				categories[c], category_claim(categories[c]));
 	}
 }
@@ -394,7 +461,7 @@ static void write_others(FILE *f, const struct result_set *set,
 			continue; /* an experiment, not a way to run things */
 		fmt_time(st, sizeof(st), r->start_ns);
 		fmt_kib(rss, sizeof(rss), r->rss_kib);
-		fprintf(f, "| other | %s | - | %s | %s | - | - |\n",
+		fprintf(f, "| other | %s | - | %s | - | %s | - | - |\n",
 			other[j].name, st, rss);
 		(*nrows)++;
 	}
@@ -420,15 +487,18 @@ int summary__write(const char *dir, struct isolab_err *e)
 	fprintf(f, "# VM vs container vs Wasm vs unikernel, measured\n\n");
 	write_machine(f, &set);
 	fprintf(f, "Start-up is launch to the workload's `ready` mark (or to "
-		   "exit where there is no mark); footprint is the peak RSS "
-		   "of the launched process; run-time is the geometric mean "
-		   "over the compute workloads of the compute time against "
-		   "native, measured in the same run. All are medians.\n\n");
+		   "exit where there is no mark); starts/s is one over launch "
+		   "to exit, started one after another; footprint is the peak "
+		   "RSS of the launched process; run-time is the geometric "
+		   "mean over the compute workloads of the compute time "
+		   "against native, measured in the same run. All are "
+		   "medians.\n\n");
 	write_table(f, &set, rows, &nrows);
 	write_others(f, &set, other, rows, &nrows);
 	fprintf(f, "\n## What holds here\n\n");
 	for (size_t i = 0; i < nrows; i++)
 		claim_sentence(f, &rows[i]);
+	write_checksums(f, &set);
 	write_skips(f, &set);
 	result__free_set(&set);
 	if (fclose(f) != 0)

@@ -580,9 +580,10 @@ static void test_isobench_run_writes_json_and_png(void **state)
 	char *md = testing__slurp(path, NULL);
 	assert_non_null(md);
 	assert_non_null(strstr(md, "| process (baseline) | native |"));
-	assert_non_null(strstr(md, "| container | - | - | not measured | "
+	assert_non_null(strstr(md, "| container | - | - | not measured | - | "
 				   "not measured | not measured | 0.8-1 s to "
 				   "start |"));
+	assert_non_null(strstr(md, "## Same work everywhere"));
 	free(md);
 
 	snprintf(path, sizeof(path), "%s/native.png", dir);
