@@ -216,20 +216,97 @@ struct cg_mount {
 	char opts[256];	      /* super options: "rw,memory" */
 };
 
+/* /proc/self/mountinfo and /proc/self/cgroup, read once per operation
+ * (each read makes the kernel print every mount). */
+struct cg_snap {
+	char *mountinfo;
+	char *cgroup;
+};
+
+/* The whole of a /proc file (owned, NUL-terminated), or NULL. */
+static char *cg_slurp(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	size_t n = 0, cap = 0;
+	char *buf = NULL;
+	ssize_t r;
+
+	if (fd < 0)
+		return NULL;
+	do {
+		if (cap - n < 4096) {
+			char *nb = realloc(buf, cap + 16384);
+
+			if (!nb) {
+				free(buf);
+				close(fd);
+				return NULL;
+			}
+			buf = nb;
+			cap += 16384;
+		}
+		r = read(fd, buf + n, cap - n - 1);
+		if (r > 0)
+			n += (size_t)r;
+	} while (r > 0);
+	close(fd);
+	if (r < 0) {
+		free(buf);
+		return NULL;
+	}
+	buf[n] = '\0';
+	return buf;
+}
+
+static int cg_snap_read(struct cg_snap *sn, struct isolab_err *e)
+{
+	sn->mountinfo = cg_slurp("/proc/self/mountinfo");
+	sn->cgroup = cg_slurp("/proc/self/cgroup");
+	if (!sn->mountinfo || !sn->cgroup) {
+		int saved = errno;
+
+		free(sn->mountinfo);
+		free(sn->cgroup);
+		sn->mountinfo = sn->cgroup = NULL;
+		return err__set(e, saved, "/proc/self/%s",
+				sn->mountinfo ? "cgroup" : "mountinfo");
+	}
+	return 0;
+}
+
+static void cg_snap_free(struct cg_snap *sn)
+{
+	free(sn->mountinfo);
+	free(sn->cgroup);
+}
+
+/* Copy the line at *p into buf (without its newline) and advance *p.
+ * Returns false at the end of text. */
+static bool cg_next_line(const char **p, char *buf, size_t len)
+{
+	const char *nl;
+	size_t n;
+
+	if (!**p)
+		return false;
+	nl = strchr(*p, '\n');
+	n = nl ? (size_t)(nl - *p) : strlen(*p);
+	snprintf(buf, len, "%.*s", (int)(n < len ? n : len - 1), *p);
+	*p += n + (nl ? 1 : 0);
+	return true;
+}
+
 /* Find the cgroup mount of controller (v1: fstype cgroup whose super
  * options name it; controller NULL: the cgroup2 mount).  Returns 0 with m
  * filled, or -1 if there is none (e filled). */
-static int cg_find_mount(const char *controller, struct cg_mount *m,
-			 struct isolab_err *e)
+static int cg_find_mount(const struct cg_snap *sn, const char *controller,
+			 struct cg_mount *m, struct isolab_err *e)
 {
-	FILE *f = fopen("/proc/self/mountinfo", "re");
-	char *line = NULL;
-	size_t cap = 0;
+	const char *p = sn->mountinfo;
+	char line[3 * PATH_MAX];
 	int rc = -1;
 
-	if (!f)
-		return err__set(e, errno, "/proc/self/mountinfo: open");
-	while (getline(&line, &cap, f) > 0) {
+	while (cg_next_line(&p, line, sizeof(line))) {
 		char root[PATH_MAX], point[PATH_MAX], fstype[64], opts[256];
 		char *sep = strstr(line, " - ");
 
@@ -252,8 +329,6 @@ static int cg_find_mount(const char *controller, struct cg_mount *m,
 		rc = 0;
 		/* The last match wins: a later mount hides an earlier one. */
 	}
-	free(line);
-	fclose(f);
 	if (rc < 0)
 		err__set(e, 0,
 			 "/proc/self/mountinfo: no %s%s hierarchy mounted",
@@ -264,52 +339,42 @@ static int cg_find_mount(const char *controller, struct cg_mount *m,
 
 /* This process's path in the hierarchy of controller (NULL: the v2 "0::"
  * line) from /proc/self/cgroup.  Returns 0 or -1. */
-static int cg_own_path(const char *controller, char *buf, size_t len,
-		       struct isolab_err *e)
+static int cg_own_path(const struct cg_snap *sn, const char *controller,
+		       char *buf, size_t len, struct isolab_err *e)
 {
-	FILE *f = fopen("/proc/self/cgroup", "re");
-	char *line = NULL;
-	size_t cap = 0;
-	int rc = -1;
+	const char *p = sn->cgroup;
+	char line[PATH_MAX + 256];
 
-	if (!f)
-		return err__set(e, errno, "/proc/self/cgroup: open");
-	while (getline(&line, &cap, f) > 0) {
+	while (cg_next_line(&p, line, sizeof(line))) {
 		char *c1 = strchr(line, ':'), *c2;
 
 		if (!c1 || !(c2 = strchr(c1 + 1, ':')))
 			continue;
 		*c2 = '\0';
-		c2[1 + strcspn(c2 + 1, "\n")] = '\0';
 		if (controller ? cg_in_list(c1 + 1, controller)
 			       : strcmp(line, "0:") == 0 && c1[1] == '\0') {
 			snprintf(buf, len, "%s", c2 + 1);
-			rc = 0;
-			break;
+			return 0;
 		}
 	}
-	free(line);
-	fclose(f);
-	if (rc < 0)
-		err__set(e, 0, "/proc/self/cgroup: no line for %s",
-			 controller ? controller : "the unified hierarchy");
-	return rc;
+	return err__set(e, 0, "/proc/self/cgroup: no line for %s",
+			controller ? controller : "the unified hierarchy");
 }
 
 /* The directory of this process's own group for controller: the mount
  * point joined with the path from /proc/self/cgroup, less the mount's
  * root (a hierarchy can be mounted from a sub-group, e.g. in a
  * container).  Returns 0 or -1. */
-static int cg_parent_dir(const char *controller, char *buf, size_t len,
-			 struct isolab_err *e)
+static int cg_parent_dir(const struct cg_snap *sn, const char *controller,
+			 char *buf, size_t len, struct isolab_err *e)
 {
 	struct cg_mount m;
 	char own[PATH_MAX];
 	const char *rel = own;
 	size_t rl;
 
-	if (cg_find_mount(controller, &m, e) < 0 ||
-	    cg_own_path(controller, own, sizeof(own), e) < 0)
+	if (cg_find_mount(sn, controller, &m, e) < 0 ||
+	    cg_own_path(sn, controller, own, sizeof(own), e) < 0)
 		return -1;
 	rl = strlen(m.root);
 	if (strcmp(m.root, "/") != 0 && strncmp(own, m.root, rl) == 0 &&
@@ -446,16 +511,16 @@ static int cg_cpuset_inherit(const char *parent, const char *dir,
  * co-mounted controllers (cpu,cpuacct) share one.  A controller that is
  * not mounted at all is left out (its setter then reports it). */
 static int cg_create_v1(struct cgroup *cg, const char *name,
-			struct isolab_err *e)
+			const struct cg_snap *sn, struct isolab_err *e)
 {
 	for (size_t i = 0; i < CG_NCONTROLLERS; i++) {
 		char parent[PATH_MAX];
 		struct cg_dir *d = NULL;
 		struct cg_mount m;
 
-		if (cg_find_mount(cg_controllers[i].name, &m, NULL) < 0)
+		if (cg_find_mount(sn, cg_controllers[i].name, &m, NULL) < 0)
 			continue;
-		if (cg_parent_dir(cg_controllers[i].name, parent,
+		if (cg_parent_dir(sn, cg_controllers[i].name, parent,
 				  sizeof(parent), e) < 0)
 			return -1;
 		/* Already made in a co-mounted hierarchy? */
@@ -488,14 +553,14 @@ static int cg_create_v1(struct cgroup *cg, const char *name,
 /* v2: enable the controllers the parent offers in its subtree_control,
  * then make the group.  cpu time accounting (cpu.stat) is always there. */
 static int cg_create_v2(struct cgroup *cg, const char *name,
-			struct isolab_err *e)
+			const struct cg_snap *sn, struct isolab_err *e)
 {
 	static const char *const want[] = {"memory", "cpu", "pids", "cpuset"};
 	static const unsigned bits[] = {C_MEMORY, C_CPU, C_PIDS, C_CPUSET};
 	char parent[PATH_MAX], avail[512], on[512];
 	struct cg_dir *d = &cg->dir[0];
 
-	if (cg_parent_dir(NULL, parent, sizeof(parent), e) < 0 ||
+	if (cg_parent_dir(sn, NULL, parent, sizeof(parent), e) < 0 ||
 	    cg_read(parent, "cgroup.controllers", avail, sizeof(avail), e) <
 		    0 ||
 	    cg_read(parent, "cgroup.subtree_control", on, sizeof(on), e) < 0)
@@ -538,12 +603,12 @@ static int cg_create_v2(struct cgroup *cg, const char *name,
 }
 
 /* Is a v1 hierarchy with a resource controller mounted? */
-static bool cg_have_v1(void)
+static bool cg_have_v1(const struct cg_snap *sn)
 {
 	struct cg_mount m;
 
 	for (size_t i = 0; i < CG_NCONTROLLERS; i++)
-		if (cg_find_mount(cg_controllers[i].name, &m, NULL) == 0)
+		if (cg_find_mount(sn, cg_controllers[i].name, &m, NULL) == 0)
 			return true;
 	return false;
 }
@@ -551,6 +616,7 @@ static bool cg_have_v1(void)
 int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
 			struct isolab_err *e)
 {
+	struct cg_snap sn;
 	struct cgroup *cg;
 	int rc;
 
@@ -559,11 +625,17 @@ int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
 	    strcmp(name, "..") == 0)
 		return err__set(e, 0, "%s: not a valid cgroup name",
 				name ? name : "(null)");
+	if (cg_snap_read(&sn, e) < 0)
+		return -1;
 	cg = calloc(1, sizeof(*cg));
-	if (!cg)
+	if (!cg) {
+		cg_snap_free(&sn);
 		return err__set(e, ENOMEM, "%s: cgroup", name);
-	cg->v2 = (flags & CGROUP_FORCE_V2) || !cg_have_v1();
-	rc = cg->v2 ? cg_create_v2(cg, name, e) : cg_create_v1(cg, name, e);
+	}
+	cg->v2 = (flags & CGROUP_FORCE_V2) || !cg_have_v1(&sn);
+	rc = cg->v2 ? cg_create_v2(cg, name, &sn, e)
+		    : cg_create_v1(cg, name, &sn, e);
+	cg_snap_free(&sn);
 	if (rc < 0) {
 		cgroup__destroy(cg, NULL);
 		return -1;
@@ -756,17 +828,18 @@ int cgroup__attach(struct cgroup *cg, pid_t pid, struct isolab_err *e)
 
 pid_t cgroup__warm_attach(void)
 {
-	char dir[PATH_MAX];
-	pid_t pid;
+	pid_t pid = fork();
 
-	/* Any hierarchy will do: the rwsem is global.  pids is cheap. */
-	if (cg_parent_dir("pids", dir, sizeof(dir), NULL) < 0 &&
-	    cg_parent_dir(NULL, dir, sizeof(dir), NULL) < 0)
-		return -1;
-	pid = fork();
 	if (pid == 0) {
-		/* "0" is the writer itself: into the group it is already in. */
-		cg_write(dir, "cgroup.procs", "0", NULL);
+		struct cg_snap sn;
+		char dir[PATH_MAX];
+
+		/* Any hierarchy will do: the rwsem is global.  pids is cheap.
+		 * "0" is the writer itself, moved into the group it is in. */
+		if (cg_snap_read(&sn, NULL) == 0 &&
+		    (cg_parent_dir(&sn, "pids", dir, sizeof(dir), NULL) == 0 ||
+		     cg_parent_dir(&sn, NULL, dir, sizeof(dir), NULL) == 0))
+			cg_write(dir, "cgroup.procs", "0", NULL);
 		_exit(0);
 	}
 	return pid;
