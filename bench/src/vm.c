@@ -444,8 +444,12 @@ out:
 /* ---- 2. exit cost ---- */
 
 /* One kind under mini-vmm: spin VM_SPIN_SECONDS, ns per guest event. */
+/* One kind under mini-vmm: spin VM_SPIN_SECONDS; ns per guest event
+ * (wall), and the vCPU thread's user and system CPU ns per userspace exit
+ * (mini-vmm's own code vs KVM), from --stats. */
 static int vmm_exit_once(const struct exit_kind *k, const char *tmp,
-			 double *ns_per, struct isolab_err *e)
+			 double *ns_per, double *user_per, double *sys_per,
+			 struct isolab_err *e)
 {
 	char image[4200], stats[4200];
 	char *argv[] = {vmm_path,	 "--mode",  "protected",
@@ -475,6 +479,23 @@ static int vmm_exit_once(const struct exit_kind *k, const char *tmp,
 	n = stats_count(st, k->stats_list, k->stats_addr);
 	t = jget(st, "t_ns", "end", NULL) -
 	    jget(st, "t_ns", "first_entry", NULL);
+	{
+		json_t *v0 = json_array_get(
+			json_object_get(json_object_get(st, "data"),
+					"exits_per_vcpu"),
+			0);
+		json_int_t total = jget(st, "exits", "total", NULL);
+
+		*user_per = total > 0
+				    ? (double)json_integer_value(
+					      json_object_get(v0, "user_ns")) /
+					      (double)total
+				    : 0;
+		*sys_per = total > 0 ? (double)json_integer_value(
+					       json_object_get(v0, "sys_ns")) /
+					       (double)total
+				     : 0;
+	}
 	json_decref(st);
 	if (n <= 0)
 		return err__set(e, 0, "%s: no %s exits counted", vmm_path,
@@ -487,13 +508,15 @@ static int vm_exits(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		    struct isolab_err *e)
 {
 	struct samples vmm[NKINDS], bare[NKINDS], ratio = SAMPLES_INIT;
+	struct samples user[NKINDS], sys[NKINDS];
 	int runs = ctx->runs < VM_EXIT_RUNS_MAX ? ctx->runs : VM_EXIT_RUNS_MAX;
 	struct plot_series ps[2 * NKINDS];
 	char labels[2 * NKINDS][48];
 	int rc = -1;
 
 	for (size_t k = 0; k < NKINDS; k++)
-		vmm[k] = bare[k] = (struct samples)SAMPLES_INIT;
+		vmm[k] = bare[k] = user[k] = sys[k] =
+			(struct samples)SAMPLES_INIT;
 	for (size_t k = 0; k < NKINDS; k++) {
 		struct bare b;
 		char label[64];
@@ -507,10 +530,13 @@ static int vm_exits(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		}
 		for (int i = 0; i < runs; i++) {
 			struct samples one = SAMPLES_INIT;
-			double ns = 0;
+			double ns = 0, u = 0, sy = 0;
 
 			progress__update(&ctx->prog, i, runs);
-			if (vmm_exit_once(&kinds[k], tmp, &ns, e) < 0 ||
+			if (vmm_exit_once(&kinds[k], tmp, &ns, &u, &sy, e) <
+				    0 ||
+			    samples__push(&user[k], u) < 0 ||
+			    samples__push(&sys[k], sy) < 0 ||
 			    samples__push(&vmm[k], ns) < 0 ||
 			    timing__repeat_fn(bare_loop, &b, 1, 1, &one, NULL,
 					      NULL, e) < 0 ||
@@ -527,7 +553,14 @@ static int vm_exits(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		if (add(r, kinds[k].name, "ns_per_exit_minivmm", "ns", &vmm[k],
 			e) < 0 ||
 		    add(r, kinds[k].name, "ns_per_exit_bare_kvm_run", "ns",
-			&bare[k], e) < 0)
+			&bare[k], e) < 0 ||
+		    /* Where an exit's time goes: mini-vmm's own code (user)
+		     * vs KVM and PVM (system), for the userspace kinds. */
+		    (kinds[k].per_exit == 1 &&
+		     (add(r, kinds[k].name, "vmm_user_cpu_per_exit", "ns",
+			  &user[k], e) < 0 ||
+		      add(r, kinds[k].name, "vmm_sys_cpu_per_exit", "ns",
+			  &sys[k], e) < 0)))
 			goto out;
 		if (k == 0) { /* the userspace port exit: dispatch overhead */
 			for (size_t i = 0; i < vmm[0].n; i++)
@@ -561,6 +594,8 @@ out:
 	for (size_t k = 0; k < NKINDS; k++) {
 		samples__free(&vmm[k]);
 		samples__free(&bare[k]);
+		samples__free(&user[k]);
+		samples__free(&sys[k]);
 	}
 	samples__free(&ratio);
 	return rc;

@@ -157,8 +157,15 @@ int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 	}
 	for (int i = 0; i < vm->nvcpus; i++) {
 		exitstats__merge(&all, &vm->vcpus[i].stats);
-		json_array_append_new(per_vcpu,
-				      stats_exits(&vm->vcpus[i].stats));
+		json_t *x = stats_exits(&vm->vcpus[i].stats);
+
+		json_object_set_new(
+			x, "user_ns",
+			json_integer((json_int_t)vm->vcpus[i].user_ns));
+		json_object_set_new(
+			x, "sys_ns",
+			json_integer((json_int_t)vm->vcpus[i].sys_ns));
+		json_array_append_new(per_vcpu, x);
 	}
 	json_object_set_new(result__params(r), "image",
 			    json_string(vm->cfg.image));

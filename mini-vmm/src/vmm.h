@@ -73,7 +73,8 @@ struct vcpu {
 	pthread_t thread;
 	bool started;
 	atomic_bool in_run;
-	struct exitstats stats; /* per vCPU: no lock on the hot path */
+	struct exitstats stats;	  /* per vCPU: no lock on the hot path */
+	uint64_t user_ns, sys_ns; /* the thread's CPU time (RUSAGE_THREAD) */
 };
 
 struct vm {
