@@ -510,6 +510,14 @@ static void test_exits_counts_are_exact(void **state)
 			 1002);
 	/* The ioeventfd port never reaches userspace. */
 	assert_int_equal(stats_count(root, "by_port", PORT_IOEVENTFD), 0);
+	/* The vCPU thread ran in the kernel (KVM_RUN) for some time. */
+	assert_true(
+		json_integer_value(json_object_get(
+			json_array_get(
+				json_object_get(json_object_get(root, "data"),
+						"exits_per_vcpu"),
+				0),
+			"sys_ns")) > 0);
 	json_decref(root);
 	testing__run_free(&r);
 	/* Without the ioeventfd, the same 1000 writes are unclaimed exits. */
