@@ -5,17 +5,20 @@
  * Start reading at container__run().  Two processes take part:
  *
  *   runtime (parent)                      container (child, PID 1 inside)
+ *   start the warm-attach helper
+ *   claim /run/mini-container/NAME
  *   clone(CLONE_NEWPID|NEWNS|NEWUTS|  -->  wait for "go 1"
  *         NEWIPC[|NEWUSER])
  *   write uid_map/gid_map (--userns)
  *   send "go 1"                       -->  unshare(CLONE_NEWNET),
  *                                          hostname, lo up
- *   make the cgroup, set its limits,       rootfs: mounts, masks,
- *   put the child in it, record state      pivot_root
+ *   make the cgroup, set its limits        rootfs: mounts, masks,
+ *   and devices, record the state,         pivot_root;
+ *   put the child in the group             compile the seccomp filter
  *   send "go 2"                       -->  wait for "go 2"
  *                                          unshare(CLONE_NEWCGROUP)
  *                                          rlimits, cwd, close fds
- *                                          uid/gid, capabilities,
+ *                                          capabilities, uid/gid,
  *                                          no_new_privs, seccomp
  *   read the report pipe until EOF   <--  execve (the pipe is
  *   forward signals, wait                  close-on-exec: EOF = success)
@@ -24,11 +27,13 @@
  * The cgroup work and the child's mount work overlap: moving a task into
  * a group waits for an RCU grace period (the kernel's
  * cgroup_threadgroup_rwsem; ~10 ms on a busy VM), milliseconds that would
- * otherwise add up with pivot_root's own wait.  A helper started first
- * thing (cgroup__warm_attach) begins that wait even before the clone.  Nothing
- * of the container's command runs before "go 2": only the runtime's own setup
- * code runs outside the group.  A bundle that mounts the cgroup file system
- * waits for "go 2" before its mounts, so that it sees its own group.
+ * otherwise add up with the mounts.  A helper started first thing
+ * (cgroup__warm_attach) begins that wait even before the clone.  Nothing
+ * of the container's command runs before "go 2": only the runtime's own
+ * setup code runs outside the group.  A bundle that mounts the cgroup file
+ * system waits for "go 2" before its mounts, so that it sees its own
+ * group.  "go 3" instead of "go 2" says there is no device cgroup (v2):
+ * the child then gives up CAP_MKNOD.
  *
  * The child enters its cgroup before it unshares the cgroup namespace, so
  * that namespace's root is the container's own group.  The report pipe
@@ -55,8 +60,8 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <grp.h>
 #include <unistd.h>
+#include <grp.h>
 
 #include "caps.h"
 #include "cgroup.h"
