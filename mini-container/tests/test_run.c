@@ -501,6 +501,91 @@ static void test_run_sigterm_to_runtime_reaches_container(void **state)
 	assert_false(state_exists("t-sig"));
 }
 
+/* How many zombies the process host_pid has as children (from the host's
+ * /proc: its children's state field). */
+static int zombie_children(pid_t host_pid)
+{
+	char path[128], *kids, *save = NULL, *tok;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/children", (int)host_pid,
+		 (int)host_pid);
+	kids = testing__slurp(path, NULL);
+	if (!kids)
+		return -1;
+	for (tok = strtok_r(kids, " \n", &save); tok;
+	     tok = strtok_r(NULL, " \n", &save)) {
+		char *stat, *rp;
+
+		snprintf(path, sizeof(path), "/proc/%s/stat", tok);
+		stat = testing__slurp(path, NULL);
+		rp = stat ? strrchr(stat, ')') : NULL;
+		if (rp && rp[1] == ' ' && rp[2] == 'Z')
+			n++;
+		free(stat);
+	}
+	free(kids);
+	return n;
+}
+
+/* The container's PID 1 from its record. */
+static pid_t init_pid_of(const char *name)
+{
+	char path[256], *rec, *p;
+	pid_t pid = -1;
+
+	snprintf(path, sizeof(path), "/run/mini-container/%s", name);
+	rec = testing__slurp(path, NULL);
+	p = rec ? strstr(rec, "init_pid ") : NULL;
+	if (p)
+		pid = atoi(p + 9);
+	free(rec);
+	return pid;
+}
+
+/* An orphan re-parented to PID 1 stays a zombie when PID 1 never waits
+ * (here `sleep`, exec'd by the shell): 1 zombie; with --init the tiny init
+ * reaps it: 0 zombies. */
+static void test_run_init_reaps_orphan_zombies(void **state)
+{
+	static const char *const names[] = {"t-noinit", "t-init"};
+
+	(void)state;
+	NEED_ROOTFS();
+	for (int with_init = 0; with_init < 2; with_init++) {
+		char *args[] = {"run",
+				"--name",
+				(char *)names[with_init],
+				with_init ? "--init" : "--quiet",
+				"--rootfs",
+				rootfs,
+				"--",
+				"sh",
+				"-c",
+				"(sleep 0.1 &); exec sleep 3",
+				NULL};
+		pid_t pid = mc_start(args), init;
+		int st;
+
+		assert_true(wait_state(names[with_init]));
+		usleep(900000); /* the orphan's 0.1 s are over */
+		init = init_pid_of(names[with_init]);
+		assert_true(init > 0);
+		assert_int_equal(zombie_children(init), with_init ? 0 : 1);
+		kill(pid, SIGKILL);
+		waitpid(pid, &st, 0);
+	}
+	/* The next run cleans up after the killed runtimes. */
+	{
+		struct test_run r;
+
+		mc_run(&r, "run", "--rootfs", rootfs, "--", "true", NULL);
+		testing__run_free(&r);
+		assert_false(state_exists("t-noinit"));
+		assert_false(state_exists("t-init"));
+	}
+}
+
 /* update resizes a running container (64 MiB in memory.limit_in_bytes),
  * ps lists it, kill ends it (SIGKILL: 137). */
 static void test_run_update_ps_kill_running_container(void **state)
@@ -685,6 +770,7 @@ int test_run__run(void)
 		cmocka_unit_test(test_run_cpus_half_gives_half_cpu_time),
 		cmocka_unit_test(test_run_exit_codes_propagate),
 		cmocka_unit_test(test_run_sigterm_to_runtime_reaches_container),
+		cmocka_unit_test(test_run_init_reaps_orphan_zombies),
 		cmocka_unit_test(test_run_update_ps_kill_running_container),
 		cmocka_unit_test(test_run_runtime_sigkill_then_next_run_cleans),
 		cmocka_unit_test(test_run_100_runs_leave_nothing_behind),
