@@ -60,7 +60,13 @@ enum {
 	 * constant, as one instruction instead of two (README). */
 	OP_LOCAL_B = 0x200,
 	OP_CONST_B = 0x300,
-	OP_COUNT = 0x400,
+	/* An i32 comparison X followed by `br_if` (nothing to move):
+	 * OP_BRCMP + X branches on the comparison of the top two values,
+	 * OP_BRCMP_C + X on the top value against a constant (c, target).
+	 * A load X right after `local.get a` is OP_LOCAL_B + X (a, offset). */
+	OP_BRCMP = 0x400,
+	OP_BRCMP_C = 0x500,
+	OP_COUNT = 0x600,
 };
 
 /* The interpreter's handler table, indexed by internal opcode; NULL for

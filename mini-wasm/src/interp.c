@@ -203,6 +203,18 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H2(0x94), H2(0x95), H2(0x96), H2(0x97), H2(0x98), H2(0xA0), H2(0xA1),
 		H2(0xA2), H2(0xA3), H2(0xA4), H2(0xA5), H2(0xA6),
 #undef H2
+		/* loads addressed by a local */
+#define H3(n) [OP_LOCAL_B + n] = &&opL_##n
+		H3(0x28), H3(0x29), H3(0x2A), H3(0x2B), H3(0x2C), H3(0x2D),
+		H3(0x2E), H3(0x2F), H3(0x30), H3(0x31), H3(0x32), H3(0x33),
+		H3(0x34), H3(0x35),
+#undef H3
+		/* compare-and-branch */
+#define H4(n) [OP_BRCMP + n] = &&opB_##n, [OP_BRCMP_C + n] = &&opBC_##n
+		[OP_BRCMP + 0x45] = &&opB_0x45, H4(0x46), H4(0x47), H4(0x48),
+		H4(0x49), H4(0x4A), H4(0x4B), H4(0x4C), H4(0x4D), H4(0x4E),
+		H4(0x4F),
+#undef H4
 #undef H
 	};
 	const union cell *pc;
@@ -405,12 +417,22 @@ op_0x42:
 			TRAP(T_OOB);                                      \
 		mem + ea_;                                                \
 	})
-#define LOAD(op, n, T, field, cast)             \
-	op_##op: {                              \
-		T v_;                           \
-		memcpy(&v_, EA(n), n);          \
-		sp[-1].field = cast v_;         \
-		NEXT();                         \
+#define LOAD(op, n, T, field, cast)                                   \
+	op_##op: {                                                    \
+		T v_;                                                 \
+		memcpy(&v_, EA(n), n);                                \
+		sp[-1].field = cast v_;                               \
+		NEXT();                                               \
+	}                                                             \
+	opL_##op: { /* address in local pc[0], offset pc[1] */        \
+		T v_;                                                 \
+		uint64_t ea_ = (uint64_t)fp[pc[0].u64].u32 + pc[1].u64; \
+		pc += 2;                                              \
+		if (__builtin_expect(ea_ + (n) > memsize, 0))         \
+			TRAP(T_OOB);                                  \
+		memcpy(&v_, mem + ea_, n);                            \
+		(sp++)->field = cast v_;                              \
+		NEXT();                                               \
 	}
 	LOAD(0x28, 4, uint32_t, u32, )
 	LOAD(0x29, 8, uint64_t, u64, )
@@ -450,6 +472,50 @@ op_0x40:
 	sp[-1].u32 = (uint32_t)memory__grow(inst->mem, sp[-1].u32);
 	RELOAD_MEM();
 	NEXT();
+
+	/* --- compare-and-branch (fuse_compare_branch) --- */
+#define CMPBR(op, F, expr)                                        \
+	opB_##op: {                                               \
+		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F;     \
+		sp -= 2;                                          \
+		if (expr) {                                       \
+			CHARGE();                                 \
+			pc = pc->target;                          \
+		} else {                                          \
+			pc++;                                     \
+		}                                                 \
+		NEXT();                                           \
+	}                                                         \
+	opBC_##op: {                                              \
+		union slot c_ = { .u64 = pc->u64 };               \
+		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
+		sp--;                                             \
+		if (expr) {                                       \
+			CHARGE();                                 \
+			pc = pc[1].target;                        \
+		} else {                                          \
+			pc += 2;                                  \
+		}                                                 \
+		NEXT();                                           \
+	}
+opB_0x45: /* i32.eqz; br_if */
+	if ((--sp)->u32 == 0) {
+		CHARGE();
+		pc = pc->target;
+	} else {
+		pc++;
+	}
+	NEXT();
+	CMPBR(0x46, u32, a == b)
+	CMPBR(0x47, u32, a != b)
+	CMPBR(0x48, i32, a < b)
+	CMPBR(0x49, u32, a < b)
+	CMPBR(0x4A, i32, a > b)
+	CMPBR(0x4B, u32, a > b)
+	CMPBR(0x4C, i32, a <= b)
+	CMPBR(0x4D, u32, a <= b)
+	CMPBR(0x4E, i32, a >= b)
+	CMPBR(0x4F, u32, a >= b)
 
 	/* --- numeric: a = second from top, b = top --- */
 	/* A binary operator comes in three forms: b from the stack, b from

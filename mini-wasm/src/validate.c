@@ -223,6 +223,36 @@ static void patch_pending(struct vctx *v, struct ctrl *c)
 	v->barrier = v->ncode;
 }
 
+/* The peephole for loops: an i32 comparison (on the stack, or against a
+ * constant, 0x45..0x4F) right before `br_if` becomes one compare-and-
+ * branch.  Returns 1 when it fused, 0 when not, -1 on error. */
+static int fuse_compare_branch(struct vctx *v, uint32_t depth)
+{
+	const void *prev;
+	uint64_t imm;
+
+	if (v->last < v->barrier)
+		return 0;
+	prev = v->code[v->last].op;
+	for (unsigned x = 0x45; x <= 0x4F; x++) {
+		if (prev == v->h[x] && v->last + 1 == v->ncode) {
+			v->ncode = v->last;
+			if (emit_op(v, OP_BRCMP + x) < 0)
+				return -1;
+			return emit_target(v, depth) < 0 ? -1 : 1;
+		}
+		if (x > 0x45 && prev == v->h[OP_CONST_B + x] &&
+		    v->last + 2 == v->ncode) {
+			imm = v->code[v->last + 1].u64;
+			v->ncode = v->last;
+			if (emit_op(v, OP_BRCMP_C + x) < 0 || emit(v, imm) < 0)
+				return -1;
+			return emit_target(v, depth) < 0 ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
 /* Emit a branch to label `depth` from the current stack height. */
 static int emit_branch(struct vctx *v, uint32_t depth, bool conditional)
 {
@@ -232,6 +262,9 @@ static int emit_branch(struct vctx *v, uint32_t depth, bool conditional)
 
 	label_types(c, &n, &t);
 	if (v->nlocals + v->nvals == h + n) {
+		int fused = conditional ? fuse_compare_branch(v, depth) : 0;
+		if (fused)
+			return fused < 0 ? -1 : 0;
 		if (emit_op(v, conditional ? OP_BR_IF_JMP : OP_JMP) < 0)
 			return -1;
 		return emit_target(v, depth);
@@ -398,6 +431,15 @@ static int validate_memop(struct vctx *v, uint8_t op)
 			return -1;
 	} else if (pop(v, type, NULL) < 0 || pop(v, VT_I32, NULL) < 0) {
 		return -1;
+	}
+	/* `local.get a; load` reads its address straight from local a */
+	if (op <= 0x35 && v->last + 2 == v->ncode && v->last >= v->barrier &&
+	    v->code[v->last].op == v->h[OP_LOCAL_GET]) {
+		uint64_t a = v->code[v->last + 1].u64;
+		v->ncode = v->last;
+		if (emit_op(v, OP_LOCAL_B + op) < 0 || emit(v, a) < 0)
+			return -1;
+		return emit(v, offset);
 	}
 	if (emit_op(v, op) < 0)
 		return -1;
