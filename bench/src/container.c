@@ -73,6 +73,7 @@ struct ctr_env {
 	char rootfs[320];
 	char bundle[320];
 	char name[64];
+	char crun_name[80], runc_name[80]; /* container names they get */
 };
 
 static int ctr_shell(const char *cmd, struct isolab_err *e)
@@ -101,6 +102,8 @@ static int ctr_env_create(struct ctr_env *env, struct isolab_err *e)
 	snprintf(env->rootfs, sizeof(env->rootfs), "%s/rootfs", env->dir);
 	snprintf(env->bundle, sizeof(env->bundle), "%s/bundle", env->dir);
 	snprintf(env->name, sizeof(env->name), "isobench-%d", (int)getpid());
+	snprintf(env->crun_name, sizeof(env->crun_name), "%s-crun", env->name);
+	snprintf(env->runc_name, sizeof(env->runc_name), "%s-runc", env->name);
 	n = snprintf(cmd, sizeof(cmd), "%s %s %s", CTR_MKROOTFS, env->rootfs,
 		     true_path);
 	for (size_t i = 0; bench_workloads[i] && n < (int)sizeof(cmd) - 512;
@@ -423,6 +426,61 @@ static int ctr_summarise(struct bench_ctx *ctx, struct result *r,
 			 ylabel, ps, np, scale, e);
 }
 
+/* Each peer's command line, on the run's rootfs and bundle. */
+static void ctr_peers_argv(struct ctr_peer *peers, struct ctr_env *env)
+{
+	char *const argv[][16] = {
+		{mc_path, "run", "--quiet", "--bundle", env->bundle, NULL},
+		{mc_path, "run", "--quiet", "--memory", "64M", "--pids", "64",
+		 "--cpus", "1", "--rootfs", env->rootfs, "--", "/bin/true",
+		 NULL},
+		{"/usr/bin/crun", "run", "--bundle", env->bundle,
+		 env->crun_name, NULL},
+		{"/usr/sbin/runc", "run", "--bundle", env->bundle,
+		 env->runc_name, NULL},
+		{"/usr/bin/bwrap", "--unshare-all", "--die-with-parent",
+		 "--ro-bind", env->rootfs, "/", "--proc", "/proc", "--dev",
+		 "/dev", "/bin/true", NULL},
+		{"/usr/bin/unshare", "-mupin", "--fork", "chroot", env->rootfs,
+		 "/bin/true", NULL},
+		{true_path, NULL},
+	};
+
+	for (size_t i = 0; i < sizeof(argv) / sizeof(argv[0]); i++)
+		memcpy(peers[i].argv, argv[i], sizeof(argv[i]));
+}
+
+/* The measured peers' series and the skipped ones' reasons into r.
+ * Returns 0 or -1. */
+static int ctr_record(struct result *r, struct ctr_peer *peers, size_t n,
+		      struct isolab_err *e)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct series_desc st = {peers[i].name, "true", "start_to_exit",
+					 "ns"};
+		struct series_desc pk = {peers[i].name, "true", "peak_rss",
+					 "KiB"};
+		json_t *p = json_object();
+
+		json_object_set_new(p, "isolation", json_string(peers[i].what));
+		json_object_set_new(result__params(r), peers[i].name, p);
+		if (peers[i].skipped) {
+			result__add_skip(r, peers[i].name, peers[i].skipped);
+			continue;
+		}
+		peers[i].median = ctr_median(&peers[i].times);
+		if (result__add_series(r, &st, &peers[i].times, e) < 0 ||
+		    result__add_series(r, &pk, &peers[i].rss, e) < 0)
+			return -1;
+	}
+	if (access("/usr/bin/runsc", X_OK) < 0 &&
+	    access("/usr/local/bin/runsc", X_OK) < 0)
+		result__add_skip(r, "runsc",
+				 "gVisor's runsc is not installed (not "
+				 "packaged for Debian 12)");
+	return 0;
+}
+
 static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 		       struct isolab_err *e)
 {
@@ -431,7 +489,7 @@ static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 	struct ctr_peer peers[] = {
 		{.name = "mini-container",
 		 .what = "the bundle: all namespaces but user, 64M, 64 pids, "
-			 "1 CPU, seccomp, Docker's capabilities"},
+			 "1 CPU, devices, seccomp, Docker's capabilities"},
 		{.name = "mini-container-cli",
 		 .what = "the same from the command line"},
 		{.name = "crun", .what = "the same bundle"},
@@ -444,85 +502,25 @@ static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 		{.name = "native", .what = "fork+exec of the same static true"},
 	};
 	const size_t n = sizeof(peers) / sizeof(peers[0]);
-	char crun_name[80], runc_name[80];
 	int rc = -1;
 
 	if (ctr_env_create(&env, e) < 0)
 		goto out;
+	ctr_peers_argv(peers, &env);
 	snprintf(cfg, sizeof(cfg), "%s/config.json", env.bundle);
-	snprintf(crun_name, sizeof(crun_name), "%s-crun", env.name);
-	snprintf(runc_name, sizeof(runc_name), "%s-runc", env.name);
-	memcpy(peers[0].argv,
-	       (char *[]){mc_path, "run", "--quiet", "--bundle", env.bundle,
-			  NULL},
-	       6 * sizeof(char *));
-	memcpy(peers[1].argv,
-	       (char *[]){mc_path, "run", "--quiet", "--memory", "64M",
-			  "--pids", "64", "--cpus", "1", "--rootfs", env.rootfs,
-			  "--", "/bin/true", NULL},
-	       14 * sizeof(char *));
-	memcpy(peers[2].argv,
-	       (char *[]){"/usr/bin/crun", "run", "--bundle", env.bundle,
-			  crun_name, NULL},
-	       6 * sizeof(char *));
-	memcpy(peers[3].argv,
-	       (char *[]){"/usr/sbin/runc", "run", "--bundle", env.bundle,
-			  runc_name, NULL},
-	       6 * sizeof(char *));
-	memcpy(peers[4].argv,
-	       (char *[]){"/usr/bin/bwrap", "--unshare-all",
-			  "--die-with-parent", "--ro-bind", env.rootfs, "/",
-			  "--proc", "/proc", "--dev", "/dev", "/bin/true",
-			  NULL},
-	       12 * sizeof(char *));
-	memcpy(peers[5].argv,
-	       (char *[]){"/usr/bin/unshare", "-mupin", "--fork", "chroot",
-			  env.rootfs, "/bin/true", NULL},
-	       7 * sizeof(char *));
-	memcpy(peers[6].argv, (char *[]){true_path, NULL}, 2 * sizeof(char *));
 	json_object_set_new(result__params(r), "config_json", json_string(cfg));
 	json_object_set_new(
 		result__params(r), "workload",
 		json_string("static /bin/true (bench/workloads/true.c)"));
 	json_object_set_new(
 		result__params(r), "method",
-		json_string("one run of each runtime per round, "
-			    "the order rotated every round; all in one private "
-			    "mount namespace, where a tmpfs hides "
-			    "the hybrid machine's empty cgroup2 "
-			    "(crun 1.8 refuses hybrid cgroups "
-			    "otherwise)"));
-	if (ctr_measure_peers(ctx, peers, n, e) < 0)
-		goto out;
-	for (size_t i = 0; i < n; i++) {
-		json_t *p = json_object();
-
-		json_object_set_new(p, "isolation", json_string(peers[i].what));
-		json_object_set_new(result__params(r), peers[i].name, p);
-		if (peers[i].skipped) {
-			result__add_skip(r, peers[i].name, peers[i].skipped);
-			continue;
-		}
-		peers[i].median = ctr_median(&peers[i].times);
-		{
-			struct series_desc st = {peers[i].name, "true",
-						 "start_to_exit", "ns"};
-			struct series_desc pk = {peers[i].name, "true",
-						 "peak_rss", "KiB"};
-
-			if (result__add_series(r, &st, &peers[i].times, e) <
-				    0 ||
-			    result__add_series(r, &pk, &peers[i].rss, e) < 0)
-				goto out;
-		}
-	}
-	if (access("/usr/bin/runsc", X_OK) < 0 &&
-	    access("/usr/local/bin/runsc", X_OK) < 0)
-		result__add_skip(
-			r, "runsc",
-			"gVisor's runsc is not installed (not packaged "
-			"for Debian 12)");
-	if (ctr_phases(ctx, &env, r, e) < 0 ||
+		json_string("one run of each runtime per round, the order "
+			    "rotated every round; all in one private mount "
+			    "namespace, where a tmpfs hides the hybrid "
+			    "machine's empty cgroup2 (crun 1.8 refuses "
+			    "hybrid cgroups otherwise)"));
+	if (ctr_measure_peers(ctx, peers, n, e) < 0 ||
+	    ctr_record(r, peers, n, e) < 0 || ctr_phases(ctx, &env, r, e) < 0 ||
 	    ctr_summarise(ctx, r, peers, n, e) < 0 ||
 	    ctr_workloads(ctx, &env, r, e) < 0)
 		goto out;
