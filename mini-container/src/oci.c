@@ -159,80 +159,66 @@ static int oci_rlimit_type(const char *name)
 	return -1;
 }
 
-static int oci_process(const struct oci_ctx *c, json_t *p, struct isolab_err *e)
+/* process.user: uid, gid, additionalGids.  Returns 0 or -1. */
+static int oci_user(const struct oci_ctx *c, json_t *user, struct isolab_err *e)
 {
-	static const char *const known[] = {
-		"terminal", "user",	    "args",    "env",
-		"cwd",	    "capabilities", "rlimits", "noNewPrivileges",
-		NULL,
-	};
+	json_t *uid = json_object_get(user, "uid"),
+	       *gid = json_object_get(user, "gid"),
+	       *ag = json_object_get(user, "additionalGids"), *v;
 	struct mc_spec *s = c->s;
-	json_t *user, *cwd, *caps, *rl, *v;
 	size_t i;
 
-	if (!json_is_object(p))
-		return oci_bad(c, e, "process", "missing or not an object");
-	oci_unknown_keys(c, p, "process.", known);
-	if (json_is_true(json_object_get(p, "terminal")))
-		oci_warn(c, "process.terminal",
-			 "true is not supported; running without a terminal");
-	if (oci_strings(c, json_object_get(p, "args"), "process.args", true,
-			&s->argv, e) < 0)
-		return -1;
-	if (json_object_get(p, "env") &&
-	    oci_strings(c, json_object_get(p, "env"), "process.env", false,
-			&s->env, e) < 0)
-		return -1;
-	cwd = json_object_get(p, "cwd");
-	if (!json_is_string(cwd) || json_string_value(cwd)[0] != '/')
-		return oci_bad(c, e, "process.cwd", "must be an absolute path");
-	free(s->cwd);
-	s->cwd = strdup(json_string_value(cwd));
-	user = json_object_get(p, "user");
-	if (user) {
-		json_t *uid = json_object_get(user, "uid"),
-		       *gid = json_object_get(user, "gid"),
-		       *ag = json_object_get(user, "additionalGids");
-
-		if (!json_is_integer(uid) || !json_is_integer(gid) ||
-		    json_integer_value(uid) < 0 || json_integer_value(gid) < 0)
-			return oci_bad(c, e, "process.user",
-				       "uid and gid must be integers >= 0");
-		s->uid = (uid_t)json_integer_value(uid);
-		s->gid = (gid_t)json_integer_value(gid);
-		if (ag &&
-		    (!json_is_array(ag) || json_array_size(ag) > MC_MAX_GROUPS))
+	if (!json_is_integer(uid) || !json_is_integer(gid) ||
+	    json_integer_value(uid) < 0 || json_integer_value(gid) < 0)
+		return oci_bad(c, e, "process.user",
+			       "uid and gid must be integers >= 0");
+	s->uid = (uid_t)json_integer_value(uid);
+	s->gid = (gid_t)json_integer_value(gid);
+	if (ag && (!json_is_array(ag) || json_array_size(ag) > MC_MAX_GROUPS))
+		return oci_bad(c, e, "process.user.additionalGids",
+			       "must be an array of at most 32 gids");
+	json_array_foreach(ag, i, v)
+	{
+		if (!json_is_integer(v) || json_integer_value(v) < 0)
 			return oci_bad(c, e, "process.user.additionalGids",
-				       "must be an array of at most 32 gids");
-		json_array_foreach(ag, i, v)
-		{
-			if (!json_is_integer(v) || json_integer_value(v) < 0)
-				return oci_bad(c, e,
-					       "process.user.additionalGids",
-					       "must hold integers >= 0");
-			s->groups[s->ngroups++] = (gid_t)json_integer_value(v);
-		}
+				       "must hold integers >= 0");
+		s->groups[s->ngroups++] = (gid_t)json_integer_value(v);
 	}
-	caps = json_object_get(p, "capabilities");
-	if (caps &&
-	    (oci_caps(c, json_object_get(caps, "bounding"),
-		      "process.capabilities.bounding", &s->cap_bounding,
-		      e) < 0 ||
-	     oci_caps(c, json_object_get(caps, "effective"),
-		      "process.capabilities.effective", &s->cap_effective,
-		      e) < 0 ||
-	     oci_caps(c, json_object_get(caps, "permitted"),
-		      "process.capabilities.permitted", &s->cap_permitted,
-		      e) < 0 ||
-	     oci_caps(c, json_object_get(caps, "inheritable"),
-		      "process.capabilities.inheritable", &s->cap_inheritable,
-		      e) < 0 ||
-	     oci_caps(c, json_object_get(caps, "ambient"),
-		      "process.capabilities.ambient", &s->cap_ambient, e) < 0))
-		return -1;
-	if (!caps)
-		s->cap_bounding = s->cap_effective = s->cap_permitted = 0;
-	rl = json_object_get(p, "rlimits");
+	return 0;
+}
+
+/* process.capabilities: the five sets by name (absent: none at all).
+ * Returns 0 or -1. */
+static int oci_capabilities(const struct oci_ctx *c, json_t *caps,
+			    struct isolab_err *e)
+{
+	static const char *const sets[] = {"bounding", "effective", "permitted",
+					   "inheritable", "ambient"};
+	struct mc_spec *s = c->s;
+	uint64_t *masks[] = {&s->cap_bounding, &s->cap_effective,
+			     &s->cap_permitted, &s->cap_inheritable,
+			     &s->cap_ambient};
+
+	for (size_t i = 0; i < 5; i++) {
+		char field[64];
+
+		snprintf(field, sizeof(field), "process.capabilities.%s",
+			 sets[i]);
+		if (oci_caps(c, json_object_get(caps, sets[i]), field, masks[i],
+			     e) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* process.rlimits.  Returns 0 or -1. */
+static int oci_rlimits(const struct oci_ctx *c, json_t *rl,
+		       struct isolab_err *e)
+{
+	struct mc_spec *s = c->s;
+	json_t *v;
+	size_t i;
+
 	if (rl && (!json_is_array(rl) || json_array_size(rl) > MC_MAX_RLIMITS))
 		return oci_bad(c, e, "process.rlimits",
 			       "must be an array of at most 16 limits");
@@ -257,6 +243,42 @@ static int oci_process(const struct oci_ctx *c, json_t *p, struct isolab_err *e)
 			(uint64_t)json_integer_value(soft);
 		s->nrlimits++;
 	}
+	return 0;
+}
+
+static int oci_process(const struct oci_ctx *c, json_t *p, struct isolab_err *e)
+{
+	static const char *const known[] = {
+		"terminal", "user",	    "args",    "env",
+		"cwd",	    "capabilities", "rlimits", "noNewPrivileges",
+		NULL,
+	};
+	struct mc_spec *s = c->s;
+	json_t *cwd;
+
+	if (!json_is_object(p))
+		return oci_bad(c, e, "process", "missing or not an object");
+	oci_unknown_keys(c, p, "process.", known);
+	if (json_is_true(json_object_get(p, "terminal")))
+		oci_warn(c, "process.terminal",
+			 "true is not supported; running without a terminal");
+	if (oci_strings(c, json_object_get(p, "args"), "process.args", true,
+			&s->argv, e) < 0)
+		return -1;
+	if (json_object_get(p, "env") &&
+	    oci_strings(c, json_object_get(p, "env"), "process.env", false,
+			&s->env, e) < 0)
+		return -1;
+	cwd = json_object_get(p, "cwd");
+	if (!json_is_string(cwd) || json_string_value(cwd)[0] != '/')
+		return oci_bad(c, e, "process.cwd", "must be an absolute path");
+	free(s->cwd);
+	s->cwd = strdup(json_string_value(cwd));
+	if ((json_object_get(p, "user") &&
+	     oci_user(c, json_object_get(p, "user"), e) < 0) ||
+	    oci_capabilities(c, json_object_get(p, "capabilities"), e) < 0 ||
+	    oci_rlimits(c, json_object_get(p, "rlimits"), e) < 0)
+		return -1;
 	s->no_new_privs = json_is_true(json_object_get(p, "noNewPrivileges"));
 	return 0;
 }
