@@ -322,6 +322,23 @@ static const char *const boot_metric[B_N] = {
 	"vmm_overhead_pss",  "guest_resident",
 };
 
+/* One bar per boot phase (median, p5-p95), in the order they happen. */
+static int vm_boot_phases_plot(struct bench_ctx *ctx, const struct samples *s,
+			       struct isolab_err *e)
+{
+	static const int order[] = {B_EXEC,  B_VM,    B_MEM, B_VCPU,
+				    B_ENTRY, B_GUEST, B_END, B_TEARDOWN};
+	struct plot_series ps[sizeof(order) / sizeof(order[0])];
+	char base[4200];
+
+	for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++)
+		ps[i] = (struct plot_series){boot_metric[order[i]] + 6,
+					     s[order[i]].v, s[order[i]].n};
+	snprintf(base, sizeof(base), "%s/vm-boot-phases", ctx->out_dir);
+	return plot__bars(base, "mini-vmm hello64: where boot time goes", "us",
+			  ps, sizeof(ps) / sizeof(ps[0]), 1e3, e);
+}
+
 static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		   struct isolab_err *e)
 {
@@ -434,6 +451,8 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 			      xl, &ps, 1, scale, e) < 0)
 			result__add_skip(r, "vm-boot plot", e->msg);
 	}
+	if (vm_boot_phases_plot(ctx, s, e) < 0)
+		result__add_skip(r, "vm-boot-phases plot", e->msg);
 	rc = 0;
 out:
 	for (int k = 0; k < B_N; k++)
@@ -443,7 +462,6 @@ out:
 
 /* ---- 2. exit cost ---- */
 
-/* One kind under mini-vmm: spin VM_SPIN_SECONDS, ns per guest event. */
 /* One kind under mini-vmm: spin VM_SPIN_SECONDS; ns per guest event
  * (wall), and the vCPU thread's user and system CPU ns per userspace exit
  * (mini-vmm's own code vs KVM), from --stats. */
