@@ -5,9 +5,11 @@ set title plottitle
 set ylabel ylabel_text
 set style fill solid 0.5 border -1
 set boxwidth 0.6
-set yrange [0:*]
+# Medians from microseconds to seconds: a log axis, bars from its floor.
+set logscale y 10
+set yrange [*:*]
 set grid ytics
-set key top left
+set key below
 set offsets 0.75, 0.75, 0, 0
 set xtics rotate by -30
 do for [t in "pngcairo svg"] {

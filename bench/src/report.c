@@ -6,6 +6,7 @@
 #include "report.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,11 +73,19 @@ int report__table(FILE *out, const char *dir, struct isolab_err *e)
 	return 0;
 }
 
-/* Series of unit ns (and, with metric != NULL, that metric) of result r,
- * appended to s; their values are owned by vs. */
+/* Workloads that only start: their start_to_exit is a start-up figure. */
+static bool startup_workload(const char *w)
+{
+	return strcmp(w, "true") == 0 || strncmp(w, "hello", 5) == 0;
+}
+
+/* Series of unit ns and that metric (with startup_only, of start-up
+ * workloads only) of result r, appended to s; their values are owned by
+ * vs. */
 static int collect_ns(const struct result *r, const char *metric,
-		      struct series_view *vs, struct plot_series *s,
-		      size_t *n, size_t max, struct isolab_err *e)
+		      bool startup_only, struct series_view *vs,
+		      struct plot_series *s, size_t *n, size_t max,
+		      struct isolab_err *e)
 {
 	for (size_t k = 0; k < result__series_count(r) && *n < max; k++) {
 		struct series_view *v = &vs[*n];
@@ -84,7 +93,8 @@ static int collect_ns(const struct result *r, const char *metric,
 		if (result__series(r, k, v, e) < 0)
 			return -1;
 		if (strcmp(v->desc.unit, "ns") != 0 ||
-		    (metric && strcmp(v->desc.metric, metric) != 0)) {
+		    strcmp(v->desc.metric, metric) != 0 ||
+		    (startup_only && !startup_workload(v->desc.workload))) {
 			samples__free(&v->values);
 			continue;
 		}
@@ -119,6 +129,8 @@ int report__plot(const char *dir, struct isolab_err *e)
 	struct series_view vs[REPORT_MAX_SERIES];
 	struct plot_series s[REPORT_MAX_SERIES];
 	char base[4400], title[256], label[64];
+	char bar_label[REPORT_MAX_SERIES][96];
+	const char *owner[REPORT_MAX_SERIES];
 	double scale;
 	size_t n;
 	int rc = -1;
@@ -127,7 +139,7 @@ int report__plot(const char *dir, struct isolab_err *e)
 		return -1;
 	for (size_t i = 0; i < l.n; i++) {
 		n = 0;
-		if (collect_ns(l.r[i], "start_to_exit", vs, s, &n,
+		if (collect_ns(l.r[i], "start_to_exit", false, vs, s, &n,
 			       REPORT_MAX_SERIES, e) < 0) {
 			views_free(vs, n);
 			goto out;
@@ -146,19 +158,50 @@ int report__plot(const char *dir, struct isolab_err *e)
 			goto out;
 	}
 	n = 0;
-	for (size_t i = 0; i < l.n; i++)
-		if (collect_ns(l.r[i], "start_to_exit", vs, s, &n,
+	for (size_t i = 0; i < l.n; i++) {
+		size_t before = n;
+
+		if (collect_ns(l.r[i], "start_to_exit", true, vs, s, &n,
 			       REPORT_MAX_SERIES, e) < 0) {
 			views_free(vs, n);
 			goto out;
 		}
+		for (size_t k = before; k < n; k++)
+			owner[k] = result__name(l.r[i]);
+	}
 	rc = 0;
+	/* Bars are named approach:workload, and where a peer was measured in
+	 * another approach's run (interleaved with it), @that run. */
+	for (size_t i = 0; i < n; i++) {
+		const char *res = strrchr(vs[i].name, ':');
+		size_t alen = strcspn(vs[i].name, ":");
+
+		snprintf(bar_label[i], sizeof(bar_label[i]), "%.*s",
+			 (int)(res - vs[i].name), vs[i].name);
+		if (strlen(owner[i]) != alen ||
+		    strncmp(owner[i], vs[i].name, alen) != 0) {
+			size_t used = strlen(bar_label[i]);
+
+			snprintf(bar_label[i] + used,
+				 sizeof(bar_label[i]) - used, "@%s", owner[i]);
+		}
+		s[i].label = bar_label[i];
+	}
 	if (n > 0) {
-		series_unit(&vs[0], &scale, label, sizeof(label),
-			    "start to exit, median");
+		/* One scale for all: the smallest median's unit, on a log
+		 * axis, since start-up spans microseconds to seconds. */
+		size_t min = 0;
+
+		for (size_t i = 1; i < n; i++)
+			if (vs[i].st.median < vs[min].st.median)
+				min = i;
+		series_unit(&vs[min], &scale, label, sizeof(label),
+			    "start to exit, median, log scale");
 		snprintf(base, sizeof(base), "%s/start_to_exit", dir);
-		rc = plot__bars(base, "Start to exit, by approach", label, s, n,
-				scale, e);
+		rc = plot__bars(base,
+				"Start-up: launch to exit of a program that "
+				"does nothing, by approach",
+				label, s, n, scale, e);
 	}
 	views_free(vs, n);
 out:

@@ -16,7 +16,8 @@
 int report__table(FILE *out, const char *dir, struct isolab_err *e);
 
 /* Draw DIR/<result>.png/.svg (CDF of each result's start_to_exit series) and
- * DIR/start_to_exit.png/.svg (medians of every start_to_exit series).
+ * DIR/start_to_exit.png/.svg (medians of the start_to_exit series of the
+ * start-up workloads, true and hello*, across approaches).
  * Returns 0 or -1. */
 int report__plot(const char *dir, struct isolab_err *e);
 
