@@ -79,10 +79,12 @@ int loader__open(struct image *img, const char *path, struct isolab_err *e)
 	switch (img->data[EI_CLASS]) {
 	case ELFCLASS32: img->kind = IMAGE_ELF32; break;
 	case ELFCLASS64: img->kind = IMAGE_ELF64; break;
-	default:
+	default: {
+		unsigned class = img->data[EI_CLASS];
+
 		loader__close(img);
-		return err__set(e, 0, "%s: unknown ELF class %u", path,
-				img->data[EI_CLASS]);
+		return err__set(e, 0, "%s: unknown ELF class %u", path, class);
+	}
 	}
 	return 0;
 }
@@ -157,6 +159,8 @@ static int loader_elf_info(const struct image *img, const char *path,
 	return 0;
 }
 
+/* Program header i, copied out: e_phoff comes from the file and need not
+ * be aligned, so the header is never read through a cast pointer. */
 static void loader_segment(const struct image *img, const struct elf_info *info,
 			   unsigned i, uint32_t *type, struct segment *s)
 {
@@ -164,17 +168,19 @@ static void loader_segment(const struct image *img, const struct elf_info *info,
 		img->data + info->phoff + (uint64_t)i * info->phentsize;
 
 	if (img->kind == IMAGE_ELF64) {
-		const Elf64_Phdr *ph = (const void *)p;
+		Elf64_Phdr ph;
 
-		*type = ph->p_type;
-		*s = (struct segment){ph->p_offset, ph->p_filesz, ph->p_memsz,
-				      ph->p_paddr};
+		memcpy(&ph, p, sizeof(ph));
+		*type = ph.p_type;
+		*s = (struct segment){ph.p_offset, ph.p_filesz, ph.p_memsz,
+				      ph.p_paddr};
 	} else {
-		const Elf32_Phdr *ph = (const void *)p;
+		Elf32_Phdr ph;
 
-		*type = ph->p_type;
-		*s = (struct segment){ph->p_offset, ph->p_filesz, ph->p_memsz,
-				      ph->p_paddr};
+		memcpy(&ph, p, sizeof(ph));
+		*type = ph.p_type;
+		*s = (struct segment){ph.p_offset, ph.p_filesz, ph.p_memsz,
+				      ph.p_paddr};
 	}
 }
 

@@ -406,6 +406,57 @@ static void test_images_that_do_not_fit_exit_2(void **state)
 	testing__rmtree(dir);
 }
 
+/* Found by mutating guest images under ASan/UBSan: a class byte that is
+ * neither 32 nor 64 bits (read after the image was freed), and program
+ * headers at an odd offset (read through a misaligned pointer). */
+static void test_elf_bad_class_and_odd_phoff_are_handled(void **state)
+{
+	char dir[256], p[300];
+	struct test_run r;
+	uint8_t img[64 + 1 + 56 + 16];
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	memset(img, 0, sizeof(img));
+	memset(&eh, 0, sizeof(eh));
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = 7;
+	memcpy(img, &eh, sizeof(eh));
+	snprintf(p, sizeof(p), "%s/class7", dir);
+	write_file(p, img, sizeof(img));
+	vmm_run(&r, p, NULL);
+	expect_vmm_error(&r, "unknown ELF class 7");
+	testing__run_free(&r);
+
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_type = ET_EXEC;
+	eh.e_machine = EM_X86_64;
+	eh.e_entry = 0x100000;
+	eh.e_phoff = 65; /* odd: the program header is not 8-byte aligned */
+	eh.e_phentsize = sizeof(ph);
+	eh.e_phnum = 1;
+	memset(&ph, 0, sizeof(ph));
+	ph.p_type = PT_LOAD;
+	ph.p_offset = 65 + sizeof(ph);
+	ph.p_paddr = ph.p_vaddr = 0x100000;
+	ph.p_filesz = ph.p_memsz = 16;
+	memcpy(img, &eh, sizeof(eh));
+	memcpy(img + 65, &ph, sizeof(ph));
+	img[65 + sizeof(ph)] = 0xf4; /* hlt */
+	snprintf(p, sizeof(p), "%s/oddphoff", dir);
+	write_file(p, img, sizeof(img));
+	if (!kvm_unusable()) {
+		/* A valid image after all: it runs to its hlt, status 0. */
+		vmm_run(&r, p, NULL);
+		assert_int_equal(r.exit_code, 0);
+		testing__run_free(&r);
+	}
+	testing__rmtree(dir);
+}
+
 /* ---- guests ---- */
 
 static void test_hello16_real_mode_uart(void **state)
@@ -759,6 +810,7 @@ int main(void)
 		cmocka_unit_test(test_bad_options_exit_2),
 		cmocka_unit_test(test_missing_empty_truncated_images_exit_2),
 		cmocka_unit_test(test_images_that_do_not_fit_exit_2),
+		cmocka_unit_test(test_elf_bad_class_and_odd_phoff_are_handled),
 		cmocka_unit_test(test_hello16_real_mode_uart),
 		cmocka_unit_test(test_hello32_protected_mode_debug_exit),
 		cmocka_unit_test(
