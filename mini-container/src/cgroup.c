@@ -644,6 +644,34 @@ int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
 	return 0;
 }
 
+int cgroup__remove_stale(const char *name, struct isolab_err *e)
+{
+	struct cg_snap sn;
+	int rc = 0;
+
+	if (!name || !*name || strchr(name, '/') || strcmp(name, ".") == 0 ||
+	    strcmp(name, "..") == 0)
+		return err__set(e, 0, "%s: not a valid cgroup name",
+				name ? name : "(null)");
+	if (cg_snap_read(&sn, e) < 0)
+		return -1;
+	for (size_t i = 0; i <= CG_NCONTROLLERS; i++) {
+		/* Each v1 controller's hierarchy, then the unified one. */
+		const char *c =
+			i < CG_NCONTROLLERS ? cg_controllers[i].name : NULL;
+		char parent[PATH_MAX], dir[PATH_MAX];
+
+		if (cg_parent_dir(&sn, c, parent, sizeof(parent), NULL) < 0 ||
+		    (size_t)snprintf(dir, sizeof(dir), "%s/%s", parent, name) >=
+			    sizeof(dir))
+			continue;
+		if (cg_remove_tree(dir, rc ? NULL : e) < 0)
+			rc = -1;
+	}
+	cg_snap_free(&sn);
+	return rc;
+}
+
 int cgroup__create(const char *name, struct cgroup **out, struct isolab_err *e)
 {
 	return cgroup__create_opts(name, 0, out, e);

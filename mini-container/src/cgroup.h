@@ -128,6 +128,11 @@ int cgroup__open(const char *desc, struct cgroup **out, struct isolab_err *e);
 /* Free cg without touching the kernel's groups. */
 void cgroup__close(struct cgroup *cg);
 
+/* Remove group `name` under this process's own cgroup in every hierarchy
+ * where it exists (killing what is left in it): for a group whose creator
+ * died before it could record where the group is.  Returns 0 or -1. */
+int cgroup__remove_stale(const char *name, struct isolab_err *e);
+
 /* Kill what is left in the group, remove every directory it created
  * (sub-groups made inside it first), free cg.  cg may be NULL.
  * Returns 0 or -1 (cg is freed either way). */

@@ -175,15 +175,21 @@ int state__remove(const char *name, struct isolab_err *e)
 /* Remove a dead runtime's record and its group.  Returns 0 or -1. */
 static int state_clean(const char *name, struct isolab_err *e)
 {
+	char group[160];
 	struct mc_state st;
 	struct cgroup *cg;
 
-	/* A directory without a state file: a runtime killed between claim
-	 * and save; there is no group to find, only the directory. */
 	if (state__load(name, &st, NULL) == 0 && st.cgroup[0] &&
-	    cgroup__open(st.cgroup, &cg, NULL) == 0 &&
-	    cgroup__destroy(cg, e) < 0)
-		return -1;
+	    cgroup__open(st.cgroup, &cg, NULL) == 0) {
+		if (cgroup__destroy(cg, e) < 0)
+			return -1;
+	} else {
+		/* An empty record: a runtime killed between claim and save,
+		 * perhaps after making its group.  Look for the group where
+		 * a runtime in our own cgroups would have made it. */
+		snprintf(group, sizeof(group), "mini-container-%s", name);
+		cgroup__remove_stale(group, NULL);
+	}
 	return state__remove(name, e);
 }
 

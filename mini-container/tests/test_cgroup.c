@@ -412,6 +412,27 @@ static void test_cgroup_devices_allow_list_reads_back(void **state)
 	assert_int_equal(cgroup__destroy(cg, &e), 0);
 }
 
+/* A group whose creator forgot it (closed, not destroyed) is found by
+ * name under this process's own groups and removed: no directory left. */
+static void test_cgroup_remove_stale_finds_forgotten_group(void **state)
+{
+	struct isolab_err e = {0};
+	struct cgroup *cg;
+	char name[64], mem[4096];
+	struct stat st;
+
+	(void)state;
+	NEED_ROOT();
+	group_name(name, sizeof(name), "stale");
+	assert_int_equal(cgroup__create(name, &cg, &e), 0);
+	snprintf(mem, sizeof(mem), "%s", cgroup__dir(cg, "pids"));
+	cgroup__close(cg);
+	assert_int_equal(stat(mem, &st), 0);
+	assert_int_equal(cgroup__remove_stale(name, &e), 0);
+	assert_int_equal(stat(mem, &st), -1);
+	assert_int_equal(errno, ENOENT);
+}
+
 /* The warm-up helper moves itself into its own group and exits 0; an
  * attach right after it still works. */
 static void test_cgroup_warm_attach_helper_exits_0(void **state)
@@ -459,29 +480,23 @@ static void test_cgroup_bad_values_refused(void **state)
 }
 
 /* After each test, even a failed one (cmocka's assert jumps out before
- * its cgroup__destroy): reopen and destroy any group this process left,
- * so that a failure leaves no cgroup on the machine. */
+ * its cgroup__destroy): remove any group this process left, so that a
+ * failure leaves no cgroup on the machine. */
 static int cgroup_teardown(void **state)
 {
 	static const char *const tests[] = {
-		"create", "mem",      "cpuset", "cpumax",  "pids", "oom",
-		"kill",	  "describe", "v2",	"devices", "warm", "bad",
+		"create",   "mem", "cpuset",  "cpumax", "pids", "oom",	 "kill",
+		"describe", "v2",  "devices", "warm",	"bad",	"stale",
 	};
 
 	(void)state;
 	if (!testing__is_root())
 		return 0;
 	for (size_t i = 0; i < sizeof(tests) / sizeof(tests[0]); i++) {
-		struct cgroup *cg;
 		char name[64];
 
 		group_name(name, sizeof(name), tests[i]);
-		/* create removes a stale empty group of the name first;
-		 * destroy then removes the new one. */
-		if (cgroup__create(name, &cg, NULL) == 0)
-			cgroup__destroy(cg, NULL);
-		if (cgroup__create_opts(name, CGROUP_FORCE_V2, &cg, NULL) == 0)
-			cgroup__destroy(cg, NULL);
+		cgroup__remove_stale(name, NULL);
 	}
 	return 0;
 }
@@ -501,6 +516,7 @@ int test_cgroup__run(void)
 		T(test_cgroup_describe_open_roundtrip_and_subgroups),
 		T(test_cgroup_v2_forced_create_attach_destroy),
 		T(test_cgroup_devices_allow_list_reads_back),
+		T(test_cgroup_remove_stale_finds_forgotten_group),
 		T(test_cgroup_warm_attach_helper_exits_0),
 		T(test_cgroup_bad_values_refused),
 	};
