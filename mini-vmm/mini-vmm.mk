@@ -35,7 +35,8 @@ GUEST_LIB_SRCS := $(wildcard mini-vmm/guest/lib/*.c mini-vmm/guest/lib/*.S)
 GUEST_LIB_OBJS := $(patsubst mini-vmm/guest/lib/%,$(GUEST_OBJ)/lib/%.o,$(GUEST_LIB_SRCS))
 GUEST_LDS     := mini-vmm/guest/lib/guest.ld
 # Long-mode C guests: one file each, linked with the library.
-GUEST_C64     := hello64 exits memtouch smp sensitive tripfault badmmio spin
+GUEST_C64     := hello64 exits memtouch smp sensitive tripfault badmmio spin \
+	echo
 GUEST_FLAT16  := hello16 triple16
 GUESTS        := $(GUEST_FLAT16:%=$(GUEST_DIR)/%) \
 	$(GUEST_C64:%=$(GUEST_DIR)/%) $(GUEST_DIR)/hello32 $(GUEST_DIR)/ud2

@@ -40,6 +40,7 @@ static const char usage[] =
 	"  --timeout SECONDS           stop a guest still running after this\n"
 	"                              long (exit status 124)\n"
 	"  --no-ioeventfd              do not bind the ioeventfd port\n"
+	"  --input                     feed stdin to the UART's receiver\n"
 	"  --dirty-log                 log the pages the guest writes (in\n"
 	"                              --stats: guest_dirty_pages)\n"
 	"  --arg N                     a number for the guest (boot_info.arg)\n"
@@ -95,6 +96,7 @@ enum {
 	OPT_ARG,
 	OPT_MARKS,
 	OPT_DIRTY_LOG,
+	OPT_INPUT,
 	OPT_HELP
 };
 
@@ -111,6 +113,7 @@ static const struct option options[] = {
 	{"arg", required_argument, NULL, OPT_ARG},
 	{"marks", no_argument, NULL, OPT_MARKS},
 	{"dirty-log", no_argument, NULL, OPT_DIRTY_LOG},
+	{"input", no_argument, NULL, OPT_INPUT},
 	{"help", no_argument, NULL, OPT_HELP},
 	{NULL, 0, NULL, 0},
 };
@@ -186,6 +189,7 @@ static int main_option(struct vm_config *c, int opt, const char *arg,
 					arg);
 		return 0;
 	case OPT_NO_IOEVENTFD: c->no_ioeventfd = true; return 0;
+	case OPT_INPUT: c->input = true; return 0;
 	case OPT_DIRTY_LOG: c->dirty_log = true; return 0;
 	case OPT_ARG:
 		if (main_size(arg, &c->arg) < 0)

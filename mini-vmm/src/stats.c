@@ -185,6 +185,8 @@ int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 	json_object_set_new(data, "exits_per_vcpu", per_vcpu);
 	json_object_set_new(data, "uart_tx_bytes",
 			    json_integer((json_int_t)vm->uart.tx_bytes));
+	json_object_set_new(data, "uart_rx_bytes",
+			    json_integer((json_int_t)vm->uart.rx_bytes));
 	json_object_set_new(data, "t_ns", stats_times(vm));
 	json_object_set_new(data, "vmm_rss_kib", json_integer(vm->rss_kib));
 	json_object_set_new(data, "guest_resident_kib",

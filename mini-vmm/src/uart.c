@@ -9,10 +9,16 @@
  * and one to write THR per byte.  Loopback (MCR bit 4) feeds THR back to
  * RBR and MCR's outputs to MSR's inputs, which is how Linux's 8250 driver
  * probes for a real 16550A.  There is no interrupt line (mini-vmm has no
- * interrupt controller), but IIR reports what would be pending, and there
- * is no host input: RBR only receives in loopback.
+ * interrupt controller), but IIR reports what would be pending.  Input:
+ * with --input the receiver is fed from the VMM's stdin, one byte at a
+ * time, checked (poll with no wait) when the guest reads LSR or RBR and
+ * nothing is waiting: a polled driver sees data ready as on real hardware.
  */
 #include "uart.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <unistd.h>
 
 #include "console.h"
 
@@ -39,9 +45,10 @@
 #define FCR_ENABLE    0x01
 #define IIR_FIFO_BITS 0xc0 /* FIFOs enabled, as a 16550A reports */
 
-void uart__init(struct uart *u, struct console *con)
+void uart__init(struct uart *u, struct console *con, int in_fd)
 {
-	*u = (struct uart){.con = con,
+	*u = (struct uart){.in_fd = in_fd,
+			   .con = con,
 			   .lsr = LSR_THRE | LSR_TEMT,
 			   .msr = 0xb0 /* DCD, DSR, CTS as if cabled */,
 			   .dll = 12 /* 9600 baud */};
@@ -67,6 +74,29 @@ static uint8_t uart_msr(struct uart *u)
 			 ((u->mcr & 0x04) << 4) | ((u->mcr & 0x08) << 4));
 }
 
+/* With --input and nothing received yet: take one byte from the host if
+ * one is there now (never wait: the vCPU would stall).  End of input
+ * stops the polling for good. */
+static void uart_receive(struct uart *u)
+{
+	struct pollfd pfd = {.fd = u->in_fd, .events = POLLIN};
+	uint8_t c;
+	ssize_t n;
+
+	if (u->in_fd < 0 || (u->lsr & LSR_DR) || (u->mcr & MCR_LOOP))
+		return;
+	if (poll(&pfd, 1, 0) != 1)
+		return;
+	n = read(u->in_fd, &c, 1);
+	if (n == 1) {
+		u->rbr = c;
+		u->lsr |= LSR_DR;
+		u->rx_bytes++;
+	} else if (n == 0 || errno != EINTR) {
+		u->in_fd = -1; /* end of input, or an error: no more data */
+	}
+}
+
 static int uart_read(struct vcpu *v, void *dev, uint64_t off, void *data,
 		     unsigned len)
 {
@@ -74,6 +104,8 @@ static int uart_read(struct vcpu *v, void *dev, uint64_t off, void *data,
 	uint8_t *out = data, val = 0xff;
 
 	(void)v;
+	if (off == UART_LSR || (off == UART_RBR_THR && !(u->lcr & LCR_DLAB)))
+		uart_receive(u);
 	switch (off) {
 	case UART_RBR_THR:
 		if (u->lcr & LCR_DLAB) {

@@ -17,12 +17,14 @@ struct uart {
 	uint8_t dll, dlm;
 	uint8_t rbr;	   /* the one received byte (loopback only) */
 	bool thri_pending; /* THR-empty interrupt reported by IIR */
-	uint64_t tx_bytes;
+	uint64_t tx_bytes, rx_bytes;
+	int in_fd; /* host input for the receiver (--input), or -1 */
 };
 
 extern const struct dev_ops uart_ops;
 
-/* A UART in its reset state, transmitting to con. */
-void uart__init(struct uart *u, struct console *con);
+/* A UART in its reset state, transmitting to con and receiving from
+ * in_fd (-1: nothing to receive). */
+void uart__init(struct uart *u, struct console *con, int in_fd);
 
 #endif

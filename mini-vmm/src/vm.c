@@ -137,7 +137,7 @@ static int vm_load(struct vm *vm, struct image *img, struct isolab_err *e)
 
 static int vm_devices(struct vm *vm, struct isolab_err *e)
 {
-	uart__init(&vm->uart, &vm->con);
+	uart__init(&vm->uart, &vm->con, vm->cfg.input ? STDIN_FILENO : -1);
 	if (bus__register(&vm->pio, PORT_COM1, 8, &uart_ops, &vm->uart, e) <
 		    0 ||
 	    debug_exit__register(vm, e) < 0 || null_port__register(vm, e) < 0 ||

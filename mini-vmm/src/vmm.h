@@ -44,6 +44,7 @@ struct vm_config {
 	bool marks;	  /* --marks: print "isolab-mark: NAME" lines */
 	double timeout_s; /* 0: none */
 	bool no_ioeventfd;
+	bool input;	  /* --input: stdin feeds the UART's receiver */
 	bool dirty_log;	  /* --dirty-log: count the pages the guest wrote */
 	uint64_t arg;	  /* --arg, handed to the guest in boot_info */
 	uint64_t t_start; /* timing__now_ns() when main() began */

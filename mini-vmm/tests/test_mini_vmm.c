@@ -195,7 +195,7 @@ static void test_uart_lsr_reports_thr_empty(void **state)
 
 	(void)state;
 	console__init(&c, -1);
-	uart__init(&u, &c);
+	uart__init(&u, &c, -1);
 	/* THRE (0x20) and TEMT (0x40): the transmitter always takes a byte. */
 	assert_int_equal(uart_rd(&u, 5) & 0x60, 0x60);
 	uart_wr(&u, 0, 'x');
@@ -212,7 +212,7 @@ static void test_uart_dlab_swaps_in_divisor_latch(void **state)
 
 	(void)state;
 	console__init(&c, -1);
-	uart__init(&u, &c);
+	uart__init(&u, &c, -1);
 	uart_wr(&u, 3, 0x80); /* LCR.DLAB */
 	uart_wr(&u, 0, 0x01); /* DLL: 115200 baud */
 	uart_wr(&u, 1, 0x00); /* DLM */
@@ -233,7 +233,7 @@ static void test_uart_loopback_echoes_like_8250_probe(void **state)
 
 	(void)state;
 	console__init(&c, -1);
-	uart__init(&u, &c);
+	uart__init(&u, &c, -1);
 	uart_wr(&u, 4, 0x10 | 0x0a); /* loop, RTS, OUT2 */
 	/* MSR in loopback: RTS->CTS (0x10), OUT2->DCD (0x80): 0x90, as
 	 * Linux's 8250 autoconfig expects. */
@@ -246,6 +246,31 @@ static void test_uart_loopback_echoes_like_8250_probe(void **state)
 	/* FIFO enabled: IIR reads 0xc1 (FIFOs on, no interrupt pending). */
 	uart_wr(&u, 2, 0x01);
 	assert_int_equal(uart_rd(&u, 2), 0xc1);
+	console__fini(&c);
+}
+
+static void test_uart_receives_from_input_fd(void **state)
+{
+	struct console c;
+	struct uart u;
+	int fds[2];
+
+	(void)state;
+	assert_int_equal(pipe(fds), 0);
+	console__init(&c, -1);
+	uart__init(&u, &c, fds[0]);
+	/* Nothing written yet: LSR.DR (0x01) is clear, nothing blocks. */
+	assert_int_equal(uart_rd(&u, 5) & 0x01, 0);
+	assert_int_equal(write(fds[1], "AB", 2), 2);
+	assert_int_equal(uart_rd(&u, 5) & 0x01, 0x01);
+	assert_int_equal(uart_rd(&u, 0), 'A');
+	assert_int_equal(uart_rd(&u, 0), 'B'); /* RBR polls too */
+	close(fds[1]);
+	/* End of input: DR stays clear, the UART stops polling. */
+	assert_int_equal(uart_rd(&u, 5) & 0x01, 0);
+	assert_int_equal(u.in_fd, -1);
+	assert_int_equal(u.rx_bytes, 2);
+	close(fds[0]);
 	console__fini(&c);
 }
 
@@ -587,6 +612,35 @@ static void test_exits_counts_are_exact(void **state)
 	testing__rmtree(dir);
 }
 
+static void test_echo_reads_stdin_through_the_uart(void **state)
+{
+	char dir[256], in[300], stats[300], vmm[512];
+	char *argv[] = {vmm, "--input", "--stats", stats, guest("echo"), NULL};
+	struct test_run r;
+	json_t *root;
+
+	(void)state;
+	NEED_KVM();
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(in, sizeof(in), "%s/in", dir);
+	snprintf(stats, sizeof(stats), "%s/s.json", dir);
+	write_file(in, "hello\nworld\n\004", 13);
+	testing__path(vmm, sizeof(vmm), "bin", "mini-vmm");
+	assert_int_equal(testing__run(argv, in, 60, &r), 0);
+	assert_int_equal(r.exit_code, 0);
+	assert_non_null(strstr(r.out, "echo 1: hello\necho 2: world\n"));
+	assert_non_null(strstr(r.out, "echo: 2 lines\n"));
+	root = stats_load(stats);
+	/* 13 bytes in: "hello\n" (6), "world\n" (6), Ctrl-D (1). */
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(root, "data"), "uart_rx_bytes")),
+		13);
+	json_decref(root);
+	testing__run_free(&r);
+	testing__rmtree(dir);
+}
+
 static void test_smp_vcpus_meet(void **state)
 {
 	struct test_run r;
@@ -806,6 +860,7 @@ int main(void)
 		cmocka_unit_test(test_uart_lsr_reports_thr_empty),
 		cmocka_unit_test(test_uart_dlab_swaps_in_divisor_latch),
 		cmocka_unit_test(test_uart_loopback_echoes_like_8250_probe),
+		cmocka_unit_test(test_uart_receives_from_input_fd),
 		cmocka_unit_test(test_exitstats_merge_adds_counts),
 		cmocka_unit_test(test_bad_options_exit_2),
 		cmocka_unit_test(test_missing_empty_truncated_images_exit_2),
@@ -816,6 +871,7 @@ int main(void)
 		cmocka_unit_test(
 			test_uart_and_pv_print_same_text_exits_per_byte_vs_string),
 		cmocka_unit_test(test_exits_counts_are_exact),
+		cmocka_unit_test(test_echo_reads_stdin_through_the_uart),
 		cmocka_unit_test(test_smp_vcpus_meet),
 		cmocka_unit_test(test_sensitive_ring0_sees_our_signature),
 		cmocka_unit_test(test_memtouch_runs_in_ring3),

@@ -25,9 +25,10 @@
 #define SYS_KLOOP	 4 /* (kind, n): run n ops in ring 0, returns TSC cycles */
 #define SYS_FIXUP	 5 /* (rip): resume there at the next ring-3 fault */
 #define SYS_PROBE	 6 /* (struct probe *): sensitive instructions in ring 0 */
-#define SYS_TRIPLE_FAULT 7 /* (): empty IDT, then int3: the CPU shuts down */
-#define SYS_INB		 8 /* (port): a byte read from a port, in ring 0 */
-#define SYS_SINK	 9 /* (buf, len): the guest's /dev/null, no I/O */
+#define SYS_TRIPLE_FAULT 7  /* (): empty IDT, then int3: the CPU shuts down */
+#define SYS_INB		 8  /* (port): a byte read from a port, in ring 0 */
+#define SYS_SINK	 9  /* (buf, len): the guest's /dev/null, no I/O */
+#define SYS_GETC	 10 /* (): next byte from the UART (polled), blocks */
 
 /* What SYS_KLOOP repeats in ring 0. */
 #define KLOOP_NOP	    0 /* the loop alone: ring-0 instruction cost */

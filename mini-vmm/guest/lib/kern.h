@@ -42,6 +42,7 @@ extern char kern_stacks[];
 
 /* Devices (kern_dev.c). */
 void kern_console_write(const char *s, uint64_t len);
+int kern_console_getc(void);
 void kern_exit(int status) __attribute__((noreturn));
 void kern_mark(unsigned id);
 void kern_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,8 +9,10 @@
 #include "kern.h"
 
 #define UART_THR (PORT_COM1 + 0)
+#define UART_RBR (PORT_COM1 + 0)
 #define UART_LSR (PORT_COM1 + 5)
 #define LSR_THRE 0x20
+#define LSR_DR	 0x01
 
 static struct pv_req kern_req[KERN_MAX_CPUS] __attribute__((aligned(8)));
 
@@ -53,6 +55,15 @@ void kern_console_write(const char *s, uint64_t len)
 		}
 	}
 	__atomic_store_n(&console_lock, 0, __ATOMIC_RELEASE);
+}
+
+/* The polled receive path: wait for LSR.DR (data ready), read RBR.  Each
+ * poll of LSR is an exit; with nothing to read the CPU spins here. */
+int kern_console_getc(void)
+{
+	while (!(inb(UART_LSR) & LSR_DR))
+		__asm__ volatile("pause");
+	return inb(UART_RBR);
 }
 
 void kern_exit(int status)

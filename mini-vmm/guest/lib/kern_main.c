@@ -5,8 +5,9 @@
  * This is the ring deprivileging of the lecture done by a guest OS: the
  * kernel keeps ring 0 and the supervisor-only pages, the application gets
  * ring 3 and user pages, and the only way back in is a system call (an
- * `int3` through the IDT) or a fault.  On PVM, ring 0 is emulated instruction by instruction and ring
- * 3 runs natively, so this file is kept short and runs once per vCPU.
+ * `int3` through the IDT) or a fault.  On PVM, ring 0 is emulated instruction
+ * by instruction and ring 3 runs natively, so this file is kept short and runs
+ * once per vCPU.
  *
  *   gdt             kernel and user segments (data), one TSS per CPU
  *   kern_idt        IDT: the 32 exception vectors -> kern_fault(), vector 3

@@ -85,6 +85,7 @@ long kern_syscall(long nr, long a, long b, long c)
 	case SYS_FIXUP:
 		kern_percpu[kern_cpu_index()].fixup_rip = (uint64_t)a;
 		return 0;
+	case SYS_GETC: return kern_console_getc();
 	case SYS_SINK: return b;
 	case SYS_INB: return inb((uint16_t)a);
 	case SYS_TRIPLE_FAULT: {
