@@ -37,9 +37,9 @@
  *
  * The child enters its cgroup before it unshares the cgroup namespace, so
  * that namespace's root is the container's own group.  The report pipe
- * carries the child's phase times and, if a step fails, its error message
- * to the runtime, which prints it (the child has no stderr of its own
- * worth trusting after the fds are closed).
+ * carries the child's phase times (one record, just before execve) and,
+ * if a step fails, its error message to the runtime, which prints it (the child
+ * has no stderr of its own worth trusting after the fds are closed).
  */
 #define _GNU_SOURCE
 #include "container.h"
@@ -74,8 +74,10 @@
 extern char **environ;
 
 /* What the child tells the runtime through the report pipe: each record
- * is one write() shorter than PIPE_BUF, so it arrives whole. */
-enum { REPORT_PHASE, REPORT_ERROR };
+ * is one write() shorter than PIPE_BUF, so it arrives whole.  The phase
+ * times go in one record just before execve (one wake-up of the runtime,
+ * not one per phase, on a start measured in milliseconds). */
+enum { REPORT_PHASES, REPORT_ERROR };
 enum {
 	PH_CHILD_START,
 	PH_MOUNTS_BEGIN,
@@ -87,8 +89,8 @@ enum {
 
 struct report {
 	int kind;
-	int code;    /* phase index, or the exit status for an error */
-	uint64_t ns; /* phase time */
+	int code;	       /* the exit status, for an error */
+	uint64_t ns[PH_COUNT]; /* phase times (timing__now_ns) */
 	struct isolab_err err;
 };
 
@@ -107,11 +109,17 @@ static void container_sigset(sigset_t *set)
 
 /* ---- the child -------------------------------------------------------- */
 
-static void child_phase(int fd, int phase)
+static void child_phase(uint64_t *ph, int phase)
 {
-	struct report r = {
-		.kind = REPORT_PHASE, .code = phase, .ns = timing__now_ns()};
+	ph[phase] = timing__now_ns();
+}
 
+/* Send the phase times, once, right before execve. */
+static void child_report_phases(int fd, const uint64_t *ph)
+{
+	struct report r = {.kind = REPORT_PHASES};
+
+	memcpy(r.ns, ph, sizeof(r.ns));
 	(void)!write(fd, &r, sizeof(r));
 }
 
@@ -192,7 +200,7 @@ static int child_wait_go(int go)
 }
 
 /* Stage 1, after "go 1": the namespaces' contents.  Returns 0 or -1. */
-static int child_setup_view(const struct mc_spec *s, int report,
+static int child_setup_view(const struct mc_spec *s, uint64_t *ph,
 			    struct isolab_err *e)
 {
 	/* In a new user namespace the child is still the host's uid 0, which
@@ -212,10 +220,10 @@ static int child_setup_view(const struct mc_spec *s, int report,
 	if (s->net == MC_NET_LOOPBACK && (s->clone_flags & CLONE_NEWNET) &&
 	    child_lo_up(e) < 0)
 		return -1;
-	child_phase(report, PH_MOUNTS_BEGIN);
+	child_phase(ph, PH_MOUNTS_BEGIN);
 	if ((s->clone_flags & CLONE_NEWNS) && rootfs__setup(s, e) < 0)
 		return -1;
-	child_phase(report, PH_MOUNTS_DONE);
+	child_phase(ph, PH_MOUNTS_DONE);
 	return 0;
 }
 
@@ -224,7 +232,7 @@ static int child_setup_view(const struct mc_spec *s, int report,
  * no_mknod says the group could not limit devices.  Returns 0 or -1. */
 static int child_setup_process(const struct mc_spec *s,
 			       const struct mc_bpf *bpf, bool no_mknod,
-			       int report, struct isolab_err *e)
+			       int report, uint64_t *ph, struct isolab_err *e)
 {
 	/* Without a device cgroup nothing stops a node for the host's
 	 * disk: then no CAP_MKNOD at all. */
@@ -243,7 +251,7 @@ static int child_setup_process(const struct mc_spec *s,
 		return err__set(e, errno, "%s: working directory", s->cwd);
 	if (child_close_fds(report, e) < 0)
 		return -1;
-	child_phase(report, PH_SECCOMP_BEGIN);
+	child_phase(ph, PH_SECCOMP_BEGIN);
 	/* Without no_new_privs, loading a filter needs CAP_SYS_ADMIN: load
 	 * it while we still have it (runc does the same). */
 	if (s->seccomp && !s->no_new_privs &&
@@ -266,7 +274,7 @@ static int child_setup_process(const struct mc_spec *s,
 	if (s->seccomp && s->no_new_privs &&
 	    seccomp__install(bpf, false, e) < 0)
 		return -1;
-	child_phase(report, PH_SECCOMP_DONE);
+	child_phase(ph, PH_SECCOMP_DONE);
 	return 0;
 }
 
@@ -298,15 +306,16 @@ static __attribute__((noreturn)) void child_main(const struct mc_spec *s,
 	bool late_mounts = child_mounts_cgroups(s);
 	struct mc_bpf bpf = {NULL, 0};
 	struct isolab_err e = {0};
+	uint64_t ph[PH_COUNT] = {0};
 	int code, go2 = '2';
 
-	child_phase(report, PH_CHILD_START);
+	child_phase(ph, PH_CHILD_START);
 	/* Armed now and again after the uid change (which disarms it). */
 	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	if (child_wait_go(go) < 0 ||
 	    (late_mounts && (go2 = child_wait_go(go)) < 0))
 		_exit(MC_EXIT_RUNTIME); /* the runtime gave up */
-	if (child_setup_view(s, report, &e) < 0)
+	if (child_setup_view(s, ph, &e) < 0)
 		child_fail(report, MC_EXIT_RUNTIME, &e);
 	/* Compiling the filter takes libseccomp ~1 ms: done while the
 	 * runtime still waits for the cgroup, only loaded after. */
@@ -315,8 +324,9 @@ static __attribute__((noreturn)) void child_main(const struct mc_spec *s,
 	if (!late_mounts && (go2 = child_wait_go(go)) < 0)
 		_exit(MC_EXIT_RUNTIME);
 	close(go);
-	if (child_setup_process(s, &bpf, go2 == '3', report, &e) < 0)
+	if (child_setup_process(s, &bpf, go2 == '3', report, ph, &e) < 0)
 		child_fail(report, MC_EXIT_RUNTIME, &e);
+	child_report_phases(report, ph);
 	if (s->init) {
 		/* --init: we stay PID 1, reaping and forwarding; the command
 		 * runs as our child. */
@@ -422,13 +432,11 @@ static int runtime_read_reports(int fd, struct mc_phases *ph,
 			*e = r.err;
 			return r.code;
 		}
-		switch (r.code) {
-		case PH_CHILD_START: ph->child_start = r.ns; break;
-		case PH_MOUNTS_BEGIN: ph->mounts_begin = r.ns; break;
-		case PH_MOUNTS_DONE: ph->mounts_done = r.ns; break;
-		case PH_SECCOMP_BEGIN: ph->seccomp_begin = r.ns; break;
-		case PH_SECCOMP_DONE: ph->seccomp_done = r.ns; break;
-		}
+		ph->child_start = r.ns[PH_CHILD_START];
+		ph->mounts_begin = r.ns[PH_MOUNTS_BEGIN];
+		ph->mounts_done = r.ns[PH_MOUNTS_DONE];
+		ph->seccomp_begin = r.ns[PH_SECCOMP_BEGIN];
+		ph->seccomp_done = r.ns[PH_SECCOMP_DONE];
 	}
 	ph->exec_done = timing__now_ns();
 	return 0;
