@@ -15,9 +15,10 @@
  *  3. the shared workloads run inside mini-container (the same static
  *     binaries as the native approach, copied into the rootfs).
  *
- * The runtimes are measured interleaved (one run of each per round, the
- * order rotated every round), so that the load of this shared machine,
- * which changes by the second, hits them alike; ratios are taken within the
+ * The runtimes are measured interleaved (one run of each per round, in a
+ * new random order every round), so that the load of this shared machine,
+ * which changes by the second, hits them alike, and no runtime always
+ * follows the same one (see ctr_child); ratios are taken within the
  * run.  crun 1.8 refuses a hybrid cgroup machine ("cgroups in hybrid mode not
  * supported, drop all controllers from cgroupv2"): all runs happen in a child
  * process with a private mount namespace and a tmpfs laid over
@@ -164,6 +165,7 @@ ctr_child(struct bench_ctx *ctx, struct ctr_peer *peers, size_t n, int fd)
 			     .stderr_path = "/dev/null",
 			     .timeout_s = 30};
 	bool failed[16] = {false};
+	uint64_t lcg = 42;
 
 	/* A private mount namespace; on a hybrid machine a tmpfs over the
 	 * empty cgroup2, without which crun 1.8 refuses to start.  Every
@@ -178,11 +180,27 @@ ctr_child(struct bench_ctx *ctx, struct ctr_peer *peers, size_t n, int fd)
 		_exit(1);
 	}
 	for (int round = -ctx->warmup; round < ctx->runs; round++) {
-		/* Each round starts one peer later: a runtime that follows
-		 * another finds the kernel's cgroup-move grace period still
-		 * warm from it, an edge no peer should always have. */
+		size_t order[16];
+
+		/* A new order every round (Fisher-Yates, a fixed LCG seed so
+		 * runs repeat): a runtime right after another that moved a
+		 * task between cgroups finds the kernel's grace period still
+		 * warm (a rotation would keep the same neighbours, and the
+		 * same peers would always profit). */
+		for (size_t k = 0; k < n && k < 16; k++)
+			order[k] = k;
+		for (size_t k = n < 16 ? n : 16; k > 1; k--) {
+			size_t j, t;
+
+			lcg = lcg * 6364136223846793005ull +
+			      1442695040888963407ull;
+			j = (size_t)(lcg >> 33) % k;
+			t = order[k - 1];
+			order[k - 1] = order[j];
+			order[j] = t;
+		}
 		for (size_t k = 0; k < n && k < 16; k++) {
-			size_t i = ((size_t)(round + ctx->warmup) + k) % n;
+			size_t i = order[k];
 			struct cmd_result res;
 			struct ctr_rec r = {(int)i, 0, 0, 0};
 
@@ -514,11 +532,12 @@ static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 		json_string("static /bin/true (bench/workloads/true.c)"));
 	json_object_set_new(
 		result__params(r), "method",
-		json_string("one run of each runtime per round, the order "
-			    "rotated every round; all in one private mount "
-			    "namespace, where a tmpfs hides the hybrid "
-			    "machine's empty cgroup2 (crun 1.8 refuses "
-			    "hybrid cgroups otherwise)"));
+		json_string(
+			"one run of each runtime per round, in a new "
+			"random order every round; all in one private mount "
+			"namespace, where a tmpfs hides the hybrid "
+			"machine's empty cgroup2 (crun 1.8 refuses "
+			"hybrid cgroups otherwise)"));
 	if (ctr_measure_peers(ctx, peers, n, e) < 0 ||
 	    ctr_record(r, peers, n, e) < 0 || ctr_phases(ctx, &env, r, e) < 0 ||
 	    ctr_summarise(ctx, r, peers, n, e) < 0 ||
