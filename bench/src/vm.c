@@ -339,6 +339,58 @@ static int vm_boot_phases_plot(struct bench_ctx *ctx, const struct samples *s,
 			  ps, sizeof(ps) / sizeof(ps[0]), 1e3, e);
 }
 
+/* A timestamp of mini-vmm's --stats (t_ns.NAME, or t_ns.marks.NAME). */
+static double tns(json_t *st, const char *name)
+{
+	json_int_t v = jget(st, "t_ns", name, NULL);
+
+	return (double)(v ? v : jget(st, "t_ns", "marks", name));
+}
+
+/* One boot run's figures: the harness's (fork to the ready line, to exit,
+ * peak RSS) and mini-vmm's phases, each the time since the previous one. */
+static void boot_figures(json_t *st, const struct mark_run *mr, double v[B_N])
+{
+	double ready = (double)marks__at(mr, "ready");
+
+	v[B_READY] = ready;
+	v[B_EXIT] = (double)mr->res.elapsed_ns;
+	v[B_RSS] = (double)mr->res.maxrss_kib;
+	v[B_VM] = tns(st, "vm_created") - tns(st, "start");
+	v[B_MEM] = tns(st, "memory") - tns(st, "vm_created");
+	v[B_VCPU] = tns(st, "vcpus") - tns(st, "memory");
+	v[B_ENTRY] = tns(st, "first_entry") - tns(st, "vcpus");
+	v[B_GUEST] = tns(st, "ready") - tns(st, "first_entry");
+	v[B_END] = tns(st, "end") - tns(st, "ready");
+	v[B_TEARDOWN] = tns(st, "teardown") - tns(st, "end");
+	/* fork to main(): the part of start_to_ready before mini-vmm ran */
+	v[B_EXEC] = ready - (tns(st, "ready") - tns(st, "start"));
+	v[B_OVERHEAD] = (double)jget(st, "vmm_overhead_kib", NULL, NULL);
+	v[B_OVERHEAD_PSS] =
+		(double)jget(st, "vmm_overhead_pss_kib", NULL, NULL);
+	v[B_GUESTRES] = (double)jget(st, "guest_resident_kib", NULL, NULL);
+}
+
+/* The CDF of start to ready, and one bar per phase. */
+static void vm_boot_plots(struct bench_ctx *ctx, struct result *r,
+			  const struct samples *s, struct isolab_err *e)
+{
+	char base[4200], xl[32];
+	double scale;
+	const char *u = plot__time_unit(s[B_READY].v[0], &scale);
+	struct plot_series ps = {"mini-vmm hello64", s[B_READY].v,
+				 s[B_READY].n};
+
+	snprintf(base, sizeof(base), "%s/vm-boot", ctx->out_dir);
+	snprintf(xl, sizeof(xl), "start to ready (%s)", u);
+	if (plot__cdf(base, "mini-vmm: process start to guest ready", xl, &ps,
+		      1, scale, e) < 0)
+		result__add_skip(r, "vm-boot plot", e->msg);
+	if (vm_boot_phases_plot(ctx, s, e) < 0)
+		result__add_skip(r, "vm-boot-phases plot", e->msg);
+}
+
+/* hello64 started >= 100 times: start to ready, and where it goes. */
 static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		   struct isolab_err *e)
 {
@@ -355,104 +407,42 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 	progress__step(&ctx->prog, "vm:boot hello64");
 	for (int i = -ctx->warmup; i < runs; i++) {
 		struct mark_run mr;
-		uint64_t ready;
+		double v[B_N];
 		json_t *st;
+		int bad = 0;
 
 		progress__tick(&ctx->prog, i, runs);
 		if (marks__run(argv, NULL, &mr, e) < 0)
 			goto out;
-		ready = marks__at(&mr, "ready");
 		if (!WIFEXITED(mr.res.status) || WEXITSTATUS(mr.res.status) ||
-		    !ready) {
+		    !marks__at(&mr, "ready")) {
 			marks__free(&mr);
 			err__set(e, 0, "%s: hello64 did not reach ready",
 				 vmm_path);
 			goto out;
 		}
 		st = stats_data(stats, e);
-		if (!st) {
-			marks__free(&mr);
-			goto out;
-		}
-		if (i >= 0) {
-			json_int_t t0 = jget(st, "t_ns", "start", NULL),
-				   rdy = jget(st, "t_ns", "marks", "ready");
-			double v[B_N] = {
-				[B_READY] = (double)ready,
-				[B_EXIT] = (double)mr.res.elapsed_ns,
-				[B_RSS] = (double)mr.res.maxrss_kib,
-				[B_VM] = (double)(jget(st, "t_ns", "vm_created",
-						       NULL) -
-						  t0),
-				[B_MEM] = (double)(jget(st, "t_ns", "memory",
-							NULL) -
-						   jget(st, "t_ns",
-							"vm_created", NULL)),
-				[B_VCPU] = (double)(jget(st, "t_ns", "vcpus",
-							 NULL) -
-						    jget(st, "t_ns", "memory",
-							 NULL)),
-				[B_ENTRY] = (double)(jget(st, "t_ns",
-							  "first_entry", NULL) -
-						     jget(st, "t_ns", "vcpus",
-							  NULL)),
-				[B_GUEST] = (double)(rdy - jget(st, "t_ns",
-								"first_entry",
-								NULL)),
-				[B_END] =
-					(double)(jget(st, "t_ns", "end", NULL) -
-						 rdy),
-				[B_TEARDOWN] =
-					(double)(jget(st, "t_ns", "teardown",
-						      NULL) -
-						 jget(st, "t_ns", "end", NULL)),
-				/* fork to main(): the rest of start_to_ready */
-				[B_EXEC] = (double)ready - (double)(rdy - t0),
-				[B_OVERHEAD] = (double)jget(
-					st, "vmm_overhead_kib", NULL, NULL),
-				[B_OVERHEAD_PSS] = (double)jget(
-					st, "vmm_overhead_pss_kib", NULL, NULL),
-				[B_GUESTRES] = (double)jget(
-					st, "guest_resident_kib", NULL, NULL),
-			};
-
-			for (int k = 0; k < B_N; k++)
-				if (samples__push(&s[k], v[k]) < 0) {
-					json_decref(st);
-					marks__free(&mr);
-					err__set(e, ENOMEM, "samples");
-					goto out;
-				}
+		if (st && i >= 0) {
+			boot_figures(st, &mr, v);
+			for (int k = 0; k < B_N && !bad; k++)
+				bad = samples__push(&s[k], v[k]) < 0;
+			if (bad)
+				err__set(e, ENOMEM, "samples");
 		}
 		json_decref(st);
 		marks__free(&mr);
-	}
-	for (int k = 0; k < B_N; k++) {
-		const char *unit = k == B_RSS || k == B_OVERHEAD ||
-						   k == B_OVERHEAD_PSS ||
-						   k == B_GUESTRES
-					   ? "KiB"
-					   : "ns";
-
-		if (add(r, "hello64", boot_metric[k], unit, &s[k], e) < 0)
+		if (!st || bad)
 			goto out;
 	}
-	{
-		char base[4200];
-		double scale;
-		const char *u = plot__time_unit(s[B_READY].v[0], &scale);
-		char xl[32];
-		struct plot_series ps = {"mini-vmm hello64", s[B_READY].v,
-					 s[B_READY].n};
+	for (int k = 0; k < B_N; k++) {
+		bool kib = k == B_RSS || k == B_OVERHEAD ||
+			   k == B_OVERHEAD_PSS || k == B_GUESTRES;
 
-		snprintf(base, sizeof(base), "%s/vm-boot", ctx->out_dir);
-		snprintf(xl, sizeof(xl), "start to ready (%s)", u);
-		if (plot__cdf(base, "mini-vmm: process start to guest ready",
-			      xl, &ps, 1, scale, e) < 0)
-			result__add_skip(r, "vm-boot plot", e->msg);
+		if (add(r, "hello64", boot_metric[k], kib ? "KiB" : "ns", &s[k],
+			e) < 0)
+			goto out;
 	}
-	if (vm_boot_phases_plot(ctx, s, e) < 0)
-		result__add_skip(r, "vm-boot-phases plot", e->msg);
+	vm_boot_plots(ctx, r, s, e);
 	rc = 0;
 out:
 	for (int k = 0; k < B_N; k++)
@@ -522,98 +512,113 @@ static int vmm_exit_once(const struct exit_kind *k, const char *tmp,
 	return 0;
 }
 
+/* The figures of one exit kind: ns per event under mini-vmm and under the
+ * bare loop, and mini-vmm's vCPU thread CPU per exit. */
+struct exit_series {
+	struct samples vmm, bare, user, sys;
+};
+
+/* runs of kind k, each under mini-vmm then under the bare loop:
+ * interleaved, so both see the same machine load. */
+static int exit_kind_measure(struct bench_ctx *ctx, const struct exit_kind *k,
+			     const char *tmp, int runs, struct exit_series *x,
+			     struct isolab_err *e)
+{
+	struct bare b;
+	int rc = -1;
+
+	if (bare_create(&b, k, e) < 0)
+		goto out;
+	for (int i = 0; i < runs; i++) {
+		struct samples one = SAMPLES_INIT;
+		double ns = 0, u = 0, sy = 0;
+		int bad;
+
+		progress__update(&ctx->prog, i, runs);
+		bad = vmm_exit_once(k, tmp, &ns, &u, &sy, e) < 0 ||
+		      timing__repeat_fn(bare_loop, &b, 1, 1, &one, NULL, NULL,
+					e) < 0;
+		if (!bad &&
+		    (samples__push(&x->vmm, ns) < 0 ||
+		     samples__push(&x->user, u) < 0 ||
+		     samples__push(&x->sys, sy) < 0 ||
+		     samples__push(&x->bare, one.v[0] / VM_BARE_EXITS) < 0))
+			bad = err__set(e, ENOMEM, "samples");
+		samples__free(&one);
+		if (bad)
+			goto out;
+	}
+	progress__update(&ctx->prog, runs, runs);
+	rc = 0;
+out:
+	bare_destroy(&b);
+	return rc;
+}
+
+static int exit_kind_add(struct result *r, const struct exit_kind *k,
+			 struct exit_series *x, struct isolab_err *e)
+{
+	if (add(r, k->name, "ns_per_exit_minivmm", "ns", &x->vmm, e) < 0 ||
+	    add(r, k->name, "ns_per_exit_bare_kvm_run", "ns", &x->bare, e) < 0)
+		return -1;
+	if (k->per_exit != 1)
+		return 0;
+	/* Where a userspace exit's time goes: mini-vmm's own code (user)
+	 * vs KVM and PVM (system). */
+	if (add(r, k->name, "vmm_user_cpu_per_exit", "ns", &x->user, e) < 0 ||
+	    add(r, k->name, "vmm_sys_cpu_per_exit", "ns", &x->sys, e) < 0)
+		return -1;
+	return 0;
+}
+
+/* The cost of each exit kind under mini-vmm beside the bare loop; for the
+ * userspace port exit also their ratio: what mini-vmm's dispatch adds. */
 static int vm_exits(struct bench_ctx *ctx, struct result *r, const char *tmp,
 		    struct isolab_err *e)
 {
-	struct samples vmm[NKINDS], bare[NKINDS], ratio = SAMPLES_INIT;
-	struct samples user[NKINDS], sys[NKINDS];
+	struct exit_series x[NKINDS];
+	struct samples ratio = SAMPLES_INIT;
 	int runs = ctx->runs < VM_EXIT_RUNS_MAX ? ctx->runs : VM_EXIT_RUNS_MAX;
 	struct plot_series ps[2 * NKINDS];
-	char labels[2 * NKINDS][48];
+	char labels[2 * NKINDS][48], base[4200];
 	int rc = -1;
 
-	for (size_t k = 0; k < NKINDS; k++)
-		vmm[k] = bare[k] = user[k] = sys[k] =
-			(struct samples)SAMPLES_INIT;
+	memset(x, 0, sizeof(x)); /* SAMPLES_INIT everywhere */
 	for (size_t k = 0; k < NKINDS; k++) {
-		struct bare b;
 		char label[64];
 
 		snprintf(label, sizeof(label), "vm:exit %s", kinds[k].name);
 		progress__step(&ctx->prog, label);
-		/* Interleaved, so both see the same machine load. */
-		if (bare_create(&b, &kinds[k], e) < 0) {
-			bare_destroy(&b);
+		if (exit_kind_measure(ctx, &kinds[k], tmp, runs, &x[k], e) <
+			    0 ||
+		    exit_kind_add(r, &kinds[k], &x[k], e) < 0)
 			goto out;
-		}
-		for (int i = 0; i < runs; i++) {
-			struct samples one = SAMPLES_INIT;
-			double ns = 0, u = 0, sy = 0;
-
-			progress__update(&ctx->prog, i, runs);
-			if (vmm_exit_once(&kinds[k], tmp, &ns, &u, &sy, e) <
-				    0 ||
-			    samples__push(&user[k], u) < 0 ||
-			    samples__push(&sys[k], sy) < 0 ||
-			    samples__push(&vmm[k], ns) < 0 ||
-			    timing__repeat_fn(bare_loop, &b, 1, 1, &one, NULL,
-					      NULL, e) < 0 ||
-			    samples__push(&bare[k], one.v[0] / VM_BARE_EXITS) <
-				    0) {
-				samples__free(&one);
-				bare_destroy(&b);
-				goto out;
-			}
-			samples__free(&one);
-		}
-		progress__update(&ctx->prog, runs, runs);
-		bare_destroy(&b);
-		if (add(r, kinds[k].name, "ns_per_exit_minivmm", "ns", &vmm[k],
-			e) < 0 ||
-		    add(r, kinds[k].name, "ns_per_exit_bare_kvm_run", "ns",
-			&bare[k], e) < 0 ||
-		    /* Where an exit's time goes: mini-vmm's own code (user)
-		     * vs KVM and PVM (system), for the userspace kinds. */
-		    (kinds[k].per_exit == 1 &&
-		     (add(r, kinds[k].name, "vmm_user_cpu_per_exit", "ns",
-			  &user[k], e) < 0 ||
-		      add(r, kinds[k].name, "vmm_sys_cpu_per_exit", "ns",
-			  &sys[k], e) < 0)))
-			goto out;
-		if (k == 0) { /* the userspace port exit: dispatch overhead */
-			for (size_t i = 0; i < vmm[0].n; i++)
-				samples__push(&ratio,
-					      vmm[0].v[i] / bare[0].v[i]);
-			if (add(r, "port-out", "minivmm_over_bare", "ratio",
-				&ratio, e) < 0)
-				goto out;
-		}
 		snprintf(labels[2 * k], sizeof(labels[0]), "%s mini-vmm",
 			 kinds[k].name);
 		snprintf(labels[2 * k + 1], sizeof(labels[0]), "%s bare",
 			 kinds[k].name);
-		ps[2 * k] =
-			(struct plot_series){labels[2 * k], vmm[k].v, vmm[k].n};
+		ps[2 * k] = (struct plot_series){labels[2 * k], x[k].vmm.v,
+						 x[k].vmm.n};
 		ps[2 * k + 1] = (struct plot_series){labels[2 * k + 1],
-						     bare[k].v, bare[k].n};
+						     x[k].bare.v, x[k].bare.n};
 	}
-	{
-		char base[4200];
-
-		snprintf(base, sizeof(base), "%s/vm-exits", ctx->out_dir);
-		if (plot__bars(
-			    base,
-			    "Cost of one exit: mini-vmm vs a bare KVM_RUN loop",
-			    "ns per exit", ps, 2 * NKINDS, 1, e) < 0)
-			result__add_skip(r, "vm-exits plot", e->msg);
-	}
+	for (size_t i = 0; i < x[0].vmm.n; i++)
+		if (samples__push(&ratio, x[0].vmm.v[i] / x[0].bare.v[i]) < 0)
+			goto out;
+	if (add(r, kinds[0].name, "minivmm_over_bare", "ratio", &ratio, e) < 0)
+		goto out;
+	snprintf(base, sizeof(base), "%s/vm-exits", ctx->out_dir);
+	if (plot__bars(base,
+		       "Cost of one exit: mini-vmm vs a bare KVM_RUN loop",
+		       "ns per exit", ps, 2 * NKINDS, 1, e) < 0)
+		result__add_skip(r, "vm-exits plot", e->msg);
 	rc = 0;
 out:
 	for (size_t k = 0; k < NKINDS; k++) {
-		samples__free(&vmm[k]);
-		samples__free(&bare[k]);
-		samples__free(&user[k]);
-		samples__free(&sys[k]);
+		samples__free(&x[k].vmm);
+		samples__free(&x[k].bare);
+		samples__free(&x[k].user);
+		samples__free(&x[k].sys);
 	}
 	samples__free(&ratio);
 	return rc;
