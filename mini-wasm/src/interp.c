@@ -334,7 +334,6 @@ op_0x10: { /* call */
 do_call:
 	if (__builtin_expect(callee->host != NULL, 0)) {
 		nfp = sp - callee->type->nparams;
-		ex->trap_fn = callee;
 		if (callee->host(ex, callee->env, (uint64_t *)nfp) < 0)
 			goto trapped;
 		sp = nfp + callee->type->nresults;
@@ -751,8 +750,7 @@ op_0xBF:
 	UN(0x107, f64, u64, sat_u64_f64(a))
 
 trapped:
-	if (!ex->trap_fn || !ex->exited)
-		ex->trap_fn = fn;
+	ex->trap_fn = fn; /* the Wasm function that was running */
 	ex->depth = base_depth;
 	return -1;
 }

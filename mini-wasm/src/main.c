@@ -106,8 +106,10 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			return -1;
 		}
 	}
-	if (i >= argc)
-		return usage() ? -1 : -1;
+	if (i >= argc) {
+		usage();
+		return -1;
+	}
 	o->module = argv[i];
 	o->args = argv + i;
 	o->nargs = argc - i;
