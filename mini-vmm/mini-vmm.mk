@@ -39,7 +39,8 @@ GUEST_C64     := hello64 exits memtouch smp sensitive tripfault badmmio spin \
 	echo
 GUEST_FLAT16  := hello16 triple16
 GUESTS        := $(GUEST_FLAT16:%=$(GUEST_DIR)/%) \
-	$(GUEST_C64:%=$(GUEST_DIR)/%) $(GUEST_DIR)/hello32 $(GUEST_DIR)/ud2
+	$(GUEST_C64:%=$(GUEST_DIR)/%) $(GUEST_DIR)/hello32 $(GUEST_DIR)/ud2 \
+	$(GUEST_DIR)/hello32c
 
 $(GUEST_OBJ)/lib/%.c.o: mini-vmm/guest/lib/%.c
 	@mkdir -p $(@D)
@@ -62,7 +63,26 @@ $(GUEST_FLAT16:%=$(GUEST_DIR)/%): $(GUEST_DIR)/%: mini-vmm/guest/%.S
 	@mkdir -p $(@D)
 	$(GUEST_CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none \
 		-Wl,-Ttext=0x1000 -Wl,--oformat=binary $< -o $@
-# Protected mode: an ELF32, assembly only (the library is 64-bit).
+# Protected mode in C: the library's 32-bit startup (guest/lib32/), with
+# printf.c and string.c of guest/lib/ built -m32; no rings, no paging.
+GUEST_OBJ32   := $(BUILD)/guests/obj32
+GUEST32_CFLAGS := -m32 $(filter-out -mcmodel=small,$(GUEST_CFLAGS))
+GUEST32_OBJS  := $(GUEST_OBJ32)/start32.S.o $(GUEST_OBJ32)/flat32.c.o \
+	$(GUEST_OBJ32)/printf.c.o $(GUEST_OBJ32)/string.c.o
+$(GUEST_OBJ32)/%.o: mini-vmm/guest/lib32/%
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST32_CFLAGS) -c $< -o $@
+$(GUEST_OBJ32)/%.c.o: mini-vmm/guest/lib/%.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST32_CFLAGS) -c $< -o $@
+$(GUEST_OBJ32)/hello32c.o: mini-vmm/guest/hello32c.c
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST32_CFLAGS) -c $< -o $@
+$(GUEST_DIR)/hello32c: $(GUEST32_OBJS) $(GUEST_OBJ32)/hello32c.o
+	@mkdir -p $(@D)
+	$(GUEST_CC) -m32 $(GUEST_LDFLAGS) -Wl,-Ttext=0x100000 $^ -o $@
+
+# Protected mode: an ELF32, assembly only.
 $(GUEST_DIR)/hello32: mini-vmm/guest/hello32.S
 	@mkdir -p $(@D)
 	$(GUEST_CC) -m32 -nostdlib -static -no-pie -Wl,--build-id=none \

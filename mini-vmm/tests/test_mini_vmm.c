@@ -509,6 +509,26 @@ static void test_hello32_protected_mode_debug_exit(void **state)
 	testing__run_free(&r);
 }
 
+static void test_hello32c_protected_mode_c_library(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, guest("hello32c"), NULL);
+	assert_int_equal(r.exit_code, 0); /* main returned 0: hlt */
+	assert_string_equal(
+		r.out, "Hello from protected mode in C, vCPU 0, 64 MiB!\n");
+	testing__run_free(&r);
+	/* PV console, two vCPUs: each knows itself from cpuid's APIC id. */
+	vmm_run(&r, "--console", "pv", "--vcpus", "2", "--mem", "32M",
+		guest("hello32c"), NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_non_null(strstr(r.out, "vCPU 0, 32 MiB!\n"));
+	assert_non_null(strstr(r.out, "vCPU 1, 32 MiB!\n"));
+	testing__run_free(&r);
+}
+
 /* hello64 on a console: its text, and exact exit counts per port. */
 static void hello64_console(const char *console, long *thr, long *lsr,
 			    long *hcall)
@@ -868,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_elf_bad_class_and_odd_phoff_are_handled),
 		cmocka_unit_test(test_hello16_real_mode_uart),
 		cmocka_unit_test(test_hello32_protected_mode_debug_exit),
+		cmocka_unit_test(test_hello32c_protected_mode_c_library),
 		cmocka_unit_test(
 			test_uart_and_pv_print_same_text_exits_per_byte_vs_string),
 		cmocka_unit_test(test_exits_counts_are_exact),

@@ -103,12 +103,12 @@ static inline void outl(uint16_t port, uint32_t v)
 
 static inline uint64_t mmio_read64(uint64_t addr)
 {
-	return *(volatile uint64_t *)addr;
+	return *(volatile uint64_t *)(uintptr_t)addr;
 }
 
 static inline void mmio_write32(uint64_t addr, uint32_t v)
 {
-	*(volatile uint32_t *)addr = v;
+	*(volatile uint32_t *)(uintptr_t)addr = v;
 }
 
 #endif

@@ -18,16 +18,33 @@ static void put(struct out *o, char c)
 	o->n++;
 }
 
+/* *v /= base, returning the remainder, with 32-bit operations only: long
+ * division by 16-bit pieces, so a 32-bit build needs no libgcc helper
+ * (__udivmoddi4) for 64-bit division. */
+static unsigned div_small(unsigned long long *v, unsigned base)
+{
+	unsigned long long q = 0;
+	uint32_t r = 0;
+
+	for (int shift = 48; shift >= 0; shift -= 16) {
+		uint32_t cur = (r << 16) | (uint32_t)((*v >> shift) & 0xffff);
+
+		q |= (unsigned long long)(cur / base) << shift;
+		r = cur % base;
+	}
+	*v = q;
+	return r;
+}
+
 static void put_num(struct out *o, unsigned long long v, unsigned base, int neg,
 		    int width, int zero, int left)
 {
 	char tmp[24];
 	int n = 0, total;
 
-	do {
-		tmp[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
+	do
+		tmp[n++] = "0123456789abcdef"[div_small(&v, base)];
+	while (v);
 	total = n + neg;
 	if (neg && zero)
 		put(o, '-');
@@ -81,7 +98,7 @@ int vsnprintf(char *buf, size_t len, const char *fmt, va_list ap)
 		case 'p':
 			put(&o, '0');
 			put(&o, 'x');
-			put_num(&o, (uint64_t)va_arg(ap, void *), 16, 0, width,
+			put_num(&o, (uintptr_t)va_arg(ap, void *), 16, 0, width,
 				zero, left);
 			break;
 		case 's':
