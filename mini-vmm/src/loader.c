@@ -21,8 +21,18 @@
 
 #define LOADER_MAX_IMAGE (1ULL << 32)
 
+/* The ELF header's fields we use, in either class. */
+struct elf_info {
+	uint64_t entry, phoff;
+	unsigned phnum, phentsize, machine, type;
+};
+
+static int loader_elf_info(const struct image *img, const char *path,
+			   struct elf_info *info, struct isolab_err *e);
+
 int loader__open(struct image *img, const char *path, struct isolab_err *e)
 {
+	struct elf_info info;
 	struct stat st;
 	int fd;
 	ssize_t got;
@@ -86,6 +96,12 @@ int loader__open(struct image *img, const char *path, struct isolab_err *e)
 		return err__set(e, 0, "%s: unknown ELF class %u", path, class);
 	}
 	}
+	/* The whole header now, so a broken image is reported before the
+	 * VMM touches /dev/kvm, on any machine. */
+	if (loader_elf_info(img, path, &info, e) < 0) {
+		loader__close(img);
+		return -1;
+	}
 	return 0;
 }
 
@@ -99,12 +115,6 @@ void loader__close(struct image *img)
 /* One PT_LOAD segment, in either class. */
 struct segment {
 	uint64_t offset, filesz, memsz, paddr;
-};
-
-/* The ELF header's fields we use, in either class. */
-struct elf_info {
-	uint64_t entry, phoff;
-	unsigned phnum, phentsize, machine, type;
 };
 
 static int loader_elf_info(const struct image *img, const char *path,
