@@ -66,7 +66,15 @@ enum {
 	 * A load X right after `local.get a` is OP_LOCAL_B + X (a, offset). */
 	OP_BRCMP = 0x400,
 	OP_BRCMP_C = 0x500,
-	OP_COUNT = 0x600,
+	/* Both operands from the frame: `local.get a; local.get b; X` is
+	 * OP_LL + X (a, b), `local.get a; const c; X` is OP_LC + X (a, c);
+	 * followed by `br_if`, an i32 comparison becomes OP_BRCMP_LL + X
+	 * (a, b, target) or OP_BRCMP_LC + X (a, c, target). */
+	OP_LL = 0x600,
+	OP_LC = 0x700,
+	OP_BRCMP_LL = 0x800,
+	OP_BRCMP_LC = 0x900,
+	OP_COUNT = 0xA00,
 };
 
 /* The interpreter's handler table, indexed by internal opcode; NULL for

@@ -191,7 +191,9 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
 		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122),
 		/* binary operators with a local or constant operand */
-#define H2(n) [OP_LOCAL_B + n] = &&opL_##n, [OP_CONST_B + n] = &&opC_##n
+#define H2(n)                                                            \
+	[OP_LOCAL_B + n] = &&opL_##n, [OP_CONST_B + n] = &&opC_##n,      \
+	[OP_LL + n] = &&opLL_##n, [OP_LC + n] = &&opLC_##n
 		H2(0x46), H2(0x47), H2(0x48), H2(0x49), H2(0x4A), H2(0x4B), H2(0x4C),
 		H2(0x4D), H2(0x4E), H2(0x4F), H2(0x51), H2(0x52), H2(0x53), H2(0x54),
 		H2(0x55), H2(0x56), H2(0x57), H2(0x58), H2(0x59), H2(0x5A), H2(0x5B),
@@ -210,7 +212,9 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H3(0x34), H3(0x35),
 #undef H3
 		/* compare-and-branch */
-#define H4(n) [OP_BRCMP + n] = &&opB_##n, [OP_BRCMP_C + n] = &&opBC_##n
+#define H4(n)                                                            \
+	[OP_BRCMP + n] = &&opB_##n, [OP_BRCMP_C + n] = &&opBC_##n,       \
+	[OP_BRCMP_LL + n] = &&opBLL_##n, [OP_BRCMP_LC + n] = &&opBLC_##n
 		[OP_BRCMP + 0x45] = &&opB_0x45, H4(0x46), H4(0x47), H4(0x48),
 		H4(0x49), H4(0x4A), H4(0x4B), H4(0x4C), H4(0x4D), H4(0x4E),
 		H4(0x4F),
@@ -496,6 +500,28 @@ op_0x40:
 			pc += 2;                                  \
 		}                                                 \
 		NEXT();                                           \
+	}                                                         \
+	opBLL_##op: {                                             \
+		__typeof__(sp->F) a = fp[pc[0].u64].F,            \
+				  b = fp[pc[1].u64].F;            \
+		if (expr) {                                       \
+			CHARGE();                                 \
+			pc = pc[2].target;                        \
+		} else {                                          \
+			pc += 3;                                  \
+		}                                                 \
+		NEXT();                                           \
+	}                                                         \
+	opBLC_##op: {                                             \
+		union slot c_ = { .u64 = pc[1].u64 };             \
+		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
+		if (expr) {                                       \
+			CHARGE();                                 \
+			pc = pc[2].target;                        \
+		} else {                                          \
+			pc += 3;                                  \
+		}                                                 \
+		NEXT();                                           \
 	}
 opB_0x45: /* i32.eqz; br_if */
 	if ((--sp)->u32 == 0) {
@@ -536,6 +562,20 @@ opB_0x45: /* i32.eqz; br_if */
 		union slot c_ = { .u64 = (pc++)->u64 };           \
 		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
 		sp[-1].RF = (expr);                               \
+		NEXT();                                           \
+	}                                                         \
+	opLL_##op: {                                              \
+		__typeof__(sp->F) a = fp[pc[0].u64].F,            \
+				  b = fp[pc[1].u64].F;            \
+		pc += 2;                                          \
+		(sp++)->RF = (expr);                              \
+		NEXT();                                           \
+	}                                                         \
+	opLC_##op: {                                              \
+		union slot c_ = { .u64 = pc[1].u64 };             \
+		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
+		pc += 2;                                          \
+		(sp++)->RF = (expr);                              \
 		NEXT();                                           \
 	}
 #define UN(op, F, RF, expr)                 \

@@ -45,6 +45,7 @@ struct vctx {
 	uint32_t nvals, max_height;
 	size_t capvals;
 	size_t last;    /* cell of the last instruction emitted */
+	size_t last2;   /* and of the one before it */
 	size_t barrier; /* first cell after the last branch target */
 	struct ctrl *ctrls;
 	uint32_t nctrls;
@@ -96,6 +97,7 @@ static int emit(struct vctx *v, uint64_t x)
 
 static int emit_op(struct vctx *v, unsigned op)
 {
+	v->last2 = v->last;
 	v->last = v->ncode;
 	if (grow((void **)&v->code, &v->capcode, v->ncode + 1,
 		 sizeof(*v->code)) < 0) {
@@ -249,6 +251,18 @@ static int fuse_compare_branch(struct vctx *v, uint32_t depth)
 				return -1;
 			return emit_target(v, depth) < 0 ? -1 : 1;
 		}
+		if (x > 0x45 && v->last + 3 == v->ncode &&
+		    (prev == v->h[OP_LL + x] || prev == v->h[OP_LC + x])) {
+			unsigned f = prev == v->h[OP_LL + x] ? OP_BRCMP_LL
+							     : OP_BRCMP_LC;
+			uint64_t a = v->code[v->last + 1].u64;
+			imm = v->code[v->last + 2].u64;
+			v->ncode = v->last;
+			if (emit_op(v, f + x) < 0 || emit(v, a) < 0 ||
+			    emit(v, imm) < 0)
+				return -1;
+			return emit_target(v, depth) < 0 ? -1 : 1;
+		}
 	}
 	return 0;
 }
@@ -391,7 +405,22 @@ static int fuse_operand(struct vctx *v, unsigned op)
 	if (variant >= OP_COUNT || !v->h[variant])
 		return 0;
 	imm = v->code[v->last + 1].u64;
+	/* and a `local.get a` before that: both operands from the frame */
+	if (v->last2 + 2 == v->last && v->last2 >= v->barrier &&
+	    v->code[v->last2].op == v->h[OP_LOCAL_GET]) {
+		unsigned both = (prev == v->h[OP_LOCAL_GET] ? OP_LL : OP_LC) + op;
+		uint64_t a = v->code[v->last2 + 1].u64;
+		if (v->h[both]) {
+			v->ncode = v->last2;
+			v->last = v->last2;
+			if (emit_op(v, both) < 0 || emit(v, a) < 0 ||
+			    emit(v, imm) < 0)
+				return -1;
+			return 1;
+		}
+	}
 	v->ncode = v->last;
+	v->last = v->last2;
 	if (emit_op(v, variant) < 0 || emit(v, imm) < 0)
 		return -1;
 	return 1;
@@ -812,7 +841,7 @@ static int validate_func(struct vctx *v, struct func *f)
 	v->r.end = f->body + f->body_len;
 	v->nvals = v->nctrls = 0;
 	v->nfix = 0;
-	v->last = v->barrier = 0;
+	v->last = v->last2 = v->barrier = 0;
 	v->max_height = v->nlocals;
 	if (push_ctrl(v, 0, 0, NULL, ft->nresults, ft->types + ft->nparams) < 0)
 		return -1;
