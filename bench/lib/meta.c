@@ -115,19 +115,15 @@ static void first_line(const char *cmd, char *out, size_t len)
 	pclose(p);
 }
 
+/* HEAD's commit with "-dirty" when tracked files changed: one git process
+ * (describe prints the full hash when --always finds no tag). */
 static void git_commit(char *out, size_t len)
 {
-	char dirty[8];
-
-	first_line("git rev-parse HEAD 2>/dev/null", out, len);
-	if (!out[0]) {
+	first_line("git describe --always --dirty --abbrev=40 --match "
+		   "'no tag:' 2>/dev/null",
+		   out, len);
+	if (!out[0])
 		snprintf(out, len, "unknown");
-		return;
-	}
-	first_line("git status --porcelain --untracked-files=no 2>/dev/null",
-		   dirty, sizeof(dirty));
-	if (dirty[0] && strlen(out) + 7 < len)
-		strcat(out, "-dirty");
 }
 
 void meta__collect(struct meta *m)

@@ -134,22 +134,14 @@ int result__mkdirs(const char *dir, struct isolab_err *e)
 int result__write(const struct result *r, const char *path,
 		  struct isolab_err *e)
 {
-	char dir[4096], tmp[4160];
-	char *slash;
+	char tmp[4160];
 
-	snprintf(dir, sizeof(dir), "%s", path);
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		if (result__mkdirs(dir, e) < 0)
-			return -1;
-	}
 	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", path, (int)getpid());
 	if (json_dump_file(r->root, tmp, JSON_INDENT(1) | JSON_SORT_KEYS) < 0) {
 		int saved = errno;
 
 		unlink(tmp);
-		return err__set(e, saved, "%s: write", tmp);
+		return err__set(e, saved, "%s", path);
 	}
 	if (rename(tmp, path) < 0) {
 		int saved = errno;

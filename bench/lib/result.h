@@ -64,8 +64,10 @@ int result__add_series(struct result *r, const struct series_desc *d,
  * never silently dropped). */
 int result__add_skip(struct result *r, const char *what, const char *reason);
 
-/* Write r to path (parent directories created; written to a temporary file
- * and renamed, so a reader never sees half a file).  Returns 0 or -1. */
+/* Write r to path (written to a temporary file and renamed, so a reader
+ * never sees half a file).  The directory must exist: a mistyped path is an
+ * error, not a new directory (result__mkdirs makes one on purpose).
+ * Returns 0 or -1. */
 int result__write(const struct result *r, const char *path,
 		  struct isolab_err *e);
 

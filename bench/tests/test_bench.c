@@ -174,7 +174,7 @@ static void test_result_json_round_trip(void **state)
 				       "ns" };
 	struct series_view v;
 	struct meta m;
-	char dir[256], path[300];
+	char dir[256], path[300], sub[300];
 	const char *what, *why;
 	struct result *r, *back;
 
@@ -182,6 +182,7 @@ static void test_result_json_round_trip(void **state)
 	meta__collect(&m);
 	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
 	snprintf(path, sizeof(path), "%s/sub/dir/x.json", dir);
+	snprintf(sub, sizeof(sub), "%s/sub/dir", dir);
 	for (int i = 1; i <= 5; i++)
 		assert_int_equal(samples__push(&s, i * 1000.5), 0);
 	r = result__create("x", "a test result", &m);
@@ -189,6 +190,11 @@ static void test_result_json_round_trip(void **state)
 	json_object_set_new(result__params(r), "runs", json_integer(5));
 	assert_int_equal(result__add_series(r, &d, &s, &e), 0);
 	assert_int_equal(result__add_skip(r, "vm", "no /dev/kvm"), 0);
+	/* A missing directory is an error naming the file, not created. */
+	assert_int_equal(result__write(r, path, &e), -1);
+	assert_non_null(strstr(e.msg, path));
+	assert_int_equal(access(sub, F_OK), -1);
+	assert_int_equal(result__mkdirs(sub, &e), 0);
 	assert_int_equal(result__write(r, path, &e), 0);
 	result__destroy(r);
 
