@@ -74,7 +74,11 @@ enum {
 	OP_LC = 0x700,
 	OP_BRCMP_LL = 0x800,
 	OP_BRCMP_LC = 0x900,
-	OP_COUNT = 0xA00,
+	/* Any of the operator forms above (0x00..0x7FF) followed by
+	 * `local.set d`: OP_TO_LOCAL + form, its immediates then d; the
+	 * result goes to local d instead of the stack. */
+	OP_TO_LOCAL = 0xA00,
+	OP_COUNT = 0x1200,
 };
 
 /* The interpreter's handler table, indexed by internal opcode; NULL for

@@ -193,7 +193,12 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		/* binary operators with a local or constant operand */
 #define H2(n)                                                            \
 	[OP_LOCAL_B + n] = &&opL_##n, [OP_CONST_B + n] = &&opC_##n,      \
-	[OP_LL + n] = &&opLL_##n, [OP_LC + n] = &&opLC_##n
+	[OP_LL + n] = &&opLL_##n, [OP_LC + n] = &&opLC_##n,              \
+	[OP_TO_LOCAL + n] = &&opD_##n,                                   \
+	[OP_TO_LOCAL + OP_LOCAL_B + n] = &&opLD_##n,                     \
+	[OP_TO_LOCAL + OP_CONST_B + n] = &&opCD_##n,                     \
+	[OP_TO_LOCAL + OP_LL + n] = &&opLLD_##n,                         \
+	[OP_TO_LOCAL + OP_LC + n] = &&opLCD_##n
 		H2(0x46), H2(0x47), H2(0x48), H2(0x49), H2(0x4A), H2(0x4B), H2(0x4C),
 		H2(0x4D), H2(0x4E), H2(0x4F), H2(0x51), H2(0x52), H2(0x53), H2(0x54),
 		H2(0x55), H2(0x56), H2(0x57), H2(0x58), H2(0x59), H2(0x5A), H2(0x5B),
@@ -576,6 +581,42 @@ opB_0x45: /* i32.eqz; br_if */
 		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
 		pc += 2;                                          \
 		(sp++)->RF = (expr);                              \
+		NEXT();                                           \
+	}                                                         \
+	opD_##op: { /* ... and the result to local pc[0] */       \
+		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F;     \
+		sp -= 2;                                          \
+		fp[(pc++)->u64].RF = (expr);                      \
+		NEXT();                                           \
+	}                                                         \
+	opLD_##op: {                                              \
+		__typeof__(sp->F) a = sp[-1].F,                   \
+				  b = fp[pc[0].u64].F;            \
+		sp--;                                             \
+		fp[pc[1].u64].RF = (expr);                        \
+		pc += 2;                                          \
+		NEXT();                                           \
+	}                                                         \
+	opCD_##op: {                                              \
+		union slot c_ = { .u64 = pc[0].u64 };             \
+		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
+		sp--;                                             \
+		fp[pc[1].u64].RF = (expr);                        \
+		pc += 2;                                          \
+		NEXT();                                           \
+	}                                                         \
+	opLLD_##op: {                                             \
+		__typeof__(sp->F) a = fp[pc[0].u64].F,            \
+				  b = fp[pc[1].u64].F;            \
+		fp[pc[2].u64].RF = (expr);                        \
+		pc += 3;                                          \
+		NEXT();                                           \
+	}                                                         \
+	opLCD_##op: {                                             \
+		union slot c_ = { .u64 = pc[1].u64 };             \
+		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
+		fp[pc[2].u64].RF = (expr);                        \
+		pc += 3;                                          \
 		NEXT();                                           \
 	}
 #define UN(op, F, RF, expr)                 \

@@ -46,6 +46,7 @@ struct vctx {
 	size_t capvals;
 	size_t last;    /* cell of the last instruction emitted */
 	size_t last2;   /* and of the one before it */
+	unsigned last_op; /* the internal opcode of the last one */
 	size_t barrier; /* first cell after the last branch target */
 	struct ctrl *ctrls;
 	uint32_t nctrls;
@@ -99,6 +100,7 @@ static int emit_op(struct vctx *v, unsigned op)
 {
 	v->last2 = v->last;
 	v->last = v->ncode;
+	v->last_op = op;
 	if (grow((void **)&v->code, &v->capcode, v->ncode + 1,
 		 sizeof(*v->code)) < 0) {
 		v->oom = true;
@@ -609,6 +611,13 @@ static int validate_local(struct vctx *v, uint8_t op)
 		return -1;
 	if (op == 0x22 && (pop(v, t, NULL) < 0 || push(v, t) < 0))
 		return -1;
+	/* `operator; local.set i`: the operator writes local i itself */
+	if (op == 0x21 && v->last >= v->barrier && v->last_op < 0x800 &&
+	    v->h[OP_TO_LOCAL + v->last_op] && v->ncode > v->last) {
+		v->code[v->last].op = v->h[OP_TO_LOCAL + v->last_op];
+		v->last_op = OP_TO_LOCAL + v->last_op;
+		return emit(v, i);
+	}
 	return emit_op(v, op) < 0 ? -1 : emit(v, i);
 }
 
