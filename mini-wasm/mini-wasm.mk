@@ -57,10 +57,11 @@ $(BUILD)/workloads/wasm-run/%.wasm: bench/workloads/%.c bench/workloads/wl_fmt.c
 # libFuzzer (clang only).  `make fuzz-wasm` runs it for FUZZ_SECONDS.
 FUZZ_SECONDS ?= 60
 MW_FUZZ := $(BUILD)/mini-wasm/fuzz_wasm
-$(MW_FUZZ): mini-wasm/tests/fuzz_wasm.c $(MINI_WASM_SRCS) $(BENCH_LIB_SRCS)
+$(MW_FUZZ): mini-wasm/tests/fuzz_wasm.c $(MINI_WASM_SRCS) $(BENCH_LIB_SRCS) \
+		$(wildcard mini-wasm/src/*.h bench/lib/*.h)
 	@mkdir -p $(@D)
 	clang -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined \
-		-Imini-wasm/src -Ibench/lib $^ -o $@ $(JANSSON_LIBS) -lm
+		-Imini-wasm/src -Ibench/lib $(filter %.c,$^) -o $@ $(JANSSON_LIBS) -lm
 
 .PHONY: fuzz-wasm
 fuzz-wasm: $(MW_FUZZ)
