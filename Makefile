@@ -64,7 +64,7 @@ test-run:
 bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/bin/isobench run $(if $(QUICK),--runs 30 --warmup 2)
+	$(BUILD)/bin/isobench run $(if $(QUICK),--runs 30 --warmup 2 --compute-runs 3)
 
 asan:
 	@scripts/deps.sh test
