@@ -554,12 +554,15 @@ static int decode_sections(struct reader *r, struct module *m)
 		struct reader s;
 		int rc;
 
+		size_t at = (size_t)(r->p - r->base);
+
 		CHECK(reader_u8(r, &id));
 		CHECK(reader_u32(r, &size));
 		if (id > 11)
 			return reader_fail(r, "malformed section id");
 		CHECK(reader_bytes(r, size, &body));
 		if (id != 0) {
+			m->section_off[id] = at;
 			if (id <= last)
 				return reader_fail(r, "unexpected content after last section");
 			last = id;

@@ -894,26 +894,37 @@ static int validate_limits(const struct limits *l, uint64_t bound)
 	return 0;
 }
 
-static const char *validate_module_parts(struct module *m)
+/* The rules outside function bodies (spec 3.4).  Returns the reason, with
+ * *sec the section it concerns, or NULL when the module is valid. */
+static const char *validate_module_parts(struct module *m, uint8_t *sec)
 {
 	static const char *const expr_err[] = { "", "type mismatch",
 						"unknown global",
 						"constant expression required" };
 	int rc;
 
-	for (uint32_t i = 0; i < m->nfuncs; i++)
+	*sec = 2;
+	for (uint32_t i = 0; i < m->nfuncs; i++) {
+		if (i == m->nfunc_imports)
+			*sec = 3;
 		if (m->funcs[i].type_idx >= m->ntypes)
 			return "unknown type";
+	}
+	*sec = 1;
 	for (uint32_t i = 0; i < m->ntypes && m->mvp_only; i++)
 		if (m->types[i].nresults > 1)
 			return "invalid result arity";
+	*sec = 4;
 	if (m->ntables > 1)
 		return "multiple tables";
+	*sec = 5;
 	if (m->nmems > 1)
 		return "multiple memories";
+	*sec = 4;
 	for (uint32_t i = 0; i < m->ntables; i++)
 		if (validate_limits(&m->tables[i], UINT32_MAX) < 0)
 			return "size minimum must not be greater than maximum";
+	*sec = 5;
 	for (uint32_t i = 0; i < m->nmems; i++) {
 		rc = validate_limits(&m->mems[i], 65536);
 		if (rc == -1)
@@ -921,6 +932,7 @@ static const char *validate_module_parts(struct module *m)
 		if (rc == -2)
 			return "size minimum must not be greater than maximum";
 	}
+	*sec = 6;
 	for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
 		rc = validate_constexpr(m, &m->globals[i].init,
 					m->globals[i].type.type,
@@ -928,6 +940,7 @@ static const char *validate_module_parts(struct module *m)
 		if (rc < 0)
 			return expr_err[-rc];
 	}
+	*sec = 9;
 	for (uint32_t i = 0; i < m->nelems; i++) {
 		if (m->elems[i].table >= m->ntables)
 			return "unknown table";
@@ -939,6 +952,7 @@ static const char *validate_module_parts(struct module *m)
 			if (m->elems[i].funcs[k] >= m->nfuncs)
 				return "unknown function";
 	}
+	*sec = 11;
 	for (uint32_t i = 0; i < m->ndatas; i++) {
 		if (m->datas[i].mem >= m->nmems)
 			return "unknown memory";
@@ -947,6 +961,7 @@ static const char *validate_module_parts(struct module *m)
 		if (rc < 0)
 			return expr_err[-rc];
 	}
+	*sec = 8;
 	if (m->has_start) {
 		const struct functype *ft;
 		if (m->start >= m->nfuncs)
@@ -955,6 +970,7 @@ static const char *validate_module_parts(struct module *m)
 		if (ft->nparams || ft->nresults)
 			return "start function";
 	}
+	*sec = 7;
 	for (uint32_t i = 0; i < m->nexports; i++) {
 		const struct export *x = &m->exports[i];
 		static const char *const unknown[] = {
@@ -976,11 +992,13 @@ int module__validate(struct module *m, struct isolab_err *e)
 {
 	struct vctx v = { .m = m };
 	const char *why;
+	uint8_t sec = 0;
 	int rc = -1;
 
-	why = validate_module_parts(m);
+	why = validate_module_parts(m, &sec);
 	if (why)
-		return err__set(e, 0, "invalid module: %s", why);
+		return err__set(e, 0, "invalid module: %s at offset 0x%zx", why,
+				m->section_off[sec]);
 	v.h = interp__handlers();
 	v.r.base = m->bytes;
 	for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {

@@ -188,6 +188,24 @@ static void test_invalid_module_exits_2(void **state)
 	testing__run_free(&r);
 }
 
+/* export of function 1 in a module with one function: the export
+ * section (id 7) starts at offset 0x12, its id byte */
+static void test_invalid_module_level_rule_has_offset(void **state)
+{
+	struct test_run r;
+	char want[PATH_MAX];
+
+	(void)state;
+	run(&r, NULL, SUITE "/core/exports.14.wasm", NULL);
+	snprintf(want, sizeof(want),
+		 "mini-wasm: %s: invalid module: unknown function at offset "
+		 "0x12\n",
+		 SUITE "/core/exports.14.wasm");
+	assert_int_equal(r.exit_code, 2);
+	assert_string_equal(r.err, want);
+	testing__run_free(&r);
+}
+
 static void test_bad_usage_one_line_exit_1(void **state)
 {
 	struct test_run r;
@@ -639,6 +657,7 @@ int main(void)
 		cmocka_unit_test(test_trap_prints_message_and_exits_134),
 		cmocka_unit_test(test_malformed_module_exits_2_with_offset),
 		cmocka_unit_test(test_invalid_module_exits_2),
+		cmocka_unit_test(test_invalid_module_level_rule_has_offset),
 		cmocka_unit_test(test_bad_usage_one_line_exit_1),
 		cmocka_unit_test(test_fuel_traps_runaway_loop),
 		cmocka_unit_test(test_unbounded_recursion_traps_exhausted),
