@@ -526,7 +526,11 @@ static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 		goto out;
 	ctr_peers_argv(peers, &env);
 	snprintf(cfg, sizeof(cfg), "%s/config.json", env.bundle);
-	json_object_set_new(result__params(r), "config_json", json_string(cfg));
+	/* The bundle lives in a temporary directory: keep the config itself,
+	 * which is what a reader needs to run the same containers again. */
+	json_t *config = json_load_file(cfg, 0, NULL);
+	json_object_set_new(result__params(r), "config_json",
+			    config ? config : json_string("unreadable"));
 	json_object_set_new(
 		result__params(r), "workload",
 		json_string("static /bin/true (bench/workloads/true.c)"));
