@@ -13,11 +13,16 @@
 
 #include "sim.h"
 
-int ept__map(struct sim *s, uint64_t gfn, uint64_t hfn, struct isolab_err *e)
+/* Walk the EPT from its root down to `leaf` (1 for a 4 KiB entry, 2 for a
+ * 2 MiB one), allocating the missing tables, and write the leaf entry
+ * mapping gfn to hfn with `flags`.  Returns 0, or -1 if a table frame
+ * couldn't be allocated. */
+static int ept_map_at(struct sim *s, uint64_t gfn, uint64_t hfn, int leaf,
+		      uint64_t flags, struct isolab_err *e)
 {
 	uint64_t gpa = gfn << PAGE_SHIFT, table = s->eptp, ent, next;
 
-	for (int level = 4; level > 1; level--) {
+	for (int level = 4; level > leaf; level--) {
 		uint64_t at = table + pte_index(gpa, level) * 8;
 
 		ent = physmem__read64(s->pm, at);
@@ -31,33 +36,20 @@ int ept__map(struct sim *s, uint64_t gfn, uint64_t hfn, struct isolab_err *e)
 		}
 		table = ent & PTE_ADDR;
 	}
-	physmem__write64(s->pm, table + pte_index(gpa, 1) * 8,
-			 (hfn << PAGE_SHIFT) | EPT_RWX | EPT_MT_WB);
+	physmem__write64(s->pm, table + pte_index(gpa, leaf) * 8,
+			 (hfn << PAGE_SHIFT) | flags);
 	return 0;
+}
+
+int ept__map(struct sim *s, uint64_t gfn, uint64_t hfn, struct isolab_err *e)
+{
+	return ept_map_at(s, gfn, hfn, 1, EPT_RWX | EPT_MT_WB, e);
 }
 
 int ept__map_large(struct sim *s, uint64_t gfn, uint64_t hfn,
 		   struct isolab_err *e)
 {
-	uint64_t gpa = gfn << PAGE_SHIFT, table = s->eptp, ent, next;
-
-	for (int level = 4; level > 2; level--) {
-		uint64_t at = table + pte_index(gpa, level) * 8;
-
-		ent = physmem__read64(s->pm, at);
-		if (!(ent & EPT_R)) {
-			next = physmem__alloc(s->pm, e);
-			if (!next)
-				return -1;
-			s->ept_pages++;
-			ent = (next << PAGE_SHIFT) | EPT_RWX;
-			physmem__write64(s->pm, at, ent);
-		}
-		table = ent & PTE_ADDR;
-	}
-	physmem__write64(s->pm, table + pte_index(gpa, 2) * 8,
-			 (hfn << PAGE_SHIFT) | EPT_RWX | EPT_MT_WB | EPT_PS);
-	return 0;
+	return ept_map_at(s, gfn, hfn, 2, EPT_RWX | EPT_MT_WB | EPT_PS, e);
 }
 
 uint64_t ept__lookup(const struct sim *s, uint64_t gfn)
