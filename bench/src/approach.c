@@ -74,3 +74,8 @@ bool approach__wants(const struct bench_ctx *ctx, const char *w)
 {
 	return !ctx->workloads || approach__in_list(ctx->workloads, w);
 }
+
+bool approach__startup_workload(const char *w)
+{
+	return strcmp(w, "true") == 0 || strncmp(w, "hello", 5) == 0;
+}

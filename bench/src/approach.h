@@ -51,6 +51,10 @@ const struct approach_ops *approach__find(const char *name);
  * (the start-up workload), then the compute, memory and syscall kernels. */
 extern const char *const bench_workloads[];
 
+/* Does workload w only start (true, hello, hello64...)?  Its
+ * start_to_exit is then a start-up figure rather than a run time. */
+bool approach__startup_workload(const char *w);
+
 /* Is workload w selected by --workloads (all when not given)? */
 bool approach__wants(const struct bench_ctx *ctx, const char *w);
 

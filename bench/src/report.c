@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "approach.h"
 #include "plot.h"
 #include "result.h"
 
@@ -73,12 +74,6 @@ int report__table(FILE *out, const char *dir, struct isolab_err *e)
 	return 0;
 }
 
-/* Workloads that only start: their start_to_exit is a start-up figure. */
-static bool startup_workload(const char *w)
-{
-	return strcmp(w, "true") == 0 || strncmp(w, "hello", 5) == 0;
-}
-
 /* Series of unit ns and that metric (with startup_only, of start-up
  * workloads only) of result r, appended to s; their values are owned by
  * vs. */
@@ -94,7 +89,8 @@ static int collect_ns(const struct result *r, const char *metric,
 			return -1;
 		if (strcmp(v->desc.unit, "ns") != 0 ||
 		    strcmp(v->desc.metric, metric) != 0 ||
-		    (startup_only && !startup_workload(v->desc.workload))) {
+		    (startup_only &&
+		     !approach__startup_workload(v->desc.workload))) {
 			samples__free(&v->values);
 			continue;
 		}

@@ -26,6 +26,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "approach.h"
 #include "plot.h"
 #include "result.h"
 
@@ -129,12 +130,6 @@ static double median_of(const struct result_set *set, const char *name)
 	return NAN;
 }
 
-/* Workloads that only start: their start_to_exit is a start-up figure. */
-static bool startup_workload(const char *w)
-{
-	return strcmp(w, "true") == 0 || strncmp(w, "hello", 5) == 0;
-}
-
 /* Median of the first series of approach a with metric m (with
  * startup_only, of a start-up workload), or NAN. */
 static double first_metric(const struct result_set *set, const char *a,
@@ -151,7 +146,8 @@ static double first_metric(const struct result_set *set, const char *a,
 				continue;
 			if (strcmp(v.desc.approach, a) == 0 &&
 			    strcmp(v.desc.metric, m) == 0 &&
-			    (!startup_only || startup_workload(v.desc.workload)))
+			    (!startup_only ||
+			     approach__startup_workload(v.desc.workload)))
 				med = v.st.median;
 			samples__free(&v.values);
 			if (!isnan(med))
