@@ -8,6 +8,8 @@
 #   make            build everything
 #   make test       install missing packages (as root), build, run the tests
 #   make bench      install missing packages (as root), build, run isobench
+#                   (QUICK=1: the one-minute run; OUT=DIR: results there
+#                   instead of results/latest)
 #   make asan       build with ASan+UBSan into build/asan and run the tests
 #   make deps       only install (or list) the missing Debian packages
 #   make format     apply .clang-format to the C sources
@@ -64,7 +66,7 @@ test-run:
 bench:
 	@scripts/deps.sh bench
 	@$(MAKE) --no-print-directory all
-	$(BUILD)/bin/isobench run $(if $(QUICK),--runs 30 --warmup 2 --compute-runs 3)
+	$(BUILD)/bin/isobench run $(if $(QUICK),--quick) $(if $(OUT),--out $(OUT))
 
 asan:
 	@scripts/deps.sh test

@@ -44,7 +44,9 @@ $(WL_NATIVE): $(BUILD)/workloads/native/%: bench/workloads/%.c \
 	@mkdir -p $(@D)
 	$(CC) $(WORKLOAD_CFLAGS) -Ibench/workloads $< $(WL_NATIVE_RT) -o $@
 
-$(BUILD)/tests/test_bench: $(BUILD)/obj/bench/tests/test_bench.o $(BENCH_LIB) \
+# test_bench: test_bench.c and the suites beside it (bench/tests/suites.h).
+BENCH_TEST_SRCS := $(wildcard bench/tests/*.c)
+$(BUILD)/tests/test_bench: $(BENCH_TEST_SRCS:%.c=$(BUILD)/obj/%.o) $(BENCH_LIB) \
 		$(BUILD)/bin/isobench $(BUILD)/bin/isolab-spawn \
 		$(BUILD)/workloads/native/true $(WL_NATIVE)
 	@mkdir -p $(@D)

@@ -25,6 +25,11 @@ struct bench_ctx {
 	const char *workloads; /* --workloads: comma-separated, NULL = all */
 	const char *out_dir;   /* where results are written */
 	const char *build_dir; /* the build tree isobench came from */
+	/* --quick (make bench QUICK=1): every approach keeps its figures but
+	 * takes the short form of its slow parts (fewer runs of the slow
+	 * peers, the simulators' short experiments), so the whole run fits
+	 * in about a minute; each says in its params what it cut. */
+	bool quick;
 	struct meta meta;      /* this machine */
 	struct progress prog;
 };

@@ -2,7 +2,7 @@
  * isobench.c - The command line of isolab's benchmark harness.
  *
  *   isobench run [--only A,B] [--workloads W,..] [--runs N] [--warmup W]
- *                [--compute-runs N] [--out DIR] [--quiet]
+ *                [--compute-runs N] [--out DIR] [--quick] [--quiet]
  *   isobench plot DIR      redraw the plots of a results directory
  *   isobench table DIR     print the table of a results directory
  *   isobench compare A B   two results directories side by side
@@ -50,6 +50,9 @@ static const char usage[] =
 	"  --compute-runs N  measured runs of each compute workload, 1..100000\n"
 	"                  (default 10)\n"
 	"  --out DIR       results directory (default results/latest)\n"
+	"  --quick         the short run of make bench QUICK=1 (about a minute):\n"
+	"                  --runs 30 --warmup 2 --compute-runs 3 unless given,\n"
+	"                  and the short form of the slow experiments\n"
 	"  --quiet         no progress on stderr\n"
 	"\n"
 	"approaches:\n";
@@ -164,6 +167,8 @@ static int run_one(struct bench_ctx *ctx, const struct approach_ops *a)
 	json_object_set_new(result__params(r), "runs", json_integer(ctx->runs));
 	json_object_set_new(result__params(r), "warmup",
 			    json_integer(ctx->warmup));
+	json_object_set_new(result__params(r), "quick",
+			    json_boolean(ctx->quick));
 	json_object_set_new(result__params(r), "launcher",
 			    json_string(launch__mode()));
 	if (ctx->workloads)
@@ -199,6 +204,7 @@ static int cmd_run(int argc, char **argv)
 		{ "runs", required_argument, NULL, 'n' },
 		{ "warmup", required_argument, NULL, 'w' },
 		{ "out", required_argument, NULL, 'd' },
+		{ "quick", no_argument, NULL, 'Q' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -210,15 +216,17 @@ static int cmd_run(int argc, char **argv)
 	char build[PATH_MAX];
 	const char *only = NULL;
 	int quiet = 0, steps = 0, failed = 0, c;
+	int runs = -1, warmup = -1, compute_runs = -1;
 
 	opterr = 0; /* our own one-line messages */
 	while ((c = getopt_long(argc, argv, ":", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o': only = optarg; break;
 		case 'W': ctx.workloads = optarg; break;
-		case 'c': ctx.compute_runs = parse_int("--compute-runs", optarg, 1, 100000); break;
-		case 'n': ctx.runs = parse_int("--runs", optarg, 1, 1000000); break;
-		case 'w': ctx.warmup = parse_int("--warmup", optarg, 0, 1000000); break;
+		case 'c': compute_runs = parse_int("--compute-runs", optarg, 1, 100000); break;
+		case 'n': runs = parse_int("--runs", optarg, 1, 1000000); break;
+		case 'w': warmup = parse_int("--warmup", optarg, 0, 1000000); break;
+		case 'Q': ctx.quick = true; break;
 		case 'd': ctx.out_dir = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'h': print_usage(stdout); return 0;
@@ -239,6 +247,18 @@ static int cmd_run(int argc, char **argv)
 			argv[optind]);
 		return 2;
 	}
+	/* --quick changes the defaults; explicit counts still win. */
+	if (ctx.quick) {
+		ctx.runs = 30;
+		ctx.warmup = 2;
+		ctx.compute_runs = 3;
+	}
+	if (runs > 0)
+		ctx.runs = runs;
+	if (warmup >= 0)
+		ctx.warmup = warmup;
+	if (compute_runs > 0)
+		ctx.compute_runs = compute_runs;
 	if (only)
 		check_only(only);
 	if (ctx.workloads)

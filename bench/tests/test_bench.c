@@ -24,6 +24,7 @@
 #include "result.h"
 #include "stats.h"
 #include "testing.h"
+#include "suites.h"
 #include "timing.h"
 
 #define EPS 1e-9
@@ -711,5 +712,24 @@ int main(void)
 		cmocka_unit_test(test_isobench_compare_a_run_with_itself),
 	};
 
-	return cmocka_run_group_tests_name("bench", tests, NULL, NULL);
+	const struct bench_suite *more[] = { &bench_suite_peers,
+					     &bench_suite_run };
+	size_t n = sizeof(tests) / sizeof(tests[0]), k = n;
+	struct CMUnitTest *all;
+	int failed;
+
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		n += more[i]->n;
+	all = malloc(n * sizeof(*all));
+	if (!all) {
+		fprintf(stderr, "test_bench: out of memory\n");
+		return 1;
+	}
+	memcpy(all, tests, sizeof(tests));
+	for (size_t i = 0; i < sizeof(more) / sizeof(more[0]); i++)
+		for (size_t j = 0; j < more[i]->n; j++)
+			all[k++] = more[i]->tests[j];
+	failed = _cmocka_run_group_tests("bench", all, n, NULL, NULL);
+	free(all);
+	return failed;
 }
