@@ -62,7 +62,7 @@
 /* Milestones a guest marks (mark.c names them). */
 #define MARK_ENTRY  1 /* first instruction of the guest */
 #define MARK_KERNEL 2 /* kernel half set up (GDT, IDT, TSS, paging) */
-#define MARK_USER   3 /* first instruction in ring 3 */
+#define MARK_USER   3 /* reached ring 3 (the library leaves it out: user.c) */
 #define MARK_READY  4 /* the application is ready */
 
 /* What the VMM writes at LAYOUT_BOOT_INFO before the first entry; RSI

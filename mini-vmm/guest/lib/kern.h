@@ -22,10 +22,10 @@ struct kern_frame {
 
 /* What GS points to in the kernel (swapgs). */
 struct kern_percpu {
-	uint64_t kstack_top;
-	uint64_t user_rsp;
-	uint64_t cpu;	    /* offset 16: read as %gs:16 */
-	uint64_t fixup_rip; /* SYS_FIXUP */
+	uint64_t kstack_top; /* unused: the stack is the TSS's rsp0 */
+	uint64_t user_rsp;   /* unused */
+	uint64_t cpu;	     /* offset 16: read as %gs:16 */
+	uint64_t fixup_rip;  /* SYS_FIXUP */
 };
 
 extern struct kern_percpu kern_percpu[KERN_MAX_CPUS];

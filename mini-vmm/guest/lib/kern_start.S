@@ -9,7 +9,9 @@
  * kern_syscall_entry: where a system call (`int3`) from ring 3 lands.
  * kern_vectors: the 32 exception entry points the IDT points to.
  */
-#define KSTACK_SIZE 16384
+#define KSTACK_SIZE   16384
+#define KERN_MAX_CPUS 8
+#define TSS_SIZE      104
 
 	.text
 	.globl _start
@@ -147,12 +149,14 @@ kern_pd:
 	.set	addr, addr + 0x200000
 	.endr
 
-/* The IDT, also as data: 32 interrupt gates (present, selector 0x08),
- * vector 3 with DPL 3 (the system call) and the rest DPL 0.  A gate holds
- * its handler's address in three pieces; the kernel's text lies in
- * 0x100000-0x10ffff, so the pieces are (addr - 0x100000), 0x0010 and 0.
- * The linker refuses the 16-bit relocation if the text ever outgrows that
- * (guest.ld asserts it too). */
+/* The IDT, GDT and TSSs, also as data.  A gate or a TSS descriptor holds
+ * an address in pieces; the kernel's text and data lie in
+ * 0x100000-0x10ffff, so the pieces are (addr - 0x100000), 0x10 and 0.  The
+ * linker refuses the 16-bit relocation if they ever outgrow that (guest.ld
+ * asserts it too).
+ *
+ * IDT: 32 interrupt gates (present, selector 0x08), vector 3 with DPL 3
+ * (the system call) and the rest DPL 0. */
 	.align	16
 	.globl	kern_idt
 kern_idt:
@@ -169,6 +173,59 @@ kern_idt:
 	.long	0, 0
 	.set	n, n + 1
 	.endr
+kern_idt_end:
+
+/* A code or data descriptor (Intel SDM 3A, 3.4.5): base 0, limit 0xfffff;
+ * access is the P DPL S type byte, flags the G D/B L AVL nibble. */
+.macro SEG access, flags
+	.quad	0xffff | (0xf << 48) | (\access << 40) | (\flags << 52)
+.endm
+
+/* GDT: Linux's layout (kern_main.c says why), then one 16-byte TSS
+ * descriptor per CPU at 0x38 + 16 * cpu: a 64-bit available TSS (type 9),
+ * present, limit 103. */
+	.align	16
+	.globl	kern_gdt
+kern_gdt:
+	.quad	0			/* 0x00 null */
+	SEG	0x9b, 0xa		/* 0x08 ring 0 code, long */
+	SEG	0x93, 0xc		/* 0x10 ring 0 data */
+	.quad	0			/* 0x18 unused */
+	SEG	0xfb, 0xc		/* 0x20 ring 3 code, 32-bit (unused) */
+	SEG	0xf3, 0xc		/* 0x28 ring 3 data */
+	SEG	0xfb, 0xa		/* 0x30 ring 3 code, long */
+	.set	n, 0
+	.rept	KERN_MAX_CPUS
+	.word	TSS_SIZE - 1, kern_tss + TSS_SIZE * n - 0x100000
+	.byte	0x10, 0x89, 0, 0
+	.long	0, 0
+	.set	n, n + 1
+	.endr
+kern_gdt_end:
+
+/* One TSS per CPU (SDM 3A, 8.7): only rsp0 matters, the stack the CPU
+ * switches to on a trap from ring 3; no I/O bitmap (its offset is the
+ * TSS's size). */
+	.align	16
+kern_tss:
+	.set	n, 0
+	.rept	KERN_MAX_CPUS
+	.long	0
+	.quad	kern_stacks + KSTACK_SIZE * (n + 1), 0, 0	/* rsp0-2 */
+	.quad	0, 0, 0, 0, 0, 0, 0, 0, 0			/* ist */
+	.word	0, TSS_SIZE					/* iomap */
+	.set	n, n + 1
+	.endr
+
+/* The operands of lgdt and lidt: limit, base. */
+	.align	16
+	.globl	kern_gdtr, kern_idtr
+kern_gdtr:
+	.word	kern_gdt_end - kern_gdt - 1
+	.quad	kern_gdt
+kern_idtr:
+	.word	kern_idt_end - kern_idt - 1
+	.quad	kern_idt
 
 	.section .bss
 	.align 4096
