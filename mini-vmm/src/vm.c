@@ -233,6 +233,7 @@ void vm__release(struct vm *vm)
 		vm->vcpus[i].fd = -1;
 	}
 	ioeventfd__unregister(vm);
+	cpuid__release(vm);
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;

@@ -95,10 +95,14 @@ struct vm {
 	struct mmio_timer timer;
 	int ioeventfd; /* eventfd behind PORT_IOEVENTFD, or -1 */
 
+	/* KVM_GET_SUPPORTED_CPUID with our signature, asked once (cpuid.c) */
+	struct kvm_cpuid2 *cpuid;
+
 	/* How the VM ended; the first vCPU to decide sets it (lock). */
 	pthread_mutex_t lock;
 	pthread_cond_t done_cv;
-	int ndone;
+	int ndone;    /* vCPU run loops that have ended */
+	int nstarted; /* vCPU run loops started (vCPU 0: the main thread) */
 	atomic_bool stop;
 	bool status_set;
 	int status;
@@ -129,9 +133,10 @@ void *vm__gpa(struct vm *vm, uint64_t gpa, uint64_t len);
  * of KVM_RUN. */
 void vm__stop(struct vm *vm, int status);
 
-/* Run every vCPU on its own thread until the VM stops or timeout_s passes.
- * Returns the VM's exit status, or -1 with e filled when a thread could
- * not be started. */
+/* Run the vCPUs until the VM stops or timeout_s passes: vCPU 0 on the
+ * calling thread, every other vCPU on a thread of its own.  Returns the
+ * VM's exit status, or -1 with e filled when a thread could not be
+ * started. */
 int run__vm(struct vm *vm, struct isolab_err *e);
 
 /* Set up the vCPU's registers for vm->mode (mode.c): GDT, page tables,
@@ -163,8 +168,11 @@ int pvcon__register(struct vm *vm, struct isolab_err *e);
 int ioeventfd__register(struct vm *vm, struct isolab_err *e);
 void ioeventfd__unregister(struct vm *vm);
 
-/* Set CPUID: what KVM supports plus mini-vmm's signature at 0x40000000. */
+/* Set v's CPUID: what KVM supports plus mini-vmm's signature at
+ * 0x40000000 and v's index as its APIC id.  Returns 0 or -1. */
 int cpuid__setup(struct vm *vm, struct vcpu *v, struct isolab_err *e);
+/* Free the table. */
+void cpuid__release(struct vm *vm);
 #define CPUID_SIGNATURE "isolabMiniVM" /* 12 bytes: EBX, ECX, EDX */
 
 #endif
