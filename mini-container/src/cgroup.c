@@ -71,11 +71,39 @@ struct cgroup {
 	bool v2;
 	int ndirs;
 	struct cg_dir dir[CG_MAX_DIRS];
+	struct cgroup_host host; /* how its directories are made, removed */
 };
+
+/* This machine's cgroups, as the kernel shows them to this process. */
+static const struct cgroup_host cg_this_machine = {
+	.mountinfo = "/proc/self/mountinfo",
+	.self_cgroup = "/proc/self/cgroup",
+	.mkdir = mkdir,
+	.rmdir = rmdir,
+};
+
+/* host with its NULL fields set to this machine's (host NULL: all). */
+static struct cgroup_host cg_host(const struct cgroup_host *host)
+{
+	struct cgroup_host h = cg_this_machine;
+
+	if (host && host->mountinfo)
+		h.mountinfo = host->mountinfo;
+	if (host && host->self_cgroup)
+		h.self_cgroup = host->self_cgroup;
+	if (host && host->mkdir)
+		h.mkdir = host->mkdir;
+	if (host && host->rmdir)
+		h.rmdir = host->rmdir;
+	return h;
+}
 
 /* ---- small file helpers ---------------------------------------------- */
 
-/* Write value to dir/file.  Returns 0 or -1 with e naming the file. */
+/* Write value to dir/file.  Returns 0 or -1 with e naming the file.
+ * O_TRUNC, as runc and a shell's ">" open them: the kernel's cgroup files
+ * ignore it, and a plain file (a test's fake tree) then holds exactly the
+ * last value written. */
 static int cg_write(const char *dir, const char *file, const char *value,
 		    struct isolab_err *e)
 {
@@ -84,7 +112,7 @@ static int cg_write(const char *dir, const char *file, const char *value,
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
 	if (fd < 0)
 		return err__set(e, errno, "%s: open", path);
 	n = write(fd, value, strlen(value));
@@ -221,6 +249,7 @@ struct cg_mount {
 struct cg_snap {
 	char *mountinfo;
 	char *cgroup;
+	const char *mountinfo_path; /* for messages */
 };
 
 /* The whole of a /proc file (owned, NUL-terminated), or NULL. */
@@ -258,18 +287,20 @@ static char *cg_slurp(const char *path)
 	return buf;
 }
 
-static int cg_snap_read(struct cg_snap *sn, struct isolab_err *e)
+static int cg_snap_read(struct cg_snap *sn, const struct cgroup_host *h,
+			struct isolab_err *e)
 {
-	sn->mountinfo = cg_slurp("/proc/self/mountinfo");
-	sn->cgroup = cg_slurp("/proc/self/cgroup");
+	sn->mountinfo_path = h->mountinfo;
+	sn->mountinfo = cg_slurp(h->mountinfo);
+	sn->cgroup = cg_slurp(h->self_cgroup);
 	if (!sn->mountinfo || !sn->cgroup) {
 		int saved = errno;
+		const char *bad = sn->mountinfo ? h->self_cgroup : h->mountinfo;
 
 		free(sn->mountinfo);
 		free(sn->cgroup);
 		sn->mountinfo = sn->cgroup = NULL;
-		return err__set(e, saved, "/proc/self/%s",
-				sn->mountinfo ? "cgroup" : "mountinfo");
+		return err__set(e, saved, "%s", bad);
 	}
 	return 0;
 }
@@ -330,8 +361,8 @@ static int cg_find_mount(const struct cg_snap *sn, const char *controller,
 		/* The last match wins: a later mount hides an earlier one. */
 	}
 	if (rc < 0)
-		err__set(e, 0,
-			 "/proc/self/mountinfo: no %s%s hierarchy mounted",
+		err__set(e, 0, "%s: no %s%s hierarchy mounted",
+			 sn->mountinfo_path,
 			 controller ? "cgroup v1 " : "cgroup2",
 			 controller ? controller : "");
 	return rc;
@@ -422,7 +453,8 @@ static void cg_sleep_ms(long ms)
  * sub-groups first (rmdir of a group with children fails ENOTEMPTY), then
  * rmdir, retried while the killed tasks are still exiting (EBUSY).
  * Returns 0 or -1. */
-static int cg_remove_tree(const char *dir, struct isolab_err *e)
+static int cg_remove_tree(const struct cgroup_host *h, const char *dir,
+			  struct isolab_err *e)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
@@ -439,7 +471,7 @@ static int cg_remove_tree(const char *dir, struct isolab_err *e)
 		if ((size_t)snprintf(sub, sizeof(sub), "%s/%s", dir,
 				     de->d_name) >= sizeof(sub))
 			continue;
-		if (cg_remove_tree(sub, e) < 0)
+		if (cg_remove_tree(h, sub, e) < 0)
 			rc = -1;
 	}
 	closedir(d);
@@ -447,7 +479,7 @@ static int cg_remove_tree(const char *dir, struct isolab_err *e)
 	 * exit path, which can take a while on a loaded machine. */
 	for (int i = 0; i < 300; i++) {
 		cg_kill_all(dir);
-		if (rmdir(dir) == 0 || errno == ENOENT)
+		if (h->rmdir(dir) == 0 || errno == ENOENT)
 			return rc;
 		if (errno != EBUSY && errno != ENOTEMPTY)
 			break;
@@ -470,22 +502,22 @@ static bool cg_populated(const char *dir)
 
 /* mkdir parent/name into d->path; a stale empty group of that name is
  * removed first, one with processes refused.  Returns 0 or -1. */
-static int cg_make_dir(const char *parent, const char *name, struct cg_dir *d,
-		       struct isolab_err *e)
+static int cg_make_dir(const struct cgroup_host *h, const char *parent,
+		       const char *name, struct cg_dir *d, struct isolab_err *e)
 {
 	if ((size_t)snprintf(d->path, sizeof(d->path), "%s/%s", parent, name) >=
 	    sizeof(d->path))
 		return err__set(e, ENAMETOOLONG, "%s/%s", parent, name);
-	if (mkdir(d->path, 0755) == 0)
+	if (h->mkdir(d->path, 0755) == 0)
 		return 0;
 	if (errno != EEXIST)
 		return err__set(e, errno, "%s: mkdir", d->path);
 	if (cg_populated(d->path))
 		return err__set(e, EEXIST, "%s: a group of that name is in use",
 				d->path);
-	if (cg_remove_tree(d->path, e) < 0)
+	if (cg_remove_tree(h, d->path, e) < 0)
 		return -1;
-	if (mkdir(d->path, 0755) < 0)
+	if (h->mkdir(d->path, 0755) < 0)
 		return err__set(e, errno, "%s: mkdir", d->path);
 	return 0;
 }
@@ -534,7 +566,7 @@ static int cg_create_v1(struct cgroup *cg, const char *name,
 		}
 		if (!d) {
 			d = &cg->dir[cg->ndirs];
-			if (cg_make_dir(parent, name, d, e) < 0)
+			if (cg_make_dir(&cg->host, parent, name, d, e) < 0)
 				return -1;
 			cg->ndirs++;
 			if (cg_in_list(m.opts, "cpuset") &&
@@ -545,19 +577,22 @@ static int cg_create_v1(struct cgroup *cg, const char *name,
 	}
 	if (cg->ndirs == 0)
 		return err__set(e, 0,
-				"/proc/self/mountinfo: no cgroup v1 hierarchy "
-				"with memory, cpu, cpuacct, pids or cpuset");
+				"%s: no cgroup v1 hierarchy with memory, cpu, "
+				"cpuacct, pids or cpuset",
+				sn->mountinfo_path);
 	return 0;
 }
 
 /* v2: enable the controllers the parent offers in its subtree_control,
- * then make the group.  cpu time accounting (cpu.stat) is always there. */
+ * then make the group.  cpu time accounting (cpu.stat) is always there.
+ * The missing ones are enabled in one write ("+memory +pids"), which the
+ * kernel applies whole or not at all. */
 static int cg_create_v2(struct cgroup *cg, const char *name,
 			const struct cg_snap *sn, struct isolab_err *e)
 {
 	static const char *const want[] = {"memory", "cpu", "pids", "cpuset"};
 	static const unsigned bits[] = {C_MEMORY, C_CPU, C_PIDS, C_CPUSET};
-	char parent[PATH_MAX], avail[512], on[512];
+	char parent[PATH_MAX], avail[512], on[512], plus[64] = "";
 	struct cg_dir *d = &cg->dir[0];
 
 	if (cg_parent_dir(sn, NULL, parent, sizeof(parent), e) < 0 ||
@@ -574,29 +609,26 @@ static int cg_create_v2(struct cgroup *cg, const char *name,
 			*p = ',';
 	d->ctrls = C_CPUACCT;
 	for (size_t i = 0; i < 4; i++) {
-		char plus[32];
-
 		if (!cg_in_list(avail, want[i]))
 			continue;
-		if (!cg_in_list(on, want[i])) {
-			snprintf(plus, sizeof(plus), "+%s", want[i]);
-			if (cg_write(parent, "cgroup.subtree_control", plus,
-				     e) < 0) {
-				if (e && e->errnum == EBUSY)
-					err__set(e, EBUSY,
-						 "%s: cannot enable %s for "
-						 "sub-groups while this group "
-						 "holds processes (cgroup v2's "
-						 "no-internal-process rule); "
-						 "run from a leaf group of its "
-						 "own",
-						 parent, want[i]);
-				return -1;
-			}
-		}
+		if (!cg_in_list(on, want[i]))
+			snprintf(plus + strlen(plus),
+				 sizeof(plus) - strlen(plus), "%s+%s",
+				 plus[0] ? " " : "", want[i]);
 		d->ctrls |= bits[i];
 	}
-	if (cg_make_dir(parent, name, d, e) < 0)
+	if (plus[0] &&
+	    cg_write(parent, "cgroup.subtree_control", plus, e) < 0) {
+		if (e && e->errnum == EBUSY)
+			err__set(e, EBUSY,
+				 "%s: cannot enable %s for sub-groups while "
+				 "this group holds processes (cgroup v2's "
+				 "no-internal-process rule); run from a leaf "
+				 "group of its own",
+				 parent, plus);
+		return -1;
+	}
+	if (cg_make_dir(&cg->host, parent, name, d, e) < 0)
 		return -1;
 	cg->ndirs = 1;
 	return 0;
@@ -613,9 +645,10 @@ static bool cg_have_v1(const struct cg_snap *sn)
 	return false;
 }
 
-int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
-			struct isolab_err *e)
+int cgroup__create_in(const struct cgroup_host *host, const char *name,
+		      int flags, struct cgroup **out, struct isolab_err *e)
 {
+	struct cgroup_host h = cg_host(host);
 	struct cg_snap sn;
 	struct cgroup *cg;
 	int rc;
@@ -625,13 +658,14 @@ int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
 	    strcmp(name, "..") == 0)
 		return err__set(e, 0, "%s: not a valid cgroup name",
 				name ? name : "(null)");
-	if (cg_snap_read(&sn, e) < 0)
+	if (cg_snap_read(&sn, &h, e) < 0)
 		return -1;
 	cg = calloc(1, sizeof(*cg));
 	if (!cg) {
 		cg_snap_free(&sn);
 		return err__set(e, ENOMEM, "%s: cgroup", name);
 	}
+	cg->host = h;
 	cg->v2 = (flags & CGROUP_FORCE_V2) || !cg_have_v1(&sn);
 	rc = cg->v2 ? cg_create_v2(cg, name, &sn, e)
 		    : cg_create_v1(cg, name, &sn, e);
@@ -644,6 +678,12 @@ int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
 	return 0;
 }
 
+int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
+			struct isolab_err *e)
+{
+	return cgroup__create_in(NULL, name, flags, out, e);
+}
+
 int cgroup__remove_stale(const char *name, struct isolab_err *e)
 {
 	struct cg_snap sn;
@@ -653,7 +693,7 @@ int cgroup__remove_stale(const char *name, struct isolab_err *e)
 	    strcmp(name, "..") == 0)
 		return err__set(e, 0, "%s: not a valid cgroup name",
 				name ? name : "(null)");
-	if (cg_snap_read(&sn, e) < 0)
+	if (cg_snap_read(&sn, &cg_this_machine, e) < 0)
 		return -1;
 	for (size_t i = 0; i <= CG_NCONTROLLERS; i++) {
 		/* Each v1 controller's hierarchy, then the unified one. */
@@ -665,7 +705,7 @@ int cgroup__remove_stale(const char *name, struct isolab_err *e)
 		    (size_t)snprintf(dir, sizeof(dir), "%s/%s", parent, name) >=
 			    sizeof(dir))
 			continue;
-		if (cg_remove_tree(dir, rc ? NULL : e) < 0)
+		if (cg_remove_tree(&cg_this_machine, dir, rc ? NULL : e) < 0)
 			rc = -1;
 	}
 	cg_snap_free(&sn);
@@ -864,7 +904,7 @@ pid_t cgroup__warm_attach(void)
 
 		/* Any hierarchy will do: the rwsem is global.  pids is cheap.
 		 * "0" is the writer itself, moved into the group it is in. */
-		if (cg_snap_read(&sn, NULL) == 0 &&
+		if (cg_snap_read(&sn, &cg_this_machine, NULL) == 0 &&
 		    (cg_parent_dir(&sn, "pids", dir, sizeof(dir), NULL) == 0 ||
 		     cg_parent_dir(&sn, NULL, dir, sizeof(dir), NULL) == 0))
 			cg_write(dir, "cgroup.procs", "0", NULL);
@@ -986,6 +1026,7 @@ int cgroup__open(const char *desc, struct cgroup **out, struct isolab_err *e)
 	*out = NULL;
 	if (!cg)
 		return err__set(e, ENOMEM, "cgroup");
+	cg->host = cg_this_machine;
 	if (strncmp(p, "v1\n", 3) != 0 && strncmp(p, "v2\n", 3) != 0)
 		goto bad;
 	cg->v2 = p[1] == '2';
@@ -1031,7 +1072,7 @@ int cgroup__destroy(struct cgroup *cg, struct isolab_err *e)
 	/* The common case, a group whose processes have all exited and
 	 * that has no sub-groups: one rmdir per hierarchy. */
 	for (int i = 0; i < cg->ndirs; i++)
-		if (rmdir(cg->dir[i].path) < 0 && errno != ENOENT)
+		if (cg->host.rmdir(cg->dir[i].path) < 0 && errno != ENOENT)
 			empty = false;
 	if (empty) {
 		free(cg);
@@ -1042,7 +1083,8 @@ int cgroup__destroy(struct cgroup *cg, struct isolab_err *e)
 	for (int i = 0; i < cg->ndirs; i++)
 		cg_kill_all(cg->dir[i].path);
 	for (int i = 0; i < cg->ndirs; i++)
-		if (cg_remove_tree(cg->dir[i].path, rc ? NULL : e) < 0)
+		if (cg_remove_tree(&cg->host, cg->dir[i].path, rc ? NULL : e) <
+		    0)
 			rc = -1;
 	free(cg);
 	return rc;

@@ -27,6 +27,20 @@ enum {
 	CGROUP_FORCE_V2 = 1 << 0,
 };
 
+/* Where the cgroups are, and how a group's directory is made and removed.
+ * cgroup__create_in copies it; a NULL field takes the default: the files
+ * /proc/self/mountinfo and /proc/self/cgroup, mkdir(2) and rmdir(2).
+ * Another value lets a test run the v2 code on a machine whose cgroup2
+ * has no controllers: a directory laid out like a cgroup2 mount, a
+ * mountinfo file that mounts it there, and a mkdir that fills a new group
+ * with its interface files as the kernel does. */
+struct cgroup_host {
+	const char *mountinfo;	 /* lines as in /proc/self/mountinfo */
+	const char *self_cgroup; /* lines as in /proc/self/cgroup */
+	int (*mkdir)(const char *path, mode_t mode);
+	int (*rmdir)(const char *path);
+};
+
 /* Create group `name` under this process's own cgroup in every hierarchy
  * the limits need (v1/hybrid: memory, cpu, cpuacct, pids, cpuset (cpus and
  * mems copied from the parent), devices; v2: the unified tree with the
@@ -39,6 +53,11 @@ int cgroup__create(const char *name, struct cgroup **out, struct isolab_err *e);
 /* cgroup__create with flags (CGROUP_FORCE_V2).  Returns 0 or -1. */
 int cgroup__create_opts(const char *name, int flags, struct cgroup **out,
 			struct isolab_err *e);
+
+/* cgroup__create_opts on host's cgroups (NULL: this machine's); the group
+ * keeps host's mkdir and rmdir for cgroup__destroy.  Returns 0 or -1. */
+int cgroup__create_in(const struct cgroup_host *host, const char *name,
+		      int flags, struct cgroup **out, struct isolab_err *e);
 
 /* Memory limit in bytes, -1 = no limit.  Swap is limited with it (v1
  * memory.memsw.limit_in_bytes = the same value, v2 memory.swap.max = 0) so

@@ -9,6 +9,7 @@ int main(void)
 	int failed = 0;
 
 	failed += test_cgroup__run();
+	failed += test_cgroup_v2__run();
 	tests__setup();
 	failed += test_run__run();
 	failed += test_oci__run();

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 int test_cgroup__run(void);
+int test_cgroup_v2__run(void);
 int test_run__run(void);
 int test_oci__run(void);
 
