@@ -154,6 +154,18 @@ SAT(sat_i64_f64, double, int64_t, -9223372036854777856.0,
 SAT(sat_u64_f64, double, uint64_t, -1.0, 18446744073709551616.0, 0,
     UINT64_MAX)
 
+/* Every result is written as a whole 64-bit slot (an i32 or f32
+ * zero-extended): a 4-byte store followed by the 8-byte load of the same
+ * slot (local.get, local.tee, a call's arguments) cannot be forwarded
+ * from the store buffer and stalls the load for a dozen cycles. */
+#define PUT_u32(s, v) ((s).u64 = (uint32_t)(v))
+#define PUT_i32(s, v) ((s).u64 = (uint32_t)(int32_t)(v))
+#define PUT_f32(s, v) ((s).u64 = f32_bits(v))
+#define PUT_u64(s, v) ((s).u64 = (uint64_t)(v))
+#define PUT_i64(s, v) ((s).i64 = (int64_t)(v))
+#define PUT_f64(s, v) ((s).f64 = (v))
+#define PUT(s, F, v) PUT_##F(s, v)
+
 /* The trapping truncations check the same open ranges: x must lie
  * strictly between lo and hi (the first unrepresentable values). */
 #define IN_RANGE(x, lo, hi) ((x) > (lo) && (x) < (hi))
@@ -429,7 +441,7 @@ op_0x42:
 	op_##op: {                                                    \
 		T v_;                                                 \
 		memcpy(&v_, EA(n), n);                                \
-		sp[-1].field = cast v_;                               \
+		PUT(sp[-1], field, cast v_);                               \
 		NEXT();                                               \
 	}                                                             \
 	opL_##op: { /* address in local pc[0], offset pc[1] */        \
@@ -439,7 +451,7 @@ op_0x42:
 		if (__builtin_expect(ea_ + (n) > memsize, 0))         \
 			TRAP(T_OOB);                                  \
 		memcpy(&v_, mem + ea_, n);                            \
-		(sp++)->field = cast v_;                              \
+		PUT(*sp++, field, cast v_);                              \
 		NEXT();                                               \
 	}
 	LOAD(0x28, 4, uint32_t, u32, )
@@ -477,7 +489,7 @@ op_0x3F:
 	(sp++)->u64 = memsize / WASM_PAGE;
 	NEXT();
 op_0x40:
-	sp[-1].u32 = (uint32_t)memory__grow(inst->mem, sp[-1].u32);
+	PUT(sp[-1], u32, memory__grow(inst->mem, sp[-1].u32));
 	RELOAD_MEM();
 	NEXT();
 
@@ -554,46 +566,46 @@ opB_0x45: /* i32.eqz; br_if */
 	op_##op: {                                                \
 		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F;     \
 		sp--;                                             \
-		sp[-1].RF = (expr);                               \
+		PUT(sp[-1], RF, (expr));                               \
 		NEXT();                                           \
 	}                                                         \
 	opL_##op: {                                               \
 		__typeof__(sp->F) a = sp[-1].F,                   \
 				  b = fp[(pc++)->u64].F;          \
-		sp[-1].RF = (expr);                               \
+		PUT(sp[-1], RF, (expr));                               \
 		NEXT();                                           \
 	}                                                         \
 	opC_##op: {                                               \
 		union slot c_ = { .u64 = (pc++)->u64 };           \
 		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
-		sp[-1].RF = (expr);                               \
+		PUT(sp[-1], RF, (expr));                               \
 		NEXT();                                           \
 	}                                                         \
 	opLL_##op: {                                              \
 		__typeof__(sp->F) a = fp[pc[0].u64].F,            \
 				  b = fp[pc[1].u64].F;            \
 		pc += 2;                                          \
-		(sp++)->RF = (expr);                              \
+		PUT(*sp++, RF, (expr));                              \
 		NEXT();                                           \
 	}                                                         \
 	opLC_##op: {                                              \
 		union slot c_ = { .u64 = pc[1].u64 };             \
 		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
 		pc += 2;                                          \
-		(sp++)->RF = (expr);                              \
+		PUT(*sp++, RF, (expr));                              \
 		NEXT();                                           \
 	}                                                         \
 	opD_##op: { /* ... and the result to local pc[0] */       \
 		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F;     \
 		sp -= 2;                                          \
-		fp[(pc++)->u64].RF = (expr);                      \
+		PUT(fp[(pc++)->u64], RF, (expr));                      \
 		NEXT();                                           \
 	}                                                         \
 	opLD_##op: {                                              \
 		__typeof__(sp->F) a = sp[-1].F,                   \
 				  b = fp[pc[0].u64].F;            \
 		sp--;                                             \
-		fp[pc[1].u64].RF = (expr);                        \
+		PUT(fp[pc[1].u64], RF, (expr));                        \
 		pc += 2;                                          \
 		NEXT();                                           \
 	}                                                         \
@@ -601,28 +613,28 @@ opB_0x45: /* i32.eqz; br_if */
 		union slot c_ = { .u64 = pc[0].u64 };             \
 		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
 		sp--;                                             \
-		fp[pc[1].u64].RF = (expr);                        \
+		PUT(fp[pc[1].u64], RF, (expr));                        \
 		pc += 2;                                          \
 		NEXT();                                           \
 	}                                                         \
 	opLLD_##op: {                                             \
 		__typeof__(sp->F) a = fp[pc[0].u64].F,            \
 				  b = fp[pc[1].u64].F;            \
-		fp[pc[2].u64].RF = (expr);                        \
+		PUT(fp[pc[2].u64], RF, (expr));                        \
 		pc += 3;                                          \
 		NEXT();                                           \
 	}                                                         \
 	opLCD_##op: {                                             \
 		union slot c_ = { .u64 = pc[1].u64 };             \
 		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
-		fp[pc[2].u64].RF = (expr);                        \
+		PUT(fp[pc[2].u64], RF, (expr));                        \
 		pc += 3;                                          \
 		NEXT();                                           \
 	}
 #define UN(op, F, RF, expr)                 \
 	op_##op: {                          \
 		__typeof__(sp->F) a = sp[-1].F; \
-		sp[-1].RF = (expr);         \
+		PUT(sp[-1], RF, (expr));         \
 		NEXT();                     \
 	}
 	UN(0x45, u32, u32, a == 0)
@@ -671,28 +683,32 @@ op_0x6D: { /* i32.div_s */
 		TRAP(T_DIV0);
 	if (a == INT32_MIN && b == -1)
 		TRAP(T_OVF);
-	(--sp)[-1].i32 = a / b;
+	sp--;
+	PUT(sp[-1], i32, a / b);
 	NEXT();
 }
 op_0x6E: { /* i32.div_u */
 	uint32_t a = sp[-2].u32, b = sp[-1].u32;
 	if (b == 0)
 		TRAP(T_DIV0);
-	(--sp)[-1].u32 = a / b;
+	sp--;
+	PUT(sp[-1], u32, a / b);
 	NEXT();
 }
 op_0x6F: { /* i32.rem_s */
 	int32_t a = sp[-2].i32, b = sp[-1].i32;
 	if (b == 0)
 		TRAP(T_DIV0);
-	(--sp)[-1].i32 = b == -1 ? 0 : a % b;
+	sp--;
+	PUT(sp[-1], i32, b == -1 ? 0 : a % b);
 	NEXT();
 }
 op_0x70: { /* i32.rem_u */
 	uint32_t a = sp[-2].u32, b = sp[-1].u32;
 	if (b == 0)
 		TRAP(T_DIV0);
-	(--sp)[-1].u32 = a % b;
+	sp--;
+	PUT(sp[-1], u32, a % b);
 	NEXT();
 }
 	BIN(0x71, u32, u32, a & b)
@@ -786,7 +802,7 @@ op_0x82: { /* i64.rem_u */
 			TRAP(T_CONV);                 \
 		if (!IN_RANGE(a, lo, hi))             \
 			TRAP(T_OVF);                  \
-		sp[-1].RF = (RT)a;                    \
+		PUT(sp[-1], RF, (RT)a);                    \
 		NEXT();                               \
 	}
 	TRUNC(0xA8, f32, i32, int32_t, -2147483904.0f, 2147483648.0f)
