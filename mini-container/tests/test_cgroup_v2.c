@@ -111,19 +111,20 @@ static int fake_mkdir(const char *path, mode_t mode)
 		{"pids", "pids.max", "max\n"},
 		{"cpuset", "cpuset.cpus", "\n"},
 	};
-	char up[PATH_MAX], offered[512] = "", mine[512] = "";
+	char up[PATH_MAX], offered[512] = "", spaced[520];
 
 	if (mkdir(path, mode) < 0)
 		return -1;
 	snprintf(up, sizeof(up), "%s", path);
 	get(dirname(up), "cgroup.controllers", offered, sizeof(offered));
+	/* " cpu io pids ": a controller is offered if " NAME " is in it. */
+	snprintf(spaced, sizeof(spaced), " %s ", offered);
 	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
 		const char *c = files[i].controller;
 		char word[32];
 
 		snprintf(word, sizeof(word), " %s ", c ? c : "");
-		snprintf(mine, sizeof(mine), " %s ", offered);
-		if (c && !strstr(mine, word))
+		if (c && !strstr(spaced, word))
 			continue;
 		put(path, files[i].file, files[i].value);
 	}
