@@ -243,7 +243,9 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	struct instance *inst;
 	uint8_t *mem;
 	uint64_t memsize;
-	uint32_t base_depth;
+	/* the call stack: fr is the next free frame; run() returns when a
+	 * return finds fr back at fr_base (ex->depth is left unchanged) */
+	struct frame *fr, *fr_base, *fr_end;
 	uint64_t fuel;
 
 	if (table_out) {
@@ -270,7 +272,8 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	} while (0)
 
 	fuel = ex->fuel_on ? ex->fuel + 1 : UINT64_MAX;
-	base_depth = ex->depth;
+	fr_base = fr = ex->frames + ex->depth;
+	fr_end = ex->frames + ex->max_depth;
 	/* the entry call: arguments are already at fp */
 	if (fp + fn->def->frame_slots > ex->stack_end)
 		return exec__trap(ex, T_EXHAUSTED);
@@ -332,19 +335,26 @@ op_0x0E: { /* br_table */
 }
 op_0x0F: { /* return */
 	uint32_t n = (uint32_t)pc->u64;
-	const struct frame *fr;
+	struct wfunc *caller;
 
 	for (uint32_t k = 0; k < n; k++)
 		fp[k] = sp[(ptrdiff_t)k - n];
 	sp = fp + n;
-	if (ex->depth == base_depth)
+	if (fr == fr_base)
 		return 0;
-	fr = &ex->frames[--ex->depth];
+	fr--;
 	pc = fr->pc;
 	fp = (union slot *)fr->fp;
-	fn = fr->fn;
-	/* the callee may have grown the memory: always reload */
-	RELOAD_MEM();
+	caller = fr->fn;
+	/* Within one instance, mem and memsize are already current (a
+	 * memory.grow in the callee reloaded them); a call across
+	 * instances reloads, as the callee may have grown a memory the
+	 * two share. */
+	if (caller->inst != fn->inst) {
+		fn = caller;
+		RELOAD_MEM();
+	}
+	fn = caller;
 	NEXT();
 }
 op_0x10: { /* call */
@@ -362,17 +372,20 @@ do_call:
 		NEXT();
 	}
 	nfp = sp - callee->nparams;
-	if (ex->depth >= ex->max_depth ||
-	    nfp + callee->frame_slots > ex->stack_end)
+	if (fr == fr_end || nfp + callee->frame_slots > ex->stack_end)
 		TRAP(T_EXHAUSTED);
-	{
-		struct frame *fr = &ex->frames[ex->depth++];
-		fr->pc = pc;
-		fr->fp = (uint64_t *)fp;
-		fr->fn = fn;
-	}
-	for (uint32_t k = callee->nlocals; k > 0; k--)
+	fr->pc = pc;
+	fr->fp = (uint64_t *)fp;
+	fr->fn = fn;
+	fr++;
+	/* Zero the declared locals.  The empty asm keeps the compiler
+	 * from turning this (usually 0-4 iterations) into a call to
+	 * memset, which spilled and reloaded the machine's registers on
+	 * every call. */
+	for (uint32_t k = callee->nlocals; k > 0; k--) {
 		(sp++)->u64 = 0;
+		__asm__("" : "+r"(sp));
+	}
 	fp = nfp;
 	pc = callee->code;
 	if (callee->inst != fn->inst) {
@@ -848,7 +861,6 @@ op_0xBF:
 
 trapped:
 	ex->trap_fn = fn; /* the Wasm function that was running */
-	ex->depth = base_depth;
 	return -1;
 }
 
