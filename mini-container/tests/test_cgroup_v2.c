@@ -12,11 +12,14 @@
  * the kernel would make.  Each test then checks exactly what was written
  * where.  No root needed.
  *
- * What the fake does not model: enabling a controller in
- * cgroup.subtree_control (the file keeps the last write, which the tests
+ * What the fake does not model: a cgroup file takes each write whole,
+ * while cgroup.c writes without truncating (a cost the kernel's files do
+ * not need), so the fake's files start empty and a test empties one
+ * before it writes it again; enabling a controller in
+ * cgroup.subtree_control (the file keeps the write, which the tests
  * check; a new group gets the files of every controller its parent
- * offers in cgroup.controllers), and the kernel's refusals (EBUSY for
- * the no-internal-process rule, EINVAL for a bad value).
+ * offers in cgroup.controllers); the kernel's refusals (EBUSY for the
+ * no-internal-process rule, EINVAL for a bad value).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -44,7 +47,7 @@
 /* The parent group's controllers on a typical v2 machine (Debian 12's
  * systemd), and those already enabled for its sub-groups. */
 #define ALL_CONTROLLERS "cpuset cpu io memory hugetlb pids rdma misc"
-#define ALREADY_ON	"cpu io"
+#define ALREADY_ON	"cpu"
 
 /* One fake cgroup2 tree in a temporary directory. */
 struct fake {
@@ -89,8 +92,9 @@ static const char *get(const char *dir, const char *file, char *buf, size_t len)
 }
 
 /* The kernel's side of mkdir in a cgroup2 tree: the new group's interface
- * files, with the kernel's initial values, for every controller the
- * parent offers (cgroup.controllers).  Returns 0 or -1 (errno). */
+ * files for every controller the parent offers (cgroup.controllers), the
+ * knobs empty (see the top of the file), the meters at zero.  Returns 0
+ * or -1 (errno). */
 static int fake_mkdir(const char *path, mode_t mode)
 {
 	static const struct {
@@ -100,16 +104,16 @@ static int fake_mkdir(const char *path, mode_t mode)
 		{NULL, "cgroup.subtree_control", ""},
 		{NULL, "cpu.stat",
 		 "usage_usec 0\nuser_usec 0\nsystem_usec 0\n"},
-		{"cpu", "cpu.max", "max 100000\n"},
-		{"cpu", "cpu.weight", "100\n"},
-		{"memory", "memory.max", "max\n"},
-		{"memory", "memory.swap.max", "max\n"},
+		{"cpu", "cpu.max", ""},
+		{"cpu", "cpu.weight", ""},
+		{"memory", "memory.max", ""},
+		{"memory", "memory.swap.max", ""},
 		{"memory", "memory.current", "0\n"},
 		{"memory", "memory.peak", "0\n"},
 		{"memory", "memory.events",
 		 "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n"},
-		{"pids", "pids.max", "max\n"},
-		{"cpuset", "cpuset.cpus", "\n"},
+		{"pids", "pids.max", ""},
+		{"cpuset", "cpuset.cpus", ""},
 	};
 	char up[PATH_MAX], offered[512] = "", spaced[520];
 
@@ -299,6 +303,8 @@ static void test_cgroup_v2_memory_32m_writes_memory_max_33554432(void **state)
 	assert_string_equal(get(dir, "memory.max", buf, sizeof(buf)),
 			    "33554432");
 	assert_string_equal(get(dir, "memory.swap.max", buf, sizeof(buf)), "0");
+	put(dir, "memory.max", "");
+	put(dir, "memory.swap.max", "");
 	assert_int_equal(cgroup__set_memory(cg, -1, &e), 0);
 	assert_string_equal(get(dir, "memory.max", buf, sizeof(buf)), "max");
 	assert_string_equal(get(dir, "memory.swap.max", buf, sizeof(buf)),
@@ -319,6 +325,7 @@ static void test_cgroup_v2_cpus_half_writes_cpu_max_50000_100000(void **state)
 	assert_int_equal(cgroup__set_cpu_max(cg, 50000, 100000, &e), 0);
 	assert_string_equal(get(dir, "cpu.max", buf, sizeof(buf)),
 			    "50000 100000");
+	put(dir, "cpu.max", "");
 	assert_int_equal(cgroup__set_cpu_max(cg, -1, 100000, &e), 0);
 	assert_string_equal(get(dir, "cpu.max", buf, sizeof(buf)),
 			    "max 100000");
@@ -342,6 +349,7 @@ static void test_cgroup_v2_shares_become_weight_as_crun_converts(void **state)
 	char buf[64];
 
 	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		put(dir, "cpu.weight", "");
 		assert_int_equal(cgroup__set_cpu_shares(cg, t[i].shares, &e),
 				 0);
 		assert_string_equal(get(dir, "cpu.weight", buf, sizeof(buf)),
@@ -363,6 +371,7 @@ static void test_cgroup_v2_pids_64_then_max(void **state)
 
 	assert_int_equal(cgroup__set_pids(cg, 64, &e), 0);
 	assert_string_equal(get(dir, "pids.max", buf, sizeof(buf)), "64");
+	put(dir, "pids.max", "");
 	assert_int_equal(cgroup__set_pids(cg, -1, &e), 0);
 	assert_string_equal(get(dir, "pids.max", buf, sizeof(buf)), "max");
 	assert_int_equal(cgroup__destroy(cg, NULL), 0);
