@@ -76,7 +76,8 @@ enum {
 	OP_BRCMP_LC = 0x900,
 	/* Any of the operator forms above (0x00..0x7FF) followed by
 	 * `local.set d`: OP_TO_LOCAL + form, its immediates then d; the
-	 * result goes to local d instead of the stack. */
+	 * result goes to local d instead of the stack.  So do `local.get
+	 * a` (OP_TO_LOCAL + 0x20: a, d) and a constant (+ 0x42: c, d). */
 	OP_TO_LOCAL = 0xA00,
 	OP_COUNT = 0x1200,
 };

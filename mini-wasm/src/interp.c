@@ -202,6 +202,9 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H(0xBE), H(0xBF), H(0xC0), H(0xC1), H(0xC2), H(0xC3), H(0xC4),
 		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
 		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122),
+		/* moves: a local or a constant to local d */
+		[OP_TO_LOCAL + 0x20] = &&opD_0x20,
+		[OP_TO_LOCAL + 0x42] = &&opD_0x42,
 		/* binary operators with a local or constant operand */
 #define H2(n)                                                            \
 	[OP_LOCAL_B + n] = &&opL_##n, [OP_CONST_B + n] = &&opC_##n,      \
@@ -440,6 +443,14 @@ op_0x24:
 	NEXT();
 op_0x42:
 	(sp++)->u64 = (pc++)->u64;
+	NEXT();
+opD_0x20: /* local.get a; local.set d */
+	fp[pc[1].u64] = fp[pc[0].u64];
+	pc += 2;
+	NEXT();
+opD_0x42: /* const c; local.set d */
+	fp[pc[1].u64].u64 = pc[0].u64;
+	pc += 2;
 	NEXT();
 
 	/* --- memory: every access checked against memsize in 64 bits --- */

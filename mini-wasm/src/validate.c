@@ -611,12 +611,20 @@ static int validate_local(struct vctx *v, uint8_t op)
 		return -1;
 	if (op == 0x22 && (pop(v, t, NULL) < 0 || push(v, t) < 0))
 		return -1;
-	/* `operator; local.set i`: the operator writes local i itself */
-	if (op == 0x21 && v->last >= v->barrier && v->last_op < 0x800 &&
-	    v->h[OP_TO_LOCAL + v->last_op] && v->ncode > v->last) {
+	/* `operator; local.set i`: the operator writes local i itself
+	 * (and so do a constant and a local.get: a move).  `operator;
+	 * local.tee i` becomes the same, then `local.get i`, which the
+	 * next operator can fuse as its operand (loop counters). */
+	if ((op == 0x21 || op == 0x22) && v->last >= v->barrier &&
+	    v->last_op < 0x800 && v->h[OP_TO_LOCAL + v->last_op] &&
+	    v->ncode > v->last) {
 		v->code[v->last].op = v->h[OP_TO_LOCAL + v->last_op];
 		v->last_op = OP_TO_LOCAL + v->last_op;
-		return emit(v, i);
+		if (emit(v, i) < 0)
+			return -1;
+		if (op == 0x21)
+			return 0;
+		op = 0x20;
 	}
 	return emit_op(v, op) < 0 ? -1 : emit(v, i);
 }
