@@ -18,6 +18,12 @@
  *
  * Simulated figures do not depend on this machine's load; step 5 does,
  * which is why it reports CPU time (wait4's rusage) beside wall time.
+ * Steps 1-4 take well under a second together; 5 and 6 take the time
+ * (about 30 s of CPU and 5 s), so --quick shortens them: 10 s
+ * simulated instead of 10 minutes, every scheduler once, and a 1 s real
+ * check; and step 4 takes 3 seeds instead of 10 (params.quick_cut says
+ * so).  An event rate is a rate either way; the short run's wall and CPU
+ * times are not the long run's.
  */
 #include <errno.h>
 #include <limits.h>
@@ -34,6 +40,14 @@
 #include "timing.h"
 
 #define NSCHED 4
+
+/* Steps 5 and 6: simulated and real durations, full and --quick. */
+#define SPEED_DURATION "600s"
+#define SPEED_DURATION_QUICK "10s"
+#define REAL_DURATION "5s"
+#define REAL_DURATION_QUICK "1s"
+/* Step 4: seeds of mixed.json, min(runs, 10), at most this with --quick. */
+#define QUICK_SEEDS 3
 
 static char scen_dir[4200];
 
@@ -356,6 +370,10 @@ static int exp_side_by_side(struct bench_ctx *ctx, struct result *r,
 	struct scenario sc;
 	char base[4400];
 
+	if (ctx->quick && seeds > QUICK_SEEDS)
+		seeds = QUICK_SEEDS;
+	json_object_set_new(result__params(r), "mixed_seeds",
+			    json_integer(seeds));
 	progress__step(&ctx->prog, "sched:side-by-side");
 	for (int k = 0; k < NSCHED; k++)
 		jain[k] = p99[k] = (struct samples)SAMPLES_INIT;
@@ -423,15 +441,16 @@ out:
 /* 5. Events per second: scheduler-sim run as a child, so wait4's rusage
  * gives its CPU time, which other programs' load on the machine barely
  * changes (the wall time it also records does change). */
-static int speed_run(const char *bin, const char *sched, const char *json,
-		     struct samples *wall, struct samples *cpu,
-		     struct samples *rate, json_int_t *events,
-		     struct isolab_err *e)
+static int speed_run(const char *bin, const char *sched, const char *dur,
+		     const char *json, struct samples *wall,
+		     struct samples *cpu, struct samples *rate,
+		     json_int_t *events, struct isolab_err *e)
 {
 	char scen[4400];
 	char *argv[] = {(char *)bin,  "--scheduler", (char *)sched,
-			"--scenario", scen,	     "--quiet",
-			"--json",     (char *)json,  NULL};
+			"--scenario", scen,	     "--duration",
+			(char *)dur,  "--quiet",     "--json",
+			(char *)json, NULL};
 	struct cmd_opts opts = {.timeout_s = 600};
 	struct cmd_result res;
 	json_t *root;
@@ -459,6 +478,7 @@ static int speed_run(const char *bin, const char *sched, const char *json,
 static int exp_speed(struct bench_ctx *ctx, struct result *r,
 		     struct isolab_err *e)
 {
+	const char *dur = ctx->quick ? SPEED_DURATION_QUICK : SPEED_DURATION;
 	char bin[4200], json[4200];
 	json_t *speed = json_object();
 	int rc = -1;
@@ -468,9 +488,10 @@ static int exp_speed(struct bench_ctx *ctx, struct result *r,
 	snprintf(json, sizeof(json), "%s/sched-speed-run.json", ctx->out_dir);
 	json_object_set_new(
 		speed, "command",
-		json_string("scheduler-sim --scheduler S --scenario "
-			    "scheduler-sim/scenarios/big-64x512.json "
-			    "--quiet --json OUT"));
+		json_sprintf("scheduler-sim --scheduler S --scenario "
+			     "scheduler-sim/scenarios/big-64x512.json "
+			     "--duration %s --quiet --json OUT",
+			     dur));
 	for (int k = 0; k < NSCHED; k++) {
 		const char *name = sim_schedulers[k]->name;
 		struct samples wall = SAMPLES_INIT, cpu = SAMPLES_INIT,
@@ -479,7 +500,9 @@ static int exp_speed(struct bench_ctx *ctx, struct result *r,
 		struct series_desc dc = {"sched", NULL, "cpu_time", "ns"};
 		struct series_desc dr = {"sched", NULL, "events_per_cpu_s",
 					 "1/s"};
-		int runs = k == 0 ? (ctx->runs < 3 ? ctx->runs : 3) : 1;
+		int runs = k == 0 && !ctx->quick
+				   ? (ctx->runs < 3 ? ctx->runs : 3)
+				   : 1;
 		json_int_t events = 0;
 		char wl[64];
 		int bad = 0;
@@ -487,8 +510,8 @@ static int exp_speed(struct bench_ctx *ctx, struct result *r,
 		snprintf(wl, sizeof(wl), "big-64x512.json:%s", name);
 		dw.workload = dc.workload = dr.workload = wl;
 		for (int i = 0; !bad && i < runs; i++)
-			bad = speed_run(bin, name, json, &wall, &cpu, &rate,
-					&events, e) < 0;
+			bad = speed_run(bin, name, dur, json, &wall, &cpu,
+					&rate, &events, e) < 0;
 		if (!bad)
 			bad = result__add_series(r, &dw, &wall, e) < 0 ||
 			      result__add_series(r, &dc, &cpu, e) < 0 ||
@@ -514,13 +537,20 @@ out:
 }
 
 /* 6. The check against Linux: `scheduler-sim real` on real-check.json
- * for 5 s (root only; recorded as skipped otherwise). */
+ * for 5 s, 1 s with --quick (root only; recorded as skipped otherwise). */
 static int exp_real(struct bench_ctx *ctx, struct result *r,
 		    struct isolab_err *e)
 {
 	char bin[4200], json[4200], scen[4400], base[4400], dat[4500];
-	char *argv[] = {bin,  "real",	"--scenario", scen, "--duration",
-			"5s", "--json", json,	      NULL};
+	char *argv[] = {bin,
+			"real",
+			"--scenario",
+			scen,
+			"--duration",
+			ctx->quick ? REAL_DURATION_QUICK : REAL_DURATION,
+			"--json",
+			json,
+			NULL};
 	char title[] = "plottitle = \"scheduler-sim real: 4 hogs in cgroups "
 		       "on 1 CPU (weights 256, 512, 1024; cap 10%)\"";
 	const char *vars[] = {title, NULL};
@@ -579,6 +609,25 @@ static int sched_measure(struct bench_ctx *ctx, struct result *r,
 					"real-check"));
 	json_object_set_new(result__params(r), "schedulers",
 			    json_string("credit credit2 rr fair"));
+	json_object_set_new(result__params(r), "quick",
+			    json_boolean(ctx->quick));
+	json_object_set_new(
+		result__params(r), "speed_simulated",
+		json_string(ctx->quick ? SPEED_DURATION_QUICK
+				       : SPEED_DURATION));
+	json_object_set_new(result__params(r), "real_duration",
+			    json_string(ctx->quick ? REAL_DURATION_QUICK
+						   : REAL_DURATION));
+	if (ctx->quick)
+		json_object_set_new(
+			result__params(r), "quick_cut",
+			json_string("speed: big-64x512 simulated for "
+				    SPEED_DURATION_QUICK " instead of "
+				    SPEED_DURATION ", credit run once "
+				    "instead of min(runs, 3) times; real "
+				    "check " REAL_DURATION_QUICK " instead "
+				    "of " REAL_DURATION "; mixed.json over "
+				    "3 seeds instead of min(runs, 10)"));
 	if (exp_share(ctx, r, e) < 0 || exp_cap(ctx, r, e) < 0 ||
 	    exp_latency(ctx, r, e) < 0 || exp_side_by_side(ctx, r, e) < 0 ||
 	    exp_speed(ctx, r, e) < 0 || exp_real(ctx, r, e) < 0)
