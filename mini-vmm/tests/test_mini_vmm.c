@@ -585,6 +585,21 @@ test_uart_and_pv_print_same_text_exits_per_byte_vs_string(void **state)
 	assert_int_equal(hcall, 1);
 }
 
+/* --marks: the harness's one line, "ready", before the greeting; the
+ * kernel's entry and kernel milestones stay in --stats only (mark.c). */
+static void test_marks_prints_only_the_ready_line(void **state)
+{
+	struct test_run r;
+
+	(void)state;
+	NEED_KVM();
+	vmm_run(&r, "--marks", guest("hello64"), NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_string_equal(r.out, "isolab-mark: ready\n"
+				   "Hello from long mode, ring 3, vCPU 0!\n");
+	testing__run_free(&r);
+}
+
 static void test_exits_counts_are_exact(void **state)
 {
 	char dir[256], stats[300];
@@ -892,6 +907,7 @@ int main(void)
 		cmocka_unit_test(test_hello32c_protected_mode_c_library),
 		cmocka_unit_test(
 			test_uart_and_pv_print_same_text_exits_per_byte_vs_string),
+		cmocka_unit_test(test_marks_prints_only_the_ready_line),
 		cmocka_unit_test(test_exits_counts_are_exact),
 		cmocka_unit_test(test_echo_reads_stdin_through_the_uart),
 		cmocka_unit_test(test_smp_vcpus_meet),
