@@ -12,14 +12,13 @@
  * line gives it the numbers instead (tsc_early_khz, lpj, no_timer_check).
  */
 #include <dirent.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "approach.h"
+#include "cpio.h"
 
 #define QEMU_BIN "/usr/bin/qemu-system-x86_64"
 #define BUSYBOX "/bin/busybox"
@@ -57,26 +56,6 @@ static const char *qemu_unavailable(const struct bench_ctx *ctx)
 	return NULL;
 }
 
-/* One entry of a cpio "newc" archive (what the kernel unpacks as an
- * initramfs): a 110-byte header of hex fields, the name, the data, each
- * padded to 4 bytes. */
-static void cpio_entry(FILE *f, const char *name, unsigned mode,
-		       const void *data, size_t len, unsigned ino)
-{
-	static const char zeros[4];
-	size_t nlen = strlen(name) + 1;
-
-	fprintf(f, "070701%08X%08X%08X%08X%08X%08X%08zX%08X%08X%08X%08X"
-		   "%08zX%08X",
-		ino, mode, 0u, 0u, 1u, 0u, len, 0u, 0u, 0u, 0u, nlen, 0u);
-	fwrite(name, 1, nlen, f);
-	fwrite(zeros, 1, (4 - (110 + nlen) % 4) % 4, f);
-	if (len) {
-		fwrite(data, 1, len, f);
-		fwrite(zeros, 1, (4 - len % 4) % 4, f);
-	}
-}
-
 static const char init_script[] =
 	"#!/bin/busybox sh\n"
 	"/bin/busybox echo 'isolab-mark: ready'\n"
@@ -86,39 +65,22 @@ static const char init_script[] =
 	"/bin/busybox poweroff -f\n";
 
 /* Write the initramfs: /init and /bin/busybox (the kernel's built-in
- * initramfs already has /dev/console). */
+ * initramfs already has /dev/console).  Returns 0, or -1 with e filled. */
 static int write_initramfs(const char *path, struct isolab_err *e)
 {
-	struct stat st;
-	char *bb = NULL;
-	FILE *in = fopen(BUSYBOX, "re"), *f;
-	int rc = -1;
+	struct cpio c;
 
-	if (!in || fstat(fileno(in), &st) < 0 ||
-	    !(bb = malloc((size_t)st.st_size)) ||
-	    fread(bb, 1, (size_t)st.st_size, in) != (size_t)st.st_size) {
-		err__set(e, errno, "%s", BUSYBOX);
-		goto out;
+	if (cpio__open(&c, path, e) < 0)
+		return -1;
+	if (cpio__add_dir(&c, "bin", 0755, e) < 0 ||
+	    cpio__add_copy(&c, "bin/busybox", BUSYBOX, e) < 0 ||
+	    cpio__add_file(&c, "init", 0755, init_script,
+			   strlen(init_script), e) < 0 ||
+	    cpio__add_dir(&c, "proc", 0755, e) < 0) {
+		cpio__abort(&c);
+		return -1;
 	}
-	f = fopen(path, "we");
-	if (!f) {
-		err__set(e, errno, "%s", path);
-		goto out;
-	}
-	cpio_entry(f, "bin", 040755, NULL, 0, 1);
-	cpio_entry(f, "bin/busybox", 0100755, bb, (size_t)st.st_size, 2);
-	cpio_entry(f, "init", 0100755, init_script, strlen(init_script), 3);
-	cpio_entry(f, "proc", 040755, NULL, 0, 4);
-	cpio_entry(f, "TRAILER!!!", 0, NULL, 0, 0);
-	if (fclose(f) != 0)
-		err__set(e, errno, "%s", path);
-	else
-		rc = 0;
-out:
-	if (in)
-		fclose(in);
-	free(bb);
-	return rc;
+	return cpio__close(&c, e);
 }
 
 static int qemu_measure(struct bench_ctx *ctx, struct result *r,
