@@ -20,7 +20,7 @@
  * in each hierarchy from /proc/self/cgroup: never hard-coded, because
  * /sys/fs/cgroup differs between machines and inside containers.
  *
- * Start reading at cgroup__create_opts().
+ * Start reading at cgroup__create_in().
  */
 #define _GNU_SOURCE
 #include "cgroup.h"
