@@ -32,7 +32,25 @@ struct bench_ctx {
 	bool quick;
 	struct meta meta;      /* this machine */
 	struct progress prog;
+	/* Every selected approach's result, filled as the run goes (NULL for
+	 * one that is skipped), so a late step can read a peer's medians. */
+	struct result **results;
+	size_t nresults;
 };
+
+/* One way of launching a shared workload (bench/workloads/), measured in
+ * rounds interleaved with every other approach's (approach__measure_shared):
+ * the approach's own engine, or a peer it brings (node for Wasm). */
+struct wl_arm {
+	const char *series; /* series prefix: "vm", "wasm-node", ... */
+	struct result *r;   /* where its series go (set by isobench) */
+	char *argv[24];
+	char store[4096]; /* the strings argv points into (wl_arm__argv) */
+};
+
+/* Set arm's series name and argv (a NULL-terminated list of strings,
+ * copied into arm->store).  Returns 0, or -1 if they do not fit. */
+int wl_arm__argv(struct wl_arm *arm, const char *series, ...);
 
 struct approach_ops {
 	const char *name; /* short name, used in --only and file names */
@@ -43,6 +61,16 @@ struct approach_ops {
 	/* Measure into r.  Returns 0, or -1 with e filled. */
 	int (*measure)(struct bench_ctx *ctx, struct result *r,
 		       struct isolab_err *e);
+	/* Optional: fill arms[0..max) with the ways this approach runs shared
+	 * workload w and return how many (0: it does not run w).  Called
+	 * after measure(), which may have prepared what they need. */
+	int (*arms)(struct bench_ctx *ctx, const char *w, struct wl_arm *arms,
+		    int max);
+	/* Optional: after the shared workloads, finish r (figures that need
+	 * them, such as ratios to native) and remove the approach's scratch.
+	 * Called whenever measure() was.  Returns 0, or -1 with e filled. */
+	int (*finish)(struct bench_ctx *ctx, struct result *r,
+		      struct isolab_err *e);
 };
 
 /* The approaches built into this isobench, NULL-terminated, in the order
@@ -65,6 +93,23 @@ bool approach__wants(const struct bench_ctx *ctx, const char *w);
 
 /* Is name in the comma-separated list? */
 bool approach__in_list(const char *list, const char *name);
+
+/* The shared workloads, each in rounds over every arm the available
+ * approaches offer (their arms op), in a new order every round
+ * (interleave.h): hello for ctx->runs rounds after ctx->warmup, the other
+ * workloads for ctx->compute_runs after one.  Each arm's figures go to its
+ * result as approach__measure_workload's do; an arm that fails (exit
+ * status, missing mark, another checksum) is dropped with its error in its
+ * result's skipped list, and the others go on.  Returns 0, or -1 with e
+ * filled when it could not measure at all. */
+int approach__measure_shared(struct bench_ctx *ctx,
+			     const struct approach_ops *const *approaches,
+			     struct result *const *results, size_t n,
+			     struct isolab_err *e);
+
+/* The median of series NAME ("native:fib:compute") in any of ctx's results,
+ * or NAN when no result has it. */
+double approach__median(const struct bench_ctx *ctx, const char *name);
 
 /* Run argv (an approach launching workload w) runs times after one warm-up
  * with its marks stamped (bench/lib/marks.h), and add to r the series

@@ -13,7 +13,8 @@
  *  2. the phases of mini-container's start (its --stats): cgroup setup,
  *     clone, mounts and pivot_root, seccomp load, exec, cleanup;
  *  3. the shared workloads run inside mini-container (the same static
- *     binaries as the native approach, copied into the rootfs).
+ *     binaries as the native approach, copied into the rootfs), in the
+ *     shared rounds interleaved with the other approaches (ctr_arms).
  *
  * The runtimes are measured interleaved (one run of each per round, in a
  * new random order every round), so that the load of this shared machine,
@@ -39,6 +40,7 @@
 #include <unistd.h>
 
 #include "approach.h"
+#include "interleave.h"
 #include "plot.h"
 #include "testing.h"
 #include "timing.h"
@@ -182,23 +184,11 @@ ctr_child(struct bench_ctx *ctx, struct ctr_peer *peers, size_t n, int fd)
 	for (int round = -ctx->warmup; round < ctx->runs; round++) {
 		size_t order[16];
 
-		/* A new order every round (Fisher-Yates, a fixed LCG seed so
-		 * runs repeat): a runtime right after another that moved a
-		 * task between cgroups finds the kernel's grace period still
-		 * warm (a rotation would keep the same neighbours, and the
-		 * same peers would always profit). */
-		for (size_t k = 0; k < n && k < 16; k++)
-			order[k] = k;
-		for (size_t k = n < 16 ? n : 16; k > 1; k--) {
-			size_t j, t;
-
-			lcg = lcg * 6364136223846793005ull +
-			      1442695040888963407ull;
-			j = (size_t)(lcg >> 33) % k;
-			t = order[k - 1];
-			order[k - 1] = order[j];
-			order[j] = t;
-		}
+		/* A new order every round (interleave.h): a runtime right
+		 * after another that moved a task between cgroups finds the
+		 * kernel's grace period still warm (a rotation would keep the
+		 * same neighbours, and the same peers would always profit). */
+		interleave__shuffle(order, n < 16 ? n : 16, &lcg);
 		for (size_t k = 0; k < n && k < 16; k++) {
 			size_t i = order[k];
 			struct cmd_result res;
@@ -363,29 +353,35 @@ out:
 	return rc;
 }
 
+/* The run's scratch (rootfs and bundle): made by ctr_measure, used by the
+ * shared rounds (ctr_arms), removed by ctr_finish. */
+static struct ctr_env scratch;
+
 /* The shared workloads inside mini-container, same limits but no CPU
  * quota (the workloads are single-threaded compute). */
-static int ctr_workloads(struct bench_ctx *ctx, struct ctr_env *env,
-			 struct result *r, struct isolab_err *e)
+static int ctr_arms(struct bench_ctx *ctx, const char *w, struct wl_arm *arms,
+		    int max)
 {
-	char prog[128], label[64];
-	char *argv[] = {mc_path,     "run",    "--quiet", "--memory",
-			"256M",	     "--pids", "64",	  "--rootfs",
-			env->rootfs, "--",     prog,	  NULL};
+	char prog[128];
 
-	for (size_t i = 0; bench_workloads[i]; i++) {
-		const char *w = bench_workloads[i];
+	(void)ctx;
+	snprintf(prog, sizeof(prog), "/bin/%s", w);
+	if (max < 1 || !scratch.rootfs[0] ||
+	    wl_arm__argv(&arms[0], "container", mc_path, "run", "--quiet",
+			 "--memory", "256M", "--pids", "64", "--rootfs",
+			 scratch.rootfs, "--", prog, NULL) < 0)
+		return 0;
+	return 1;
+}
 
-		if (!approach__wants(ctx, w))
-			continue;
-		snprintf(prog, sizeof(prog), "/bin/%s", w);
-		snprintf(label, sizeof(label), "container:%s", w);
-		progress__step(&ctx->prog, label);
-		if (approach__measure_workload(
-			    ctx, r, "container", w, argv,
-			    i == 0 ? ctx->runs : ctx->compute_runs, e) < 0)
-			return -1;
-	}
+static int ctr_finish(struct bench_ctx *ctx, struct result *r,
+		      struct isolab_err *e)
+{
+	(void)ctx;
+	(void)r;
+	(void)e;
+	ctr_env_destroy(&scratch);
+	memset(&scratch, 0, sizeof(scratch));
 	return 0;
 }
 
@@ -502,8 +498,8 @@ static int ctr_record(struct result *r, struct ctr_peer *peers, size_t n,
 static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 		       struct isolab_err *e)
 {
-	struct ctr_env env = {0};
-	char cfg[400];
+	struct ctr_env *env = &scratch;
+	char cfg[600];
 	struct ctr_peer peers[] = {
 		{.name = "mini-container",
 		 .what = "the bundle: all namespaces but user, 64M, 64 pids, "
@@ -522,10 +518,10 @@ static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 	const size_t n = sizeof(peers) / sizeof(peers[0]);
 	int rc = -1;
 
-	if (ctr_env_create(&env, e) < 0)
+	if (ctr_env_create(env, e) < 0)
 		goto out;
-	ctr_peers_argv(peers, &env);
-	snprintf(cfg, sizeof(cfg), "%s/config.json", env.bundle);
+	ctr_peers_argv(peers, env);
+	snprintf(cfg, sizeof(cfg), "%s/config.json", env->bundle);
 	/* The bundle lives in a temporary directory: keep the config itself,
 	 * which is what a reader needs to run the same containers again. */
 	json_t *config = json_load_file(cfg, 0, NULL);
@@ -543,9 +539,8 @@ static int ctr_measure(struct bench_ctx *ctx, struct result *r,
 			"machine's empty cgroup2 (crun 1.8 refuses "
 			"hybrid cgroups otherwise)"));
 	if (ctr_measure_peers(ctx, peers, n, e) < 0 ||
-	    ctr_record(r, peers, n, e) < 0 || ctr_phases(ctx, &env, r, e) < 0 ||
-	    ctr_summarise(ctx, r, peers, n, e) < 0 ||
-	    ctr_workloads(ctx, &env, r, e) < 0)
+	    ctr_record(r, peers, n, e) < 0 || ctr_phases(ctx, env, r, e) < 0 ||
+	    ctr_summarise(ctx, r, peers, n, e) < 0)
 		goto out;
 	rc = 0;
 out:
@@ -553,14 +548,15 @@ out:
 		samples__free(&peers[i].times);
 		samples__free(&peers[i].rss);
 	}
-	ctr_env_destroy(&env);
-	return rc;
+	return rc; /* the scratch stays for the shared rounds (ctr_finish) */
 }
 
 const struct approach_ops container_approach = {
 	.name = "container",
 	.what = "mini-container beside crun, runc, bwrap, unshare+chroot",
-	.steps = 2 + 16,
+	.steps = 2, /* the interleaved runtimes, the phases */
 	.unavailable = ctr_unavailable,
 	.measure = ctr_measure,
+	.arms = ctr_arms,
+	.finish = ctr_finish,
 };

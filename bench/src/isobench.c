@@ -51,7 +51,7 @@ static const char usage[] =
 	"                  (default 10)\n"
 	"  --out DIR       results directory (default results/latest)\n"
 	"  --quick         the short run of make bench QUICK=1 (about a minute):\n"
-	"                  --runs 30 --warmup 2 --compute-runs 3 unless given,\n"
+	"                  --runs 30 --warmup 2 --compute-runs 1 unless given,\n"
 	"                  and the short form of the slow experiments\n"
 	"  --quiet         no progress on stderr\n"
 	"\n"
@@ -147,51 +147,132 @@ static void check_workloads(const char *list)
 	}
 }
 
-/* Measure one approach into DIR/<name>.json.  A failure is recorded in the
- * result as a skip, never silently dropped. */
-static int run_one(struct bench_ctx *ctx, const struct approach_ops *a)
+/* One approach's part of a run. */
+struct run_slot {
+	const struct approach_ops *a;
+	struct result *r;
+	bool measured; /* measure() ran (finish() is due) */
+	bool ok;       /* and succeeded: its arms join the shared workloads */
+	int first_step;
+};
+
+/* Create the approach's result and measure its own experiments into it.
+ * A failure is recorded in the result (skipped, with the reason) and
+ * makes the run's exit status 1, but the other approaches still run.
+ * Returns 0, or -1 when the approach failed. */
+static int run_begin(struct bench_ctx *ctx, struct run_slot *s)
 {
 	struct isolab_err e = { 0, "" };
-	char path[PATH_MAX], title[256];
+	const struct approach_ops *a = s->a;
 	const char *why = a->unavailable(ctx);
-	int first_step = ctx->prog.step;
-	struct result *r;
-	int rc = 0;
+	char title[256];
 
+	s->first_step = ctx->prog.step;
 	snprintf(title, sizeof(title), "%s: %s", a->name, a->what);
-	r = result__create(a->name, title, &ctx->meta);
-	if (!r) {
+	s->r = result__create(a->name, title, &ctx->meta);
+	if (!s->r) {
 		fprintf(stderr, PROG ": %s: out of memory\n", a->name);
 		return -1;
 	}
-	json_object_set_new(result__params(r), "runs", json_integer(ctx->runs));
-	json_object_set_new(result__params(r), "warmup",
+	json_object_set_new(result__params(s->r), "runs",
+			    json_integer(ctx->runs));
+	json_object_set_new(result__params(s->r), "warmup",
 			    json_integer(ctx->warmup));
-	json_object_set_new(result__params(r), "quick",
+	json_object_set_new(result__params(s->r), "compute_runs",
+			    json_integer(ctx->compute_runs));
+	json_object_set_new(result__params(s->r), "quick",
 			    json_boolean(ctx->quick));
-	json_object_set_new(result__params(r), "launcher",
+	json_object_set_new(result__params(s->r), "launcher",
 			    json_string(launch__mode()));
 	if (ctx->workloads)
-		json_object_set_new(result__params(r), "workloads",
+		json_object_set_new(result__params(s->r), "workloads",
 				    json_string(ctx->workloads));
 	if (why) {
 		fprintf(stderr, PROG ": %s: skipped: %s\n", a->name, why);
-		result__add_skip(r, a->name, why);
-	} else if (a->measure(ctx, r, &e) < 0) {
-		fprintf(stderr, PROG ": %s: %s\n", a->name, e.msg);
-		result__add_skip(r, a->name, e.msg);
-		rc = -1;
+		result__add_skip(s->r, a->name, why);
+		ctx->prog.step = s->first_step + a->steps;
+		return 0;
 	}
-	/* Steps it did not take (skipped, failed, or workloads left out by
-	 * --workloads) are passed over, so the next approach's numbers stay
-	 * where the total promised. */
-	ctx->prog.step = first_step + a->steps;
-	snprintf(path, sizeof(path), "%s/%s.json", ctx->out_dir, a->name);
-	if (result__write(r, path, &e) < 0) {
+	s->measured = true;
+	s->ok = a->measure(ctx, s->r, &e) == 0;
+	if (!s->ok) {
+		fprintf(stderr, PROG ": %s: %s\n", a->name, e.msg);
+		result__add_skip(s->r, a->name, e.msg);
+	}
+	/* Steps it did not take (skipped parts, a failure) are passed over,
+	 * so the next approach's numbers stay where the total promised. */
+	ctx->prog.step = s->first_step + a->steps;
+	return s->ok ? 0 : -1;
+}
+
+/* Finish the approach after the shared workloads (it may read every
+ * other result, so none is freed yet).  Returns 0 or -1. */
+static int run_finish(struct bench_ctx *ctx, struct run_slot *s)
+{
+	struct isolab_err e = { 0, "" };
+
+	if (!s->measured || !s->a->finish || s->a->finish(ctx, s->r, &e) == 0)
+		return 0;
+	fprintf(stderr, PROG ": %s: %s\n", s->a->name, e.msg);
+	result__add_skip(s->r, s->a->name, e.msg);
+	return -1;
+}
+
+/* Write DIR/<name>.json and free the result.  Returns 0 or -1. */
+static int run_write(struct bench_ctx *ctx, struct run_slot *s)
+{
+	struct isolab_err e = { 0, "" };
+	char path[PATH_MAX];
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s.json", ctx->out_dir, s->a->name);
+	if (result__write(s->r, path, &e) < 0) {
 		err__print(PROG, &e);
 		rc = -1;
 	}
-	result__destroy(r);
+	result__destroy(s->r);
+	s->r = NULL;
+	return rc;
+}
+
+/* Every selected approach's own experiments, one after another; then the
+ * shared workloads with all of them interleaved; then each finishes and
+ * is written.  Returns 0, or -1 if any part failed. */
+static int run_all(struct bench_ctx *ctx, const char *only)
+{
+	const struct approach_ops *const *approaches = approach__all();
+	struct isolab_err e = { 0, "" };
+	struct run_slot slots[16] = { { 0 } };
+	const struct approach_ops *sel[16];
+	struct result *results[16], *shared[16];
+	size_t n = 0;
+	int rc = 0;
+
+	for (size_t i = 0; approaches[i] && n < 16; i++)
+		if (selected(only, approaches[i]->name))
+			slots[n++].a = approaches[i];
+	ctx->results = results;
+	ctx->nresults = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (run_begin(ctx, &slots[i]) < 0)
+			rc = -1;
+		sel[i] = slots[i].a;
+		results[i] = slots[i].r;
+		shared[i] = slots[i].ok ? slots[i].r : NULL;
+		ctx->nresults = i + 1;
+	}
+	if (approach__measure_shared(ctx, sel, shared, n, &e) < 0) {
+		err__print(PROG, &e);
+		rc = -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (slots[i].r && run_finish(ctx, &slots[i]) < 0)
+			rc = -1;
+	ctx->results = NULL;
+	ctx->nresults = 0;
+	for (size_t i = 0; i < n; i++)
+		if (slots[i].r && run_write(ctx, &slots[i]) < 0)
+			rc = -1;
 	return rc;
 }
 
@@ -251,7 +332,7 @@ static int cmd_run(int argc, char **argv)
 	if (ctx.quick) {
 		ctx.runs = 30;
 		ctx.warmup = 2;
-		ctx.compute_runs = 3;
+		ctx.compute_runs = 1;
 	}
 	if (runs > 0)
 		ctx.runs = runs;
@@ -273,11 +354,10 @@ static int cmd_run(int argc, char **argv)
 	for (size_t i = 0; approaches[i]; i++)
 		if (selected(only, approaches[i]->name))
 			steps += approaches[i]->steps;
+	for (size_t i = 0; bench_workloads[i]; i++) /* the shared rounds */
+		steps += approach__wants(&ctx, bench_workloads[i]);
 	progress__init(&ctx.prog, steps, quiet);
-	for (size_t i = 0; approaches[i]; i++)
-		if (selected(only, approaches[i]->name) &&
-		    run_one(&ctx, approaches[i]) < 0)
-			failed = 1;
+	failed = run_all(&ctx, only) < 0;
 	if (report__table(stdout, ctx.out_dir, &e) < 0 ||
 	    summary__write(ctx.out_dir, &e) < 0 ||
 	    report__plot(ctx.out_dir, &e) < 0) {

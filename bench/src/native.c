@@ -58,38 +58,30 @@ out:
 static int native_measure(struct bench_ctx *ctx, struct result *r,
 			  struct isolab_err *e)
 {
-	char path[4200], label[64];
-	char *argv[] = { path, NULL };
-
 	json_object_set_new(result__params(r), "command",
 			    json_string("fork+execve of static binaries, wait4"));
-	json_object_set_new(result__params(r), "compute_runs",
-			    json_integer(ctx->compute_runs));
-	if (measure_true(ctx, r, e) < 0)
-		return -1;
-	for (size_t i = 0; bench_workloads[i]; i++) {
-		const char *w = bench_workloads[i];
+	return measure_true(ctx, r, e);
+}
 
-		if (!approach__wants(ctx, w))
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", workload_dir, w);
-		snprintf(label, sizeof(label), "native:%s", w);
-		progress__step(&ctx->prog, label);
-		/* hello is the start-up workload: as many runs as start-up
-		 * figures; the kernels are longer and steadier. */
-		if (approach__measure_workload(ctx, r, "native", w, argv,
-					       i == 0 ? ctx->runs
-						      : ctx->compute_runs,
-					       e) < 0)
-			return -1;
-	}
-	return 0;
+/* The shared workloads: the static binary itself. */
+static int native_arms(struct bench_ctx *ctx, const char *w,
+		       struct wl_arm *arms, int max)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", workload_dir, w);
+	(void)ctx;
+	if (max < 1 || access(path, X_OK) < 0 ||
+	    wl_arm__argv(&arms[0], "native", path, NULL) < 0)
+		return 0;
+	return 1;
 }
 
 const struct approach_ops native_approach = {
 	.name = "native",
 	.what = "static programs started by fork+exec, no isolation (the baseline)",
-	.steps = 10, /* true, then one per workload */
+	.steps = 1, /* true; the workloads run in the shared rounds */
 	.unavailable = native_unavailable,
 	.measure = native_measure,
+	.arms = native_arms,
 };

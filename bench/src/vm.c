@@ -12,8 +12,11 @@
  *  3. footprint: mini-vmm's RSS beyond the guest memory it touched;
  *  4. memtouch: first touch and a pointer chase in guest ring 3, beside the
  *     same code as a host process (memtouch-native);
- *  5. the shared workloads (bench/workloads/) built as guests, through the
- *     harness's approach__measure_workload like every other approach.
+ *  5. the shared workloads (bench/workloads/) built as guests (vm_arms),
+ *     run in the shared rounds interleaved with every other approach
+ *     (approach__measure_shared).
+ * --quick cuts the exit kinds and memtouch to 3 runs of a shorter spin and
+ * the boot to --runs; the result's params say so.
  * The KVM backend (pvm, intel, amd) is in every result's meta block.
  */
 #define _GNU_SOURCE
@@ -37,6 +40,8 @@
 #define VM_BOOT_MIN_RUNS     100
 #define VM_EXIT_RUNS_MAX     15
 #define VM_SPIN_SECONDS	     "0.25"
+#define VM_EXIT_RUNS_QUICK   3     /* --quick: runs per exit kind, */
+#define VM_SPIN_QUICK	     "0.1" /* each spinning this long */
 #define VM_INKERNEL_PER_EXIT 200   /* in-kernel exits per userspace exit */
 #define VM_BARE_EXITS	     2000  /* guest events per bare-loop sample */
 #define PORT_NULL	     0x511 /* mini-vmm/src/layout.h */
@@ -397,7 +402,10 @@ static int vm_boot(struct bench_ctx *ctx, struct result *r, const char *tmp,
 	struct samples s[B_N];
 	char stats[4200], image[4200];
 	char *argv[] = {vmm_path, "--marks", "--stats", stats, image, NULL};
-	int runs = ctx->runs < VM_BOOT_MIN_RUNS ? VM_BOOT_MIN_RUNS : ctx->runs;
+	/* at least VM_BOOT_MIN_RUNS for the boot figure, --quick aside */
+	int runs = ctx->runs < VM_BOOT_MIN_RUNS && !ctx->quick
+			   ? VM_BOOT_MIN_RUNS
+			   : ctx->runs;
 	int rc = -1;
 
 	for (int i = 0; i < B_N; i++)
@@ -452,7 +460,11 @@ out:
 
 /* ---- 2. exit cost ---- */
 
-/* One kind under mini-vmm: spin VM_SPIN_SECONDS; ns per guest event
+/* How long each exit-cost guest spins (VM_SPIN_SECONDS, or VM_SPIN_QUICK
+ * under --quick; vm_measure sets it). */
+static const char *spin_seconds = VM_SPIN_SECONDS;
+
+/* One kind under mini-vmm: spin spin_seconds; ns per guest event
  * (wall), and the vCPU thread's user and system CPU ns per userspace exit
  * (mini-vmm's own code vs KVM), from --stats. */
 static int vmm_exit_once(const struct exit_kind *k, const char *tmp,
@@ -460,10 +472,10 @@ static int vmm_exit_once(const struct exit_kind *k, const char *tmp,
 			 struct isolab_err *e)
 {
 	char image[4200], stats[4200];
-	char *argv[] = {vmm_path,	 "--mode",  "protected",
-			"--mem",	 "1M",	    "--timeout",
-			VM_SPIN_SECONDS, "--stats", stats,
-			image,		 NULL};
+	char *argv[] = {vmm_path,	    "--mode",  "protected",
+			"--mem",	    "1M",      "--timeout",
+			(char *)spin_seconds, "--stats", stats,
+			image,		    NULL};
 	struct cmd_opts o = {.stdout_path = "/dev/null",
 			     .stderr_path = "/dev/null",
 			     .timeout_s = 30};
@@ -578,7 +590,8 @@ static int vm_exits(struct bench_ctx *ctx, struct result *r, const char *tmp,
 {
 	struct exit_series x[NKINDS];
 	struct samples ratio = SAMPLES_INIT;
-	int runs = ctx->runs < VM_EXIT_RUNS_MAX ? ctx->runs : VM_EXIT_RUNS_MAX;
+	int max = ctx->quick ? VM_EXIT_RUNS_QUICK : VM_EXIT_RUNS_MAX;
+	int runs = ctx->runs < max ? ctx->runs : max;
 	struct plot_series ps[2 * NKINDS];
 	char labels[2 * NKINDS][48], base[4200];
 	int rc = -1;
@@ -648,7 +661,8 @@ static int vm_memtouch(struct bench_ctx *ctx, struct result *r,
 					   "memtouch-native"};
 	struct samples page[2] = {SAMPLES_INIT, SAMPLES_INIT},
 		       step[2] = {SAMPLES_INIT, SAMPLES_INIT};
-	int runs = ctx->runs < VM_EXIT_RUNS_MAX ? ctx->runs : VM_EXIT_RUNS_MAX;
+	int max = ctx->quick ? VM_EXIT_RUNS_QUICK : VM_EXIT_RUNS_MAX;
+	int runs = ctx->runs < max ? ctx->runs : max;
 	int rc = -1;
 
 	snprintf(image, sizeof(image), "%s/memtouch", guests_dir);
@@ -695,34 +709,36 @@ out:
 
 /* ---- 5. the shared workloads, as guests ---- */
 
-static int vm_workloads(struct bench_ctx *ctx, struct result *r,
-			struct isolab_err *e)
+/* Workload w as a mini-vmm guest.  --console pv: a mark line is one exit,
+ * not two per byte, so the harness stamps it as soon as the guest writes
+ * it. */
+static int vm_arms(struct bench_ctx *ctx, const char *w, struct wl_arm *arms,
+		   int max)
 {
-	char path[4200], label[64];
-	/* --console pv: a mark line is one exit, not two per byte, so the
-	 * harness stamps it as soon as the guest writes it. */
-	char *argv[] = {vmm_path, "--console", "pv", "--mem",
-			"128M",	  path,	       NULL};
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/workloads/vm/%s", ctx->build_dir, w);
+	if (max < 1 || access(path, R_OK) < 0 ||
+	    wl_arm__argv(&arms[0], "vm", vmm_path, "--console", "pv", "--mem",
+			 "128M", path, NULL) < 0)
+		return 0;
+	return 1;
+}
+
+/* Guests that are not built are said so (the shared rounds leave them
+ * out). */
+static void vm_missing_guests(struct bench_ctx *ctx, struct result *r)
+{
+	char path[4200];
 
 	for (size_t i = 0; bench_workloads[i]; i++) {
-		const char *w = bench_workloads[i];
-
-		if (!approach__wants(ctx, w))
-			continue;
 		snprintf(path, sizeof(path), "%s/workloads/vm/%s",
-			 ctx->build_dir, w);
-		snprintf(label, sizeof(label), "vm:%s", w);
-		progress__step(&ctx->prog, label);
-		if (access(path, R_OK) < 0) {
-			result__add_skip(r, w, "the guest is not built (make)");
-			continue;
-		}
-		if (approach__measure_workload(
-			    ctx, r, "vm", w, argv,
-			    i == 0 ? ctx->runs : ctx->compute_runs, e) < 0)
-			return -1;
+			 ctx->build_dir, bench_workloads[i]);
+		if (approach__wants(ctx, bench_workloads[i]) &&
+		    access(path, R_OK) < 0)
+			result__add_skip(r, bench_workloads[i],
+					 "the guest is not built (make)");
 	}
-	return 0;
 }
 
 static int vm_measure(struct bench_ctx *ctx, struct result *r,
@@ -747,8 +763,18 @@ static int vm_measure(struct bench_ctx *ctx, struct result *r,
 	json_object_set_new(result__params(r), "workloads",
 			    json_string("mini-vmm --console pv --mem 128M "
 					"BUILD/workloads/vm/W"));
+	if (ctx->quick) {
+		spin_seconds = VM_SPIN_QUICK;
+		json_object_set_new(result__params(r), "quick_cuts",
+				    json_string("exit kinds and memtouch: "
+						"3 runs, exits spin 0.1 s; "
+						"boot: --runs, not 100"));
+	}
+	json_object_set_new(json_object_get(result__params(r), "exits"),
+			    "spin_seconds", json_string(spin_seconds));
+	vm_missing_guests(ctx, r);
 	if (vm_boot(ctx, r, tmp, e) < 0 || vm_exits(ctx, r, tmp, e) < 0 ||
-	    vm_memtouch(ctx, r, e) < 0 || vm_workloads(ctx, r, e) < 0)
+	    vm_memtouch(ctx, r, e) < 0)
 		goto out;
 	rc = 0;
 out : {
@@ -765,7 +791,8 @@ const struct approach_ops vm_approach = {
 	.name = "vm",
 	.what = "mini-vmm: boot to ready, exit costs beside a bare KVM_RUN "
 		"loop, footprint, memtouch vs native",
-	.steps = 1 + 4 + 1 + 9, /* boot, exit kinds, memtouch, workloads */
+	.steps = 1 + 4 + 1, /* boot, exit kinds, memtouch */
 	.unavailable = vm_unavailable,
 	.measure = vm_measure,
+	.arms = vm_arms,
 };

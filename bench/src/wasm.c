@@ -11,8 +11,11 @@
  * launch-to-exit for wasm-interp, whose freestanding module (no WASI)
  * prints no marks.  data.slowdown[workload][engine] is the ratio of
  * medians to native's (compute to compute; for wasm-interp, launch-to-exit
- * to native's launch-to-exit).
+ * to native's launch-to-exit).  mini-wasm and node run the workloads in the
+ * shared rounds, interleaved with every other approach (wasm_arms);
+ * wasm-interp, which takes seconds a run, runs once per workload before them.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,21 +68,12 @@ static bool find_in_path(const char *prog, char *buf, size_t len)
 	return false;
 }
 
-/* The median of series NAME in r, or 0 when it is not there. */
-static double median_of(const struct result *r, const char *name)
+/* The median of series NAME in any result of the run, or 0. */
+static double median_of(const struct bench_ctx *ctx, const char *name)
 {
-	struct isolab_err e;
-	double m = 0;
+	double m = approach__median(ctx, name);
 
-	for (size_t i = 0; i < result__series_count(r); i++) {
-		struct series_view v;
-		if (result__series(r, i, &v, &e) < 0)
-			continue;
-		if (strcmp(v.name, name) == 0)
-			m = v.st.median;
-		samples__free(&v.values);
-	}
-	return m;
+	return isnan(m) ? 0 : m;
 }
 
 /* Start-up: a trivial module (wasi-libc's _start calling an empty main)
@@ -148,7 +142,8 @@ static int measure_wabt(struct bench_ctx *ctx, struct result *r,
 }
 
 /* data.slowdown[w]: each engine's median over native's, same run. */
-static void record_slowdown(struct result *r, const char *w)
+static void record_slowdown(const struct bench_ctx *ctx, struct result *r,
+			    const char *w)
 {
 	static const char *const eng[][2] = {
 		{ "wasm", "compute" },
@@ -160,9 +155,9 @@ static void record_slowdown(struct result *r, const char *w)
 	double base, base_exit;
 
 	snprintf(name, sizeof(name), "native:%s:compute", w);
-	base = median_of(r, name);
+	base = median_of(ctx, name);
 	snprintf(name, sizeof(name), "native:%s:start_to_exit", w);
-	base_exit = median_of(r, name);
+	base_exit = median_of(ctx, name);
 	if (base <= 0 || base_exit <= 0)
 		return;
 	if (!all) {
@@ -174,7 +169,7 @@ static void record_slowdown(struct result *r, const char *w)
 		double m;
 		snprintf(name, sizeof(name), "%s:%s:%s", eng[k][0], w,
 			 eng[k][1]);
-		m = median_of(r, name);
+		m = median_of(ctx, name);
 		/* wabt has no marks: its launch-to-exit against native's */
 		if (m > 0)
 			json_object_set_new(one, eng[k][0],
@@ -184,51 +179,31 @@ static void record_slowdown(struct result *r, const char *w)
 	json_object_set_new(all, w, one);
 }
 
-static int measure_one(struct bench_ctx *ctx, struct result *r, const char *w,
-		       bool hello, bool node, bool wabt, struct isolab_err *e)
-{
-	char mod[4300], nat[4300], label[64];
-	char *mw[] = { mini_wasm, mod, NULL };
-	char *nv[] = { nat, NULL };
-	char *nd[] = { node_path, "--no-warnings", NODE_RUNNER, mod, NULL };
-	int runs = hello ? ctx->runs : ctx->compute_runs;
+static bool node, wabt; /* the peers found by wasm_measure */
 
-	snprintf(mod, sizeof(mod), "%s/%s.wasm", wasm_dir, w);
-	snprintf(nat, sizeof(nat), "%s/%s", native_dir, w);
-	if (access(mod, R_OK) < 0)
-		return result__add_skip(r, w, "not built for wasm32-wasi");
-	snprintf(label, sizeof(label), "wasm:%s", w);
-	progress__step(&ctx->prog, label);
-	if (approach__measure_workload(ctx, r, "wasm", w, mw, runs, e) < 0)
-		return -1;
-	if (hello)
-		return 0;
-	if (access(nat, X_OK) == 0 &&
-	    approach__measure_workload(ctx, r, "native", w, nv, runs, e) < 0)
-		return -1;
-	if (node && approach__measure_workload(ctx, r, "wasm-node", w, nd,
-					       runs, e) < 0)
-		return -1;
-	/* the reference interpreter is ~10x slower still: fewer runs */
-	if (wabt && measure_wabt(ctx, r, w, runs < 3 ? runs : 3, e) < 0)
-		return -1;
-	record_slowdown(r, w);
-	return 0;
+/* wabt's runs: few, for it is 100-300 times slower than native (one run
+ * of nbody takes ~25 s here); under --quick only two short workloads. */
+static bool wabt_runs_here(const struct bench_ctx *ctx, const char *w)
+{
+	return !ctx->quick || strcmp(w, "sieve") == 0 || strcmp(w, "sort") == 0;
 }
 
 static int wasm_measure(struct bench_ctx *ctx, struct result *r,
 			struct isolab_err *e)
 {
-	bool node = find_in_path("node", node_path, sizeof(node_path)) &&
-		    access(NODE_RUNNER, R_OK) == 0;
-	bool wabt = find_in_path("wasm-interp", wabt_path, sizeof(wabt_path));
+	char label[64];
 
+	node = find_in_path("node", node_path, sizeof(node_path)) &&
+	       access(NODE_RUNNER, R_OK) == 0;
+	wabt = find_in_path("wasm-interp", wabt_path, sizeof(wabt_path));
 	json_object_set_new(result__params(r), "engines",
 			    json_string("mini-wasm (interpreter), node "
 					"(V8, node:wasi), wabt wasm-interp, "
 					"native gcc -O2"));
-	json_object_set_new(result__params(r), "compute_runs",
-			    json_integer(ctx->compute_runs));
+	json_object_set_new(result__params(r), "wabt_runs",
+			    json_string(ctx->quick ? "1, sieve and sort only "
+						     "(--quick)"
+						   : "1 per workload"));
 	if (!node)
 		result__add_skip(r, "wasm-node", "node is not installed");
 	if (!wabt)
@@ -238,19 +213,79 @@ static int wasm_measure(struct bench_ctx *ctx, struct result *r,
 		return -1;
 	for (size_t i = 0; bench_workloads[i]; i++) {
 		const char *w = bench_workloads[i];
+		char mod[4300];
 
+		snprintf(mod, sizeof(mod), "%s/%s.wasm", wasm_dir, w);
 		if (!approach__wants(ctx, w) || strcmp(w, "syscalls") == 0)
 			continue;
-		if (measure_one(ctx, r, w, i == 0, node, wabt, e) < 0)
+		if (access(mod, R_OK) < 0) {
+			result__add_skip(r, w, "not built for wasm32-wasi");
+			continue;
+		}
+		if (!wabt || approach__startup_workload(w) ||
+		    !wabt_runs_here(ctx, w))
+			continue;
+		snprintf(label, sizeof(label), "wasm:wabt %s", w);
+		progress__step(&ctx->prog, label);
+		if (measure_wabt(ctx, r, w, 1, e) < 0)
 			return -1;
 	}
+	return 0;
+}
+
+/* Is an approach called name measured in this run? */
+static bool in_run(const struct bench_ctx *ctx, const char *name)
+{
+	for (size_t i = 0; i < ctx->nresults; i++)
+		if (ctx->results[i] &&
+		    strcmp(result__name(ctx->results[i]), name) == 0)
+			return true;
+	return false;
+}
+
+/* Workload w in mini-wasm and node; and natively, into this result, when
+ * the native approach is not in the run (--only wasm): the ratios need a
+ * baseline measured alongside. */
+static int wasm_arms(struct bench_ctx *ctx, const char *w, struct wl_arm *arms,
+		     int max)
+{
+	char mod[4300], nat[4300];
+	int k = 0;
+
+	snprintf(mod, sizeof(mod), "%s/%s.wasm", wasm_dir, w);
+	snprintf(nat, sizeof(nat), "%s/%s", native_dir, w);
+	if (strcmp(w, "syscalls") == 0 || access(mod, R_OK) < 0 || max < 3)
+		return 0;
+	if (wl_arm__argv(&arms[k], "wasm", mini_wasm, mod, NULL) == 0)
+		k++;
+	if (approach__startup_workload(w))
+		return k;
+	if (node && wl_arm__argv(&arms[k], "wasm-node", node_path,
+				 "--no-warnings", NODE_RUNNER, mod, NULL) == 0)
+		k++;
+	if (!in_run(ctx, "native") && access(nat, X_OK) == 0 &&
+	    wl_arm__argv(&arms[k], "native", nat, NULL) == 0)
+		k++;
+	return k;
+}
+
+/* The slowdowns, once the shared rounds have measured native alongside. */
+static int wasm_finish(struct bench_ctx *ctx, struct result *r,
+		       struct isolab_err *e)
+{
+	(void)e;
+	for (size_t i = 1; bench_workloads[i]; i++)
+		if (approach__wants(ctx, bench_workloads[i]))
+			record_slowdown(ctx, r, bench_workloads[i]);
 	return 0;
 }
 
 const struct approach_ops wasm_approach = {
 	.name = "wasm",
 	.what = "Wasm modules in mini-wasm, against native, wabt and node (V8)",
-	.steps = 10, /* start-up, then one per workload */
+	.steps = 8, /* start-up, then wabt on each compute workload */
 	.unavailable = wasm_unavailable,
 	.measure = wasm_measure,
+	.arms = wasm_arms,
+	.finish = wasm_finish,
 };

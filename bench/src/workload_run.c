@@ -1,24 +1,37 @@
 /*
- * workload_run.c - Measuring one approach running one shared workload
- * (see approach__measure_workload in approach.h).
+ * workload_run.c - Measuring the shared workloads: every approach's way of
+ * launching one workload, in interleaved rounds (approach__measure_shared,
+ * approach__measure_workload in approach.h).
  *
  * Every approach launches the same workload sources its own way (a static
  * binary, a container, a VM, a Wasm module); this is the one place that
  * turns such a launch into figures, so they mean the same for all: time
  * to the "ready" mark (start-up), ready to "done" (the computation), and
  * launch to exit, all stamped by the harness, plus the checksum the
- * workload printed, which must agree across runs and approaches.
+ * workload printed, which must agree across runs and approaches.  All
+ * approaches run a workload in the same rounds, one run of each per round
+ * in a new order (bench/lib/interleave.h), so the load of this shared
+ * machine hits them alike and their ratios hold within the run.
  */
 #include <errno.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 
 #include "approach.h"
+#include "interleave.h"
 #include "marks.h"
+#include "stats.h"
 
+/* One arm's figures while its rounds run. */
 struct wl_series {
 	struct samples ready, compute, exit, rss;
+	char sum[40]; /* the first checksum it printed */
+	bool dropped;
+	struct isolab_err why; /* why it was dropped */
 };
 
 static void wl_series_free(struct wl_series *s)
@@ -29,11 +42,35 @@ static void wl_series_free(struct wl_series *s)
 	samples__free(&s->rss);
 }
 
-/* Check one run and append its figures; the first checksum seen is kept
- * in sum, later ones must match it. */
+int wl_arm__argv(struct wl_arm *arm, const char *series, ...)
+{
+	size_t used = 0, k = 0;
+	const char *a;
+	va_list ap;
+
+	arm->series = series;
+	va_start(ap, series);
+	while ((a = va_arg(ap, const char *)) != NULL) {
+		size_t len = strlen(a) + 1;
+
+		if (k + 1 >= sizeof(arm->argv) / sizeof(arm->argv[0]) ||
+		    used + len > sizeof(arm->store)) {
+			va_end(ap);
+			return -1;
+		}
+		memcpy(arm->store + used, a, len);
+		arm->argv[k++] = arm->store + used;
+		used += len;
+	}
+	va_end(ap);
+	arm->argv[k] = NULL;
+	return 0;
+}
+
+/* Check one run and append its figures (unless it is a warm-up); the
+ * first checksum seen is kept in s->sum, later ones must match it. */
 static int take_run(const char *name, const struct mark_run *m, bool keep,
-		    char *sum, size_t sumlen, struct wl_series *s,
-		    struct isolab_err *e)
+		    struct wl_series *s, struct isolab_err *e)
 {
 	uint64_t ready = marks__at(m, "ready"), done = marks__at(m, "done");
 	char cs[40];
@@ -48,11 +85,11 @@ static int take_run(const char *name, const struct mark_run *m, bool keep,
 		return err__set(e, 0, "%s: no ready and done marks", name);
 	if (marks__checksum(m, cs, sizeof(cs)) < 0)
 		return err__set(e, 0, "%s: printed no checksum", name);
-	if (!sum[0])
-		snprintf(sum, sumlen, "%s", cs);
-	else if (strcmp(sum, cs) != 0)
+	if (!s->sum[0])
+		snprintf(s->sum, sizeof(s->sum), "%s", cs);
+	else if (strcmp(s->sum, cs) != 0)
 		return err__set(e, 0, "%s: checksum %s, earlier run %s", name,
-				cs, sum);
+				cs, s->sum);
 	if (!keep)
 		return 0;
 	if (samples__push(&s->ready, (double)ready) < 0 ||
@@ -63,55 +100,201 @@ static int take_run(const char *name, const struct mark_run *m, bool keep,
 	return 0;
 }
 
-int approach__measure_workload(struct bench_ctx *ctx, struct result *r,
-			       const char *approach, const char *w,
-			       char *const argv[], int runs,
-			       struct isolab_err *e)
+/* What the rounds of one workload share. */
+struct wl_rounds {
+	struct bench_ctx *ctx;
+	const char *w;
+	struct wl_arm *arms;
+	struct wl_series *s;
+};
+
+static int wl_round(void *arg, size_t arm, int round, struct isolab_err *e)
 {
 	static const struct cmd_opts opts = { .stdin_path = "/dev/null",
 					      .stderr_path = "/dev/null",
 					      .timeout_s = 300 };
-	struct wl_series s = { SAMPLES_INIT, SAMPLES_INIT, SAMPLES_INIT,
-			       SAMPLES_INIT };
+	struct wl_rounds *wr = arg;
+	struct mark_run m;
+	char name[128];
+	int rc;
+
+	snprintf(name, sizeof(name), "%s:%s", wr->arms[arm].series, wr->w);
+	if (marks__run(wr->arms[arm].argv, &opts, &m, e) < 0)
+		return -1;
+	rc = take_run(name, &m, round >= 0, &wr->s[arm], e);
+	marks__free(&m);
+	return rc;
+}
+
+static void wl_dropped(void *arg, size_t arm, const struct isolab_err *e)
+{
+	struct wl_rounds *wr = arg;
+
+	wr->s[arm].dropped = true;
+	wr->s[arm].why = *e;
+}
+
+static void wl_tick(void *arg, int round, int rounds)
+{
+	struct wl_rounds *wr = arg;
+
+	progress__tick(&wr->ctx->prog, round, rounds);
+}
+
+/* Add arm's series and checksum to its result. */
+static int wl_record(const struct wl_arm *arm, const char *w,
+		     struct wl_series *s, struct isolab_err *e)
+{
 	const char *metric[] = { "start_to_ready", "compute", "start_to_exit",
 				 "peak_rss" };
-	struct samples *series[] = { &s.ready, &s.compute, &s.exit, &s.rss };
-	char name[128], sum[40] = "";
+	struct samples *series[] = { &s->ready, &s->compute, &s->exit,
+				     &s->rss };
 	json_t *sums;
-	int rc = -1;
 
-	snprintf(name, sizeof(name), "%s:%s", approach, w);
-	for (int i = -1; i < runs; i++) { /* run -1 is the warm-up */
-		struct mark_run m;
-
-		if (marks__run(argv, &opts, &m, e) < 0)
-			goto out;
-		rc = take_run(name, &m, i >= 0, sum, sizeof(sum), &s, e);
-		marks__free(&m);
-		if (rc < 0)
-			goto out;
-		rc = -1;
-		progress__tick(&ctx->prog, i, runs);
-	}
 	for (int k = 0; k < 4; k++) {
-		struct series_desc d = { approach, w, metric[k],
+		struct series_desc d = { arm->series, w, metric[k],
 					 k == 3 ? "KiB" : "ns" };
 
 		/* hello computes nothing between its marks: the interval is
 		 * below what stamping at arrival resolves (marks.h). */
 		if (k == 1 && strcmp(w, "hello") == 0)
 			continue;
-		if (result__add_series(r, &d, series[k], e) < 0)
-			goto out;
+		if (result__add_series(arm->r, &d, series[k], e) < 0)
+			return -1;
 	}
-	sums = json_object_get(result__data(r), "checksums");
+	sums = json_object_get(result__data(arm->r), "checksums");
 	if (!sums) {
 		sums = json_object();
-		json_object_set_new(result__data(r), "checksums", sums);
+		json_object_set_new(result__data(arm->r), "checksums", sums);
 	}
-	json_object_set_new(sums, w, json_string(sum));
-	rc = 0;
-out:
-	wl_series_free(&s);
+	/* Several arms in one result (wasm, wasm-node) print the same
+	 * workload: the result's own engine's checksum is the one kept. */
+	if (!json_object_get(sums, w) ||
+	    strcmp(arm->series, result__name(arm->r)) == 0)
+		json_object_set_new(sums, w, json_string(s->sum));
+	return 0;
+}
+
+/* Workload w over arms[0..n), interleaved.  An arm that failed is
+ * recorded as skipped in its result, with its error, unless one_arm: then
+ * its error is the call's.  Returns 0 or -1. */
+static int wl_measure_arms(struct bench_ctx *ctx, const char *w,
+			   struct wl_arm *arms, size_t n, int warmup, int runs,
+			   bool one_arm, struct isolab_err *e)
+{
+	struct wl_series s[INTERLEAVE_MAX_ARMS];
+	struct wl_rounds wr = { ctx, w, arms, s };
+	uint64_t seed = 42;
+	int rc = 0;
+
+	if (n > INTERLEAVE_MAX_ARMS)
+		return err__set(e, 0, "%s: %zu arms, at most %d", w, n,
+				INTERLEAVE_MAX_ARMS);
+	memset(s, 0, sizeof(s));
+	for (const char *c = w; *c; c++) /* each workload its own orders */
+		seed = seed * 31 + (unsigned char)*c;
+	interleave__rounds(n, warmup, runs, seed, wl_round, wl_dropped,
+			   wl_tick, &wr);
+	for (size_t i = 0; i < n; i++) {
+		char what[128];
+
+		snprintf(what, sizeof(what), "%s:%s", arms[i].series, w);
+		if (rc == 0 && !s[i].dropped) {
+			rc = wl_record(&arms[i], w, &s[i], e);
+		} else if (rc == 0 && one_arm) {
+			*e = s[i].why;
+			rc = -1;
+		} else if (rc == 0) {
+			fprintf(stderr, "isobench: %s\n", s[i].why.msg);
+			result__add_skip(arms[i].r, what, s[i].why.msg);
+		}
+		wl_series_free(&s[i]);
+	}
 	return rc;
+}
+
+int approach__measure_shared(struct bench_ctx *ctx,
+			     const struct approach_ops *const *approaches,
+			     struct result *const *results, size_t n,
+			     struct isolab_err *e)
+{
+	struct wl_arm *arms = calloc(INTERLEAVE_MAX_ARMS, sizeof(*arms));
+	int rc = 0;
+
+	if (!arms)
+		return err__set(e, ENOMEM, "workload arms");
+	for (size_t i = 0; rc == 0 && bench_workloads[i]; i++) {
+		const char *w = bench_workloads[i];
+		bool hello = approach__startup_workload(w);
+		char label[64];
+		size_t k = 0;
+
+		if (!approach__wants(ctx, w))
+			continue;
+		for (size_t a = 0; a < n; a++) {
+			int got;
+
+			if (!results[a] || !approaches[a]->arms)
+				continue;
+			got = approaches[a]->arms(ctx, w, arms + k,
+						  INTERLEAVE_MAX_ARMS - (int)k);
+			for (int j = 0; j < got; j++)
+				arms[k + j].r = results[a];
+			k += got > 0 ? (size_t)got : 0;
+		}
+		snprintf(label, sizeof(label), "%s (%zu arm%s)", w, k,
+			 k == 1 ? "" : "s");
+		progress__step(&ctx->prog, label);
+		if (k)
+			rc = wl_measure_arms(ctx, w, arms, k,
+					     hello ? ctx->warmup : 1,
+					     hello ? ctx->runs
+						   : ctx->compute_runs,
+					     false, e);
+	}
+	free(arms);
+	return rc;
+}
+
+int approach__measure_workload(struct bench_ctx *ctx, struct result *r,
+			       const char *approach, const char *w,
+			       char *const argv[], int runs,
+			       struct isolab_err *e)
+{
+	struct wl_arm *arm = calloc(1, sizeof(*arm));
+	size_t k = 0;
+	int rc;
+
+	if (!arm)
+		return err__set(e, ENOMEM, "%s:%s", approach, w);
+	arm->series = approach;
+	arm->r = r;
+	for (; argv[k] && k + 1 < sizeof(arm->argv) / sizeof(arm->argv[0]);
+	     k++)
+		arm->argv[k] = argv[k];
+	arm->argv[k] = NULL;
+	rc = wl_measure_arms(ctx, w, arm, 1, 1, runs, true, e);
+	free(arm);
+	return rc;
+}
+
+double approach__median(const struct bench_ctx *ctx, const char *name)
+{
+	double m = NAN;
+
+	for (size_t i = 0; i < ctx->nresults && isnan(m); i++) {
+		const struct result *r = ctx->results[i];
+
+		for (size_t k = 0; r && k < result__series_count(r); k++) {
+			struct isolab_err e;
+			struct series_view v;
+
+			if (result__series(r, k, &v, &e) < 0)
+				continue;
+			if (strcmp(v.name, name) == 0)
+				m = v.st.median;
+			samples__free(&v.values);
+		}
+	}
+	return m;
 }
