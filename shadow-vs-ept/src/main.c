@@ -28,6 +28,7 @@ static void usage(FILE *f)
 		"       " PROG
 		" sweep crossover|walkcache|shadowmem|largepages|all "
 		"[--out DIR] [--quick]\n"
+		"             [--accesses N]\n"
 		"options:\n"
 		"  --tlb L1ENTRIES:WAYS[/L2ENTRIES:WAYS]  default "
 		"64:4/1536:12\n"

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "guestos.h"
@@ -27,6 +28,13 @@
 #include "workload.h"
 
 #define PROG "shadow-vs-ept sweep"
+
+/* The command line's choices. */
+struct sweep_opts {
+	bool quick;	   /* --quick: the short form (README) */
+	uint64_t accesses; /* --accesses: per run of crossover, walkcache and
+			      largepages; 0 = the sweep's own default */
+};
 
 /* What one run leaves behind. */
 struct point {
@@ -129,7 +137,8 @@ static json_t *json_crossing(double x)
 	return x > 0 ? json_real(x) : json_null();
 }
 
-static int sweep_crossover(const char *dir, bool quick, struct result *r,
+static int sweep_crossover(const char *dir, const struct sweep_opts *o,
+			   struct result *r,
 			   struct isolab_err *e)
 {
 	enum { NP = 10, NATIVE = 0, SHADOW, NESTED, UNSYNC, NC };
@@ -139,7 +148,11 @@ static int sweep_crossover(const char *dir, bool quick, struct result *r,
 						MODE_NESTED, MODE_SHADOW};
 	static const char *const names[NC] = {"native", "shadow", "nested",
 					      "shadow_unsync"};
-	uint64_t acc = quick ? 200000 : 2000000;
+	/* Quick: a quarter of the pages, as the fixed cost of a run (mapping
+	 * and touching the set) and of each munmap grow with them. */
+	bool quick = o->quick;
+	uint64_t acc = o->accesses ? o->accesses : quick ? 100000 : 2000000;
+	uint64_t pages = quick ? 2048 : 8192;
 	double x[NP], cpa[NC][NP];
 	json_t *pts = json_array();
 	struct sim_config cfg;
@@ -155,16 +168,16 @@ static int sweep_crossover(const char *dir, bool quick, struct result *r,
 	json_object_set_new(
 		result__params(r), "workload",
 		json_sprintf(
-			"mmapchurn:pages=8192,chunk=1,warm=1,accesses=%llu,"
+			"mmapchurn:pages=%llu,chunk=1,warm=1,accesses=%llu,"
 			"period=P",
-			(unsigned long long)acc));
+			(unsigned long long)pages, (unsigned long long)acc));
 	for (size_t i = 0; i < NP; i++) {
 		json_t *pt = json_object();
 
 		snprintf(spec, sizeof(spec),
-			 "mmapchurn:pages=8192,chunk=1,warm=1,accesses=%llu,"
+			 "mmapchurn:pages=%llu,chunk=1,warm=1,accesses=%llu,"
 			 "period=%llu",
-			 (unsigned long long)acc,
+			 (unsigned long long)pages, (unsigned long long)acc,
 			 (unsigned long long)periods[i]);
 		for (int m = 0; m < NC; m++) {
 			sim__default_config(&cfg);
@@ -211,7 +224,8 @@ static int sweep_crossover(const char *dir, bool quick, struct result *r,
 	return 0;
 }
 
-static int sweep_walkcache(const char *dir, bool quick, struct result *r,
+static int sweep_walkcache(const char *dir, const struct sweep_opts *o,
+			   struct result *r,
 			   struct isolab_err *e)
 {
 	static const struct {
@@ -234,7 +248,7 @@ static int sweep_walkcache(const char *dir, bool quick, struct result *r,
 		{"nested+gpwc+ntlb", MODE_NESTED, true, true, true},
 	};
 	static const uint64_t sets[] = {4096, 65536};
-	uint64_t acc = quick ? 200000 : 2000000;
+	uint64_t acc = o->accesses ? o->accesses : o->quick ? 200000 : 2000000;
 	json_t *pts = json_array();
 	struct sim_config cfg;
 	struct point p;
@@ -288,10 +302,15 @@ static int sweep_walkcache(const char *dir, bool quick, struct result *r,
 	return 0;
 }
 
-static int sweep_shadowmem(const char *dir, bool quick, struct result *r,
+static int sweep_shadowmem(const char *dir, const struct sweep_opts *o,
+			   struct result *r,
 			   struct isolab_err *e)
 {
 	static const uint64_t procs[] = {1, 2, 4, 8, 16, 32, 64, 128};
+	/* Quick: up to 64 processes (the last point maps as much as all
+	 * the others together). */
+	bool quick = o->quick;
+	size_t np = sizeof(procs) / sizeof(procs[0]) - (quick ? 1 : 0);
 	json_t *pts = json_array();
 	struct sim_config cfg;
 	struct point sh, ne;
@@ -303,8 +322,9 @@ static int sweep_shadowmem(const char *dir, bool quick, struct result *r,
 	fprintf(dat, "# procs shadow_KiB guest_pt_KiB ept_KiB\n");
 	json_object_set_new(result__params(r), "workload",
 			    json_string("ctxsw:pages=512,quantum=1000,warm=1,"
-					"accesses=procs*(quick?2000:20000)"));
-	for (size_t i = 0; i < sizeof(procs) / sizeof(procs[0]); i++) {
+					"accesses=procs*(quick?2000:20000), "
+					"procs 1..(quick?64:128)"));
+	for (size_t i = 0; i < np; i++) {
 		snprintf(spec, sizeof(spec),
 			 "ctxsw:procs=%llu,pages=512,quantum=1000,warm=1,"
 			 "accesses=%llu",
@@ -345,7 +365,8 @@ fail:
 	return -1;
 }
 
-static int sweep_largepages(const char *dir, bool quick, struct result *r,
+static int sweep_largepages(const char *dir, const struct sweep_opts *o,
+			   struct result *r,
 			    struct isolab_err *e)
 {
 	static const struct {
@@ -362,7 +383,9 @@ static int sweep_largepages(const char *dir, bool quick, struct result *r,
 		{"nested 2M/EPT 4K", MODE_NESTED, true, false},
 		{"nested 2M/EPT 2M", MODE_NESTED, true, true},
 	};
-	uint64_t acc = quick ? 200000 : 2000000;
+	/* Quick: 64 MiB, still far beyond the 4 KiB TLB reach (6 MiB). */
+	uint64_t acc = o->accesses ? o->accesses : o->quick ? 200000 : 2000000;
+	uint64_t pages = o->quick ? 16384 : 65536;
 	json_t *pts = json_array();
 	struct sim_config cfg;
 	struct point p;
@@ -372,8 +395,8 @@ static int sweep_largepages(const char *dir, bool quick, struct result *r,
 	if (!dat)
 		return -1;
 	fprintf(dat, "# config cycles_per_access refs_per_miss\n");
-	snprintf(spec, sizeof(spec), "random:pages=65536,warm=1,accesses=%llu",
-		 (unsigned long long)acc);
+	snprintf(spec, sizeof(spec), "random:pages=%llu,warm=1,accesses=%llu",
+		 (unsigned long long)pages, (unsigned long long)acc);
 	json_object_set_new(result__params(r), "workload", json_string(spec));
 	for (size_t i = 0; i < sizeof(cfgs) / sizeof(cfgs[0]); i++) {
 		double cpa;
@@ -406,56 +429,81 @@ static int sweep_largepages(const char *dir, bool quick, struct result *r,
 
 static const struct {
 	const char *name, *title;
-	int (*run)(const char *dir, bool quick, struct result *r,
+	int (*run)(const char *dir, const struct sweep_opts *o, struct result *r,
 		   struct isolab_err *e);
 	const char *vars[4];
+	const char *quick_vars[4]; /* with --quick, if they differ */
 } sweeps[] = {
 	{"crossover",
 	 "Shadow vs nested paging: modeled cost vs page-table update rate",
 	 sweep_crossover,
 	 {"plottitle = \"Modeled cycles per access vs page-table updates "
 	  "(mmapchurn, 32 MiB)\"",
+	  NULL},
+	 {"plottitle = \"Modeled cycles per access vs page-table updates "
+	  "(mmapchurn, 8 MiB, --quick)\"",
 	  NULL}},
 	{"walkcache",
 	 "Page-walk references per TLB miss, with and without "
 	 "walk caches",
 	 sweep_walkcache,
-	 {"plottitle = \"Walk references per TLB miss (random)\"", NULL}},
+	 {"plottitle = \"Walk references per TLB miss (random)\"", NULL},
+	 {NULL}},
 	{"shadowmem",
 	 "Shadow page-table memory vs guest processes",
 	 sweep_shadowmem,
 	 {"plottitle = \"Paging-structure memory vs processes (ctxsw, 2 MiB "
 	  "each)\"",
-	  NULL}},
+	  NULL},
+	 {NULL}},
 	{"largepages",
 	 "2 MiB pages in the guest, in the EPT, both or neither",
 	 sweep_largepages,
 	 {"plottitle = \"Modeled cycles per access, 4 KiB vs 2 MiB pages "
 	  "(random, 256 MiB)\"",
+	  NULL},
+	 {"plottitle = \"Modeled cycles per access, 4 KiB vs 2 MiB pages "
+	  "(random, 64 MiB, --quick)\"",
 	  NULL}},
 };
 
 int sweep__main(int argc, char **argv)
 {
 	const char *dir = "results/latest", *which = NULL;
-	bool quick = false;
+	struct sweep_opts o = {0};
 	struct isolab_err e = {0};
 	struct meta m;
 	int ran = 0;
 
 	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--quick") == 0)
-			quick = true;
-		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+		if (strcmp(argv[i], "--quick") == 0) {
+			o.quick = true;
+		} else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
 			dir = argv[++i];
+		} else if (strcmp(argv[i], "--accesses") == 0 && i + 1 < argc) {
+			char *end;
+			unsigned long long v;
+
+			errno = 0;
+			v = strtoull(argv[++i], &end, 10);
+			if (errno || *end || end == argv[i] || v < 1000 ||
+			    v > 1000000000 || argv[i][0] == '-') {
+				fprintf(stderr,
+					PROG ": --accesses: %s: must be a "
+					     "number from 1000 to 1000000000\n",
+					argv[i]);
+				return 2;
+			}
+			o.accesses = v;
+		}
 		else if (argv[i][0] != '-' && !which)
 			which = argv[i];
 		else {
 			fprintf(stderr,
 				PROG ": %s: unknown argument (usage: sweep "
 				     "crossover|walkcache|shadowmem|largepages|"
-				     "all [--out "
-				     "DIR] [--quick])\n",
+				     "all [--out DIR] [--quick] [--accesses "
+				     "N])\n",
 				argv[i]);
 			return 2;
 		}
@@ -485,10 +533,14 @@ int sweep__main(int argc, char **argv)
 			return 1;
 		}
 		json_object_set_new(result__params(r), "quick",
-				    json_boolean(quick));
-		rc = sweeps[i].run(dir, quick, r, &e);
+				    json_boolean(o.quick));
+		rc = sweeps[i].run(dir, &o, r, &e);
 		if (rc == 0)
-			rc = finish(r, dir, sweeps[i].name, sweeps[i].vars, &e);
+			rc = finish(r, dir, sweeps[i].name,
+				    o.quick && sweeps[i].quick_vars[0]
+					    ? sweeps[i].quick_vars
+					    : sweeps[i].vars,
+				    &e);
 		result__destroy(r);
 		if (rc < 0) {
 			err__print(PROG, &e);
