@@ -292,6 +292,24 @@ static void write_machine(FILE *f, const struct result_set *set)
 		json_string_value(json_object_get(m, "cgroup_mode")),
 		json_string_value(json_object_get(m, "git_commit")),
 		json_string_value(json_object_get(m, "date")));
+	/* How many runs stand behind each figure, and whether it was the
+	 * short run. */
+	json_t *p = json_object_get(result__json(set->r[0]), "params");
+	json_t *runs = json_object_get(p, "runs");
+	json_t *cruns = json_object_get(p, "compute_runs");
+
+	if (json_is_integer(runs) && json_is_integer(cruns))
+		fprintf(f,
+			"%lld runs per start-up figure, %lld per compute "
+			"figure%s.\n\n",
+			(long long)json_integer_value(runs),
+			(long long)json_integer_value(cruns),
+			json_is_true(json_object_get(p, "quick"))
+				? "; the quick run (`make bench QUICK=1`): "
+				  "few runs and the short form of the slow "
+				  "experiments, for a first look, not for "
+				  "quoting"
+				: "");
 }
 
 /* Did every approach compute the same thing?  Each result's
