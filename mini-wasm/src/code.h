@@ -54,6 +54,8 @@ enum {
 	OP_JMP = 0x120,       /* target: a branch with nothing to move */
 	OP_BR_IF_JMP = 0x121, /* target */
 	OP_BR_UNLESS = 0x122, /* target: `if` without a taken else */
+	OP_FUEL = 0x123,      /* n: charge the n Wasm instructions of the
+			       * straight-line run it starts (--fuel) */
 	/* Fused forms of a binary operator X whose second operand is a
 	 * `local.get i` or a constant right before it (validate.c's
 	 * peephole): OP_LOCAL_B + X takes local i, OP_CONST_B + X takes the

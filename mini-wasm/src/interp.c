@@ -201,7 +201,7 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H(0xB7), H(0xB8), H(0xB9), H(0xBA), H(0xBB), H(0xBC), H(0xBD),
 		H(0xBE), H(0xBF), H(0xC0), H(0xC1), H(0xC2), H(0xC3), H(0xC4),
 		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
-		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122),
+		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122), H(0x123),
 		/* moves: a local or a constant to local d */
 		[OP_TO_LOCAL + 0x20] = &&opD_0x20,
 		[OP_TO_LOCAL + 0x42] = &&opD_0x42,
@@ -268,13 +268,10 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		ex->trap = (msg);  \
 		goto trapped;      \
 	} while (0)
-#define CHARGE()                                   \
-	do {                                       \
-		if (__builtin_expect(--fuel == 0, 0)) \
-			TRAP(T_FUEL);              \
-	} while (0)
-
-	fuel = ex->fuel_on ? ex->fuel + 1 : UINT64_MAX;
+	/* code translated without OP_FUEL cannot count (module->fuel) */
+	if (ex->fuel_on && !fn->inst->m->fuel)
+		return exec__trap(ex, "module not translated for --fuel");
+	fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;
 	fr_base = fr = ex->frames + ex->depth;
 	fr_end = ex->frames + ex->max_depth;
 	/* the entry call: arguments are already at fp */
@@ -290,13 +287,16 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	/* --- control --- */
 op_0x00:
 	TRAP("unreachable");
+op_0x123: /* fuel: charge the next n instructions, all or none */
+	if (__builtin_expect(pc->u64 > fuel, 0))
+		TRAP(T_FUEL);
+	fuel -= (pc++)->u64;
+	NEXT();
 op_0x120: /* jmp */
-	CHARGE();
 	pc = pc->target;
 	NEXT();
 op_0x121: /* br_if without values to move */
 	if ((--sp)->u32) {
-		CHARGE();
 		pc = pc->target;
 	} else {
 		pc++;
@@ -318,7 +318,6 @@ op_0x0C: { /* br: keep the top n values, cut the stack to height h */
 	uint64_t hn = pc[1].u64;
 	uint32_t h = (uint32_t)(hn >> 32), n = (uint32_t)hn;
 
-	CHARGE();
 	memmove(fp + h, sp - n, n * sizeof(*sp));
 	sp = fp + h + n;
 	pc = pc->target;
@@ -330,7 +329,6 @@ op_0x0E: { /* br_table */
 	uint64_t hn = e[1].u64;
 	uint32_t h = (uint32_t)(hn >> 32), n = (uint32_t)hn;
 
-	CHARGE();
 	memmove(fp + h, sp - n, n * sizeof(*sp));
 	sp = fp + h + n;
 	pc = e->target;
@@ -343,8 +341,11 @@ op_0x0F: { /* return */
 	for (uint32_t k = 0; k < n; k++)
 		fp[k] = sp[(ptrdiff_t)k - n];
 	sp = fp + n;
-	if (fr == fr_base)
+	if (fr == fr_base) {
+		if (ex->fuel_on)
+			ex->fuel = fuel; /* what is left, for the next call */
 		return 0;
+	}
 	fr--;
 	pc = fr->pc;
 	fp = (union slot *)fr->fp;
@@ -364,7 +365,6 @@ op_0x10: { /* call */
 	struct wfunc *callee = inst->funcs[(pc++)->u64];
 	union slot *nfp;
 
-	CHARGE();
 do_call:
 	if (__builtin_expect(callee->host != NULL, 0)) {
 		nfp = sp - callee->type->nparams;
@@ -403,7 +403,6 @@ op_0x11: /* call_indirect */
 			&inst->m->types[(pc++)->u64];
 		uint32_t i = (--sp)->u32;
 
-		CHARGE();
 		if (!inst->table || i >= inst->table->size)
 			TRAP("undefined element");
 		callee = inst->table->elems[i];
@@ -523,7 +522,6 @@ op_0x40:
 		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F;     \
 		sp -= 2;                                          \
 		if (expr) {                                       \
-			CHARGE();                                 \
 			pc = pc->target;                          \
 		} else {                                          \
 			pc++;                                     \
@@ -535,7 +533,6 @@ op_0x40:
 		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
 		sp--;                                             \
 		if (expr) {                                       \
-			CHARGE();                                 \
 			pc = pc[1].target;                        \
 		} else {                                          \
 			pc += 2;                                  \
@@ -546,7 +543,6 @@ op_0x40:
 		__typeof__(sp->F) a = fp[pc[0].u64].F,            \
 				  b = fp[pc[1].u64].F;            \
 		if (expr) {                                       \
-			CHARGE();                                 \
 			pc = pc[2].target;                        \
 		} else {                                          \
 			pc += 3;                                  \
@@ -557,7 +553,6 @@ op_0x40:
 		union slot c_ = { .u64 = pc[1].u64 };             \
 		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
 		if (expr) {                                       \
-			CHARGE();                                 \
 			pc = pc[2].target;                        \
 		} else {                                          \
 			pc += 3;                                  \
@@ -566,7 +561,6 @@ op_0x40:
 	}
 opB_0x45: /* i32.eqz; br_if */
 	if ((--sp)->u32 == 0) {
-		CHARGE();
 		pc = pc->target;
 	} else {
 		pc++;
@@ -872,6 +866,8 @@ op_0xBF:
 
 trapped:
 	ex->trap_fn = fn; /* the Wasm function that was running */
+	if (ex->fuel_on)
+		ex->fuel = fuel;
 	return -1;
 }
 

@@ -323,6 +323,8 @@ static int run_module(struct opts *o)
 	}
 	m = module__decode(bytes, len, &e);
 	free(bytes);
+	if (m)
+		m->fuel = o->fuel_on; /* translate with instruction counts */
 	if (!m || module__validate(m, &e) < 0) {
 		fprintf(stderr, PROG ": %s: %s\n", o->module, e.msg);
 		module__destroy(m);

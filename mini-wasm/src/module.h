@@ -108,6 +108,10 @@ struct module {
 	/* Wasm 1.0 only, without multi-value (at most one result): set by
 	 * the caller before module__validate, for the v1.1 core tests. */
 	bool mvp_only;
+	/* Translate with instruction counting for --fuel (validate.c's
+	 * OP_FUEL): set by the caller before module__validate; code
+	 * translated without it cannot run under fuel. */
+	bool fuel;
 	size_t section_off[12]; /* file offset of each known section's id */
 	struct functype *types;
 	uint32_t ntypes;

@@ -55,6 +55,10 @@ struct vctx {
 	size_t ncode, capcode;
 	size_t *fix; /* cells holding code offsets, made pointers at the end */
 	size_t nfix, capfix;
+	/* --fuel: the count cell of the current run's OP_FUEL, and how
+	 * many Wasm instructions the run has so far (fuel_start) */
+	size_t fuel_cell;
+	uint64_t run;
 	bool oom;
 };
 
@@ -127,6 +131,30 @@ static int emit_target(struct vctx *v, uint32_t depth)
 		return fail(v, "out of memory");
 	v->fix[v->nfix++] = cell;
 	return 0;
+}
+
+/* Instruction counting for --fuel (module->fuel): the code is cut into
+ * straight-line runs, each starting with OP_FUEL n, n being the number of
+ * Wasm instructions in the run (patched when the run ends).  A run ends
+ * at every branch, call or return and at every branch target, so each
+ * run is entered only at its OP_FUEL and left only at its end: charging
+ * n up front counts exactly the instructions that execute.  Every
+ * instruction counts, `block`, `loop`, `end` and `nop` included; fused
+ * instructions count as the instructions they replace.  Without fuel no
+ * OP_FUEL is emitted and nothing is counted. */
+static int fuel_start(struct vctx *v)
+{
+	if (!v->m->fuel)
+		return 0;
+	if (v->fuel_cell != NO_CELL)
+		v->code[v->fuel_cell].u64 = v->run;
+	v->run = 0;
+	if (v->nctrls == 0) /* the function's end: no run follows */
+		return 0;
+	if (emit_op(v, OP_FUEL) < 0)
+		return -1;
+	v->fuel_cell = v->ncode;
+	return emit(v, 0);
 }
 
 /* --- the type stack --- */
@@ -802,8 +830,13 @@ static int validate_instr(struct vctx *v)
 
 	if (reader_u8(&v->r, &op) < 0)
 		return -1;
-	if (op <= 0x11)
-		return validate_control(v, op);
+	v->run++;
+	if (op <= 0x11) {
+		/* every control instruction but nop and block ends a run */
+		if (validate_control(v, op) < 0)
+			return -1;
+		return op == 0x01 || op == 0x02 ? 0 : fuel_start(v);
+	}
 	if (op == 0x1A || op == 0x1B)
 		return validate_parametric(v, op);
 	if (op >= 0x20 && op <= 0x22)
@@ -860,7 +893,10 @@ static int validate_func(struct vctx *v, struct func *f)
 	v->nfix = 0;
 	v->last = v->last2 = v->barrier = 0;
 	v->max_height = v->nlocals;
+	v->fuel_cell = NO_CELL;
 	if (push_ctrl(v, 0, 0, NULL, ft->nresults, ft->types + ft->nparams) < 0)
+		return -1;
+	if (fuel_start(v) < 0) /* the function's first run */
 		return -1;
 	while (v->nctrls > 0) {
 		if (v->r.p >= v->r.end)

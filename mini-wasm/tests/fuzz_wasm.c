@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!m)
 		return 0;
+	m->fuel = true; /* every call below runs under fuel */
 	if (module__validate(m, &e) == 0) {
 		s = store__create(16);
 		ex = exec__create(s, 1 << 16, 1000);

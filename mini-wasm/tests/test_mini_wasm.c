@@ -264,6 +264,30 @@ static void test_fuel_traps_runaway_loop(void **state)
 	testing__run_free(&r);
 }
 
+/* --fuel counts instructions exactly: grow's body is `local.get 0;
+ * memory.grow 0; end`, 3 instructions, so --fuel 3 runs it and --fuel 2
+ * traps before any of them runs. */
+static void test_fuel_counts_every_instruction(void **state)
+{
+	struct test_run r;
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/m.wasm", dir);
+	write_bytes(path, grow_wasm, sizeof(grow_wasm));
+	run(&r, NULL, "--fuel", "3", "--invoke", "grow", path, "1", NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_string_equal(r.out, "i32:1\n");
+	testing__run_free(&r);
+	run(&r, NULL, "--fuel", "2", "--invoke", "grow", path, "1", NULL);
+	testing__rmtree(dir);
+	assert_int_equal(r.exit_code, 134);
+	assert_string_equal(r.err, "mini-wasm: trap: out of fuel in "
+				   "function 0\n");
+	testing__run_free(&r);
+}
+
 /* (func $rec (call $rec)): the depth limit traps, the host stack is safe */
 static void test_unbounded_recursion_traps_exhausted(void **state)
 {
@@ -480,6 +504,7 @@ static int load_variant(const uint8_t *bytes, size_t len)
 
 	if (!m)
 		return 1;
+	m->fuel = true; /* a start function runs under fuel below */
 	if (module__validate(m, &e) < 0) {
 		module__destroy(m);
 		return 1;
@@ -660,6 +685,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_module_level_rule_has_offset),
 		cmocka_unit_test(test_bad_usage_one_line_exit_1),
 		cmocka_unit_test(test_fuel_traps_runaway_loop),
+		cmocka_unit_test(test_fuel_counts_every_instruction),
 		cmocka_unit_test(test_unbounded_recursion_traps_exhausted),
 		cmocka_unit_test(test_max_pages_caps_memory_grow),
 		cmocka_unit_test(test_program_args_env_exit_code_match_native),
