@@ -41,7 +41,8 @@
 #define QEMU_MEM "256"
 /* The machine and the kernel command line.  The TSC figures: see above.
  * cryptomgr.notests skips the crypto self-tests Debian's kernel runs at
- * boot (as Kata Containers' guests do): 1.9 s of QEMU CPU time per boot
+ * boot (the flag was added to crypto/testmgr.c in 2016 for short-lived
+ * VMs, libguestfs's appliance first): 1.9 s of QEMU CPU time per boot
  * instead of 2.3 (medians of 3, TCG, vmlinux).  Measured and not kept:
  * acpi=off with reboot=t (poweroff then needs ACPI; no gain beyond
  * notests), pit/pic/rtc off (the boot hangs at power-off), -cpu qemu64
