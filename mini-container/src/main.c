@@ -54,6 +54,7 @@ static const char usage[] =
 	"  --pids N             at most N tasks\n"
 	"  --net MODE           none | loopback (default) | host\n"
 	"  --seccomp P          default | unconfined | FILE.json (OCI format)\n"
+	"  --no-seccomp-cache   compile the filter, do not use the cache\n"
 	"  --cap-add CAP        keep CAP too (or ALL)\n"
 	"  --cap-drop CAP       drop CAP (or ALL)\n"
 	"  --user UID[:GID]     run as this user\n"
@@ -80,6 +81,7 @@ enum {
 	OPT_PIDS,
 	OPT_NET,
 	OPT_SECCOMP,
+	OPT_NO_SECCOMP_CACHE,
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
 	OPT_USER,
@@ -106,6 +108,7 @@ static const struct option run_opts[] = {
 	{"pids", required_argument, NULL, OPT_PIDS},
 	{"net", required_argument, NULL, OPT_NET},
 	{"seccomp", required_argument, NULL, OPT_SECCOMP},
+	{"no-seccomp-cache", no_argument, NULL, OPT_NO_SECCOMP_CACHE},
 	{"cap-add", required_argument, NULL, OPT_CAP_ADD},
 	{"cap-drop", required_argument, NULL, OPT_CAP_DROP},
 	{"user", required_argument, NULL, OPT_USER},
@@ -293,6 +296,7 @@ static int apply_opt(struct mc_spec *s, int opt, const char *arg,
 				       ? 0
 				       : err__set(e, ENOMEM, "seccomp");
 		return seccomp__from_file(arg, s->quiet, &s->seccomp, e);
+	case OPT_NO_SECCOMP_CACHE: s->seccomp_nocache = true; return 0;
 	case OPT_CAP_ADD:
 	case OPT_CAP_DROP: return opt_caps(s, arg, opt == OPT_CAP_ADD, e);
 	case OPT_USER: return opt_user(s, arg, e);

@@ -22,6 +22,7 @@
 #include "seccomp.h"
 
 #include <errno.h>
+#include <sys/utsname.h>
 #include <sched.h>
 #include <seccomp.h> /* libseccomp's; ours is "seccomp.h" */
 #include <stdint.h>
@@ -33,6 +34,9 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <unistd.h>
+
+#include "meta.h"
+#include "sha256.h"
 
 #define SC_MAX_ARGS   6
 #define SC_MAX_ARCHES 8
@@ -531,6 +535,77 @@ json_t *seccomp__to_json(const struct mc_seccomp *sc)
 	}
 	json_object_set_new(o, "syscalls", calls);
 	return o;
+}
+
+/* ---- the cache key ---------------------------------------------------- */
+
+/* Who compiles: this runtime's version and build.  A rebuilt runtime (its
+ * seccomp__compile may differ) gets new keys, so it never loads a program
+ * an older build compiled. */
+#define SC_RUNTIME_VERSION                                                     \
+	"mini-container " ISOLAB_VERSION " built " __DATE__ " " __TIME__
+
+static void sc_key_u64(struct sha256 *c, uint64_t v)
+{
+	uint8_t b[8];
+
+	for (int i = 0; i < 8; i++)
+		b[i] = (uint8_t)(v >> (8 * i));
+	sha256__update(c, b, sizeof(b));
+}
+
+/* A string with its length first, so that ("ab", "c") and ("a", "bc")
+ * hash differently. */
+static void sc_key_str(struct sha256 *c, const char *s)
+{
+	size_t n = strlen(s);
+
+	sc_key_u64(c, n);
+	sha256__update(c, s, n);
+}
+
+void seccomp__key(const struct mc_seccomp *sc, uint8_t key[SECCOMP_KEY_LEN])
+{
+	const struct scmp_version *v = seccomp_version();
+	struct utsname u;
+	struct sha256 c;
+
+	sha256__init(&c);
+	sc_key_str(&c, "mini-container seccomp cache 1");
+	sc_key_str(&c, SC_RUNTIME_VERSION);
+	/* libseccomp compiles: its version, and the architecture that
+	 * SCMP_ARCH_NATIVE and the system call names resolve for. */
+	sc_key_u64(&c, v ? v->major : 0);
+	sc_key_u64(&c, v ? v->minor : 0);
+	sc_key_u64(&c, v ? v->micro : 0);
+	sc_key_u64(&c, seccomp_arch_native());
+	/* The kernel, in case the state root outlives a reboot into
+	 * another one. */
+	if (uname(&u) == 0) {
+		sc_key_str(&c, u.release);
+		sc_key_str(&c, u.version);
+	}
+	/* The profile as parsed: default action, architectures, and every
+	 * rule in order (name, action, comparisons). */
+	sc_key_u64(&c, sc->default_action);
+	sc_key_u64(&c, sc->narches);
+	for (size_t i = 0; i < sc->narches; i++)
+		sc_key_u64(&c, sc->arches[i]);
+	sc_key_u64(&c, sc->nrules);
+	for (size_t i = 0; i < sc->nrules; i++) {
+		const struct sc_rule *r = &sc->rules[i];
+
+		sc_key_str(&c, r->name);
+		sc_key_u64(&c, r->action);
+		sc_key_u64(&c, r->nargs);
+		for (unsigned a = 0; a < r->nargs; a++) {
+			sc_key_u64(&c, r->args[a].arg);
+			sc_key_u64(&c, (uint64_t)r->args[a].op);
+			sc_key_u64(&c, r->args[a].datum_a);
+			sc_key_u64(&c, r->args[a].datum_b);
+		}
+	}
+	sha256__final(&c, key);
 }
 
 /* ---- loading ---------------------------------------------------------- */

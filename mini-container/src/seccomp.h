@@ -8,6 +8,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "err.h"
 
@@ -37,6 +38,15 @@ json_t *seccomp__to_json(const struct mc_seccomp *sc);
 /* Read an OCI seccomp object from a JSON file.  Returns 0 or -1. */
 int seccomp__from_file(const char *path, bool quiet, struct mc_seccomp **out,
 		       struct isolab_err *e);
+
+#define SECCOMP_KEY_LEN 32
+
+/* The seccomp cache's key for sc (seccomp_cache.h): SHA-256 of everything
+ * the compiled program depends on: the profile as parsed (default action,
+ * architectures, each rule with its comparisons and action), libseccomp's
+ * version and native architecture, the kernel's release, and this
+ * runtime's version and build time. */
+void seccomp__key(const struct mc_seccomp *sc, uint8_t key[SECCOMP_KEY_LEN]);
 
 /* A compiled filter: classic BPF instructions (struct sock_filter). */
 struct mc_bpf {

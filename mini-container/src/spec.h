@@ -96,9 +96,10 @@ struct mc_spec {
 	int64_t pids;
 
 	/* runtime options */
-	bool init;	  /* a tiny PID 1 reaps and forwards signals */
-	char *stats_path; /* phases and peak memory as JSON */
-	bool quiet;	  /* no warnings */
+	bool init;	      /* a tiny PID 1 reaps and forwards signals */
+	char *stats_path;     /* phases and peak memory as JSON */
+	bool quiet;	      /* no warnings */
+	bool seccomp_nocache; /* compile the filter, no seccomp cache */
 };
 
 /* A spec with Docker's defaults: every namespace but user, lo up, Docker's

@@ -13,6 +13,7 @@ int main(void)
 	tests__setup();
 	failed += test_run__run();
 	failed += test_oci__run();
+	failed += test_seccomp_cache__run();
 	tests__cleanup();
 	return failed ? 1 : 0;
 }

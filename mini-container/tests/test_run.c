@@ -26,6 +26,7 @@
 #include <cmocka.h>
 #include <jansson.h>
 
+#include "seccomp_cache.h"
 #include "testing.h"
 #include "timing.h"
 #include "tests.h"
@@ -695,10 +696,30 @@ static int mounts_mentioning(const char *what)
 	return n;
 }
 
+/* How many compiled filters the seccomp cache holds. */
+static int cache_entries(void)
+{
+	DIR *d = opendir(MC_SECCOMP_CACHE_DIR);
+	struct dirent *de;
+	int n = 0;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		size_t l = strlen(de->d_name);
+
+		n += l > 4 && strcmp(de->d_name + l - 4, ".bpf") == 0;
+	}
+	closedir(d);
+	return n;
+}
+
 /* 100 runs leave no cgroup, no state directory and no host mount: no line
  * of the host's mount table names the rootfs's directory, before or after
  * (a whole-table comparison would also catch the mounts that the other
- * programs of this shared machine make meanwhile). */
+ * programs of this shared machine make meanwhile).  The one thing meant to
+ * stay is the seccomp cache (seccomp_cache.c), and it is bounded: at most
+ * MC_SECCOMP_CACHE_MAX (64) entries. */
 static void test_run_100_runs_leave_nothing_behind(void **state)
 {
 	struct test_run r;
@@ -716,6 +737,8 @@ static void test_run_100_runs_leave_nothing_behind(void **state)
 	assert_int_equal(mounts_mentioning(tmp), 0);
 	assert_false(state_exists("t-hundred"));
 	assert_false(cgroup_left("mini-container-t-hundred"));
+	assert_true(cache_entries() >= 1);
+	assert_true(cache_entries() <= MC_SECCOMP_CACHE_MAX);
 }
 
 /* --userns: root inside is uid 100000 outside (uid_map 0 100000 65536);

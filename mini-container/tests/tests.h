@@ -11,6 +11,7 @@ int test_cgroup__run(void);
 int test_cgroup_v2__run(void);
 int test_run__run(void);
 int test_oci__run(void);
+int test_seccomp_cache__run(void);
 
 /* Once per binary (test_run.c): a busybox rootfs with mc-probe in a
  * temporary directory, and its removal. */
