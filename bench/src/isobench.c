@@ -351,6 +351,7 @@ static int cmd_run(int argc, char **argv)
 		return 1;
 	}
 	meta__collect(&ctx.meta);
+	meta__export(&ctx.meta); /* the measured children's --stats reuse it */
 	for (size_t i = 0; approaches[i]; i++)
 		if (selected(only, approaches[i]->name))
 			steps += approaches[i]->steps;

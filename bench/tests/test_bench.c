@@ -301,6 +301,30 @@ static void test_meta_matches_the_machine(void **state)
 	json_decref(j);
 }
 
+/* What a harness exports is what its children's meta__collect reports,
+ * without running git or creating a VM; garbage in the variables is
+ * ignored and the facts are probed again. */
+static void test_meta_exported_to_children(void **state)
+{
+	struct meta m, child;
+
+	(void)state;
+	meta__collect(&m);
+	snprintf(m.git_commit, sizeof(m.git_commit), "0123abcd-test");
+	m.kvm_api = 77;
+	meta__export(&m);
+	meta__collect(&child);
+	assert_string_equal(child.git_commit, "0123abcd-test");
+	assert_int_equal(child.kvm_api, 77);
+	assert_int_equal(child.kvm_usable, m.kvm_usable);
+	setenv("ISOLAB_META_KVM", "not numbers", 1);
+	meta__collect(&child);
+	assert_string_not_equal(child.git_commit, "0123abcd-test");
+	assert_int_not_equal(child.kvm_api, 77);
+	unsetenv("ISOLAB_META_GIT");
+	unsetenv("ISOLAB_META_KVM");
+}
+
 /* ---- timing and footprint ---- */
 
 static void test_cmd_once_reports_exit_status(void **state)
@@ -698,6 +722,7 @@ int main(void)
 		cmocka_unit_test(test_result_json_round_trip),
 		cmocka_unit_test(test_result_read_rejects_bad_files),
 		cmocka_unit_test(test_meta_matches_the_machine),
+		cmocka_unit_test(test_meta_exported_to_children),
 		cmocka_unit_test(test_cmd_once_reports_exit_status),
 		cmocka_unit_test(test_cmd_once_kills_at_timeout),
 		cmocka_unit_test(test_repeat_cmd_stops_on_failure),
