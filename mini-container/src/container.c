@@ -87,6 +87,7 @@ enum {
 	PH_CHILD_START,
 	PH_MOUNTS_BEGIN,
 	PH_MOUNTS_DONE,
+	PH_COMPILE_DONE,
 	PH_SECCOMP_BEGIN,
 	PH_SECCOMP_DONE,
 	PH_COUNT
@@ -330,6 +331,7 @@ static __attribute__((noreturn)) void child_main(const struct mc_spec *s,
 	if (s->seccomp && !bpf.len &&
 	    seccomp__compile(s->seccomp, &bpf, &e) < 0)
 		child_fail(report, MC_EXIT_RUNTIME, &e);
+	child_phase(ph, PH_COMPILE_DONE);
 	if (!late_mounts && (go2 = child_wait_go(go)) < 0)
 		_exit(MC_EXIT_RUNTIME);
 	close(go);
@@ -444,6 +446,7 @@ static int runtime_read_reports(int fd, struct mc_phases *ph,
 		ph->child_start = r.ns[PH_CHILD_START];
 		ph->mounts_begin = r.ns[PH_MOUNTS_BEGIN];
 		ph->mounts_done = r.ns[PH_MOUNTS_DONE];
+		ph->compile_done = r.ns[PH_COMPILE_DONE];
 		ph->seccomp_begin = r.ns[PH_SECCOMP_BEGIN];
 		ph->seccomp_done = r.ns[PH_SECCOMP_DONE];
 	}
@@ -656,7 +659,9 @@ int container__run(const struct mc_spec *s, int *status, struct mc_phases *ph,
 	if (state__claim(s->name, e) < 0)
 		goto out;
 	claimed = true;
+	ph->lookup_begin = timing__now_ns();
 	runtime_cache_lookup(s, &use_cache, key, &cached);
+	ph->lookup_done = timing__now_ns();
 	if (runtime_start(s, &cached, &r, ph, e) < 0)
 		goto out;
 	*status = runtime_read_reports(r.report[0], ph, e);

@@ -19,6 +19,9 @@ struct mc_phases {
 	uint64_t child_start;  /* first instruction of the child */
 	uint64_t mounts_begin; /* after the go from the parent */
 	uint64_t mounts_done;  /* rootfs, pivot_root, masks done */
+	uint64_t compile_done; /* filter compiled (at once on a cache hit) */
+	uint64_t lookup_begin; /* the runtime looks in the seccomp cache */
+	uint64_t lookup_done;
 	uint64_t seccomp_begin;
 	uint64_t seccomp_done; /* filter loaded: next is execve */
 	uint64_t exec_done;    /* execve succeeded (close-on-exec pipe EOF) */

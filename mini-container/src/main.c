@@ -384,6 +384,10 @@ static int write_stats(const struct mc_spec *s, const struct mc_phases *ph,
 	    stats_phase(r, "clone", ph->clone_begin, ph->child_start, e) < 0 ||
 	    stats_phase(r, "mounts_pivot_root", ph->mounts_begin,
 			ph->mounts_done, e) < 0 ||
+	    stats_phase(r, "seccomp_lookup", ph->lookup_begin, ph->lookup_done,
+			e) < 0 ||
+	    stats_phase(r, "seccomp_compile", ph->mounts_done, ph->compile_done,
+			e) < 0 ||
 	    stats_phase(r, "seccomp_load", ph->seccomp_begin, ph->seccomp_done,
 			e) < 0 ||
 	    stats_phase(r, "exec", ph->seccomp_done, ph->exec_done, e) < 0 ||
