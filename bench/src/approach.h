@@ -111,14 +111,14 @@ int approach__measure_shared(struct bench_ctx *ctx,
  * or NAN when no result has it. */
 double approach__median(const struct bench_ctx *ctx, const char *name);
 
-/* Run argv (an approach launching workload w) runs times after one warm-up
+/* Run argv (an approach launching workload w) runs times after warmup runs
  * with its marks stamped (bench/lib/marks.h), and add to r the series
  * APPROACH:W:start_to_ready, :compute (ready to done; not for hello, which
  * computes nothing), :start_to_exit and :peak_rss, and data.checksums.W.  Fails if a run exits non-zero, misses a
  * mark, or prints another checksum than the first run.  Returns 0 or -1. */
 int approach__measure_workload(struct bench_ctx *ctx, struct result *r,
 			       const char *approach, const char *w,
-			       char *const argv[], int runs,
+			       char *const argv[], int warmup, int runs,
 			       struct isolab_err *e);
 
 #endif

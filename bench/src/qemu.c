@@ -288,8 +288,8 @@ static int write_initramfs(const char *path, struct isolab_err *e)
 	return cpio__close(&c, e);
 }
 
-/* A boot takes seconds: a tenth of the start-up runs, at least 5; with
- * --quick, one (approach__measure_workload adds its one warm-up). */
+/* A boot takes seconds: a tenth of the start-up runs, at least 5, after
+ * one warm-up; with --quick, one and no warm-up. */
 static int qemu_runs(const struct bench_ctx *ctx)
 {
 	if (ctx->quick)
@@ -370,7 +370,7 @@ static int qemu_measure(struct bench_ctx *ctx, struct result *r,
 	qemu_params(ctx, r, kvm, pvh, pvh ? NULL : why.msg, argv);
 	progress__step(&ctx->prog, "qemu:boot");
 	rc = approach__measure_workload(ctx, r, "qemu", "hello", argv,
-					qemu_runs(ctx), e);
+					ctx->quick ? 0 : 1, qemu_runs(ctx), e);
 	unlink(initrd);
 	if (pvh)
 		unlink(vmlinux);

@@ -258,7 +258,7 @@ int approach__measure_shared(struct bench_ctx *ctx,
 
 int approach__measure_workload(struct bench_ctx *ctx, struct result *r,
 			       const char *approach, const char *w,
-			       char *const argv[], int runs,
+			       char *const argv[], int warmup, int runs,
 			       struct isolab_err *e)
 {
 	struct wl_arm *arm = calloc(1, sizeof(*arm));
@@ -273,7 +273,7 @@ int approach__measure_workload(struct bench_ctx *ctx, struct result *r,
 	     k++)
 		arm->argv[k] = argv[k];
 	arm->argv[k] = NULL;
-	rc = wl_measure_arms(ctx, w, arm, 1, 1, runs, true, e);
+	rc = wl_measure_arms(ctx, w, arm, 1, warmup, runs, true, e);
 	free(arm);
 	return rc;
 }
