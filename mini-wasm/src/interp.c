@@ -296,11 +296,10 @@ op_0x120: /* jmp */
 	pc = pc->target;
 	NEXT();
 op_0x121: /* br_if without values to move */
-	if ((--sp)->u32) {
+	if ((--sp)->u32)
 		pc = pc->target;
-	} else {
+	else
 		pc++;
-	}
 	NEXT();
 op_0x122: /* br_unless: the `if` */
 	if (!(--sp)->u32)
@@ -464,7 +463,7 @@ opD_0x42: /* const c; local.set d */
 	op_##op: {                                                    \
 		T v_;                                                 \
 		memcpy(&v_, EA(n), n);                                \
-		PUT(sp[-1], field, cast v_);                               \
+		PUT(sp[-1], field, cast v_);                          \
 		NEXT();                                               \
 	}                                                             \
 	opL_##op: { /* address in local pc[0], offset pc[1] */        \
@@ -474,7 +473,7 @@ opD_0x42: /* const c; local.set d */
 		if (__builtin_expect(ea_ + (n) > memsize, 0))         \
 			TRAP(T_OOB);                                  \
 		memcpy(&v_, mem + ea_, n);                            \
-		PUT(*sp++, field, cast v_);                              \
+		PUT(*sp++, field, cast v_);                           \
 		NEXT();                                               \
 	}
 	LOAD(0x28, 4, uint32_t, u32, )
@@ -521,50 +520,45 @@ op_0x40:
 	opB_##op: {                                               \
 		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F;     \
 		sp -= 2;                                          \
-		if (expr) {                                       \
+		if (expr)                                         \
 			pc = pc->target;                          \
-		} else {                                          \
+		else                                              \
 			pc++;                                     \
-		}                                                 \
 		NEXT();                                           \
 	}                                                         \
 	opBC_##op: {                                              \
 		union slot c_ = { .u64 = pc->u64 };               \
 		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
 		sp--;                                             \
-		if (expr) {                                       \
+		if (expr)                                         \
 			pc = pc[1].target;                        \
-		} else {                                          \
+		else                                              \
 			pc += 2;                                  \
-		}                                                 \
 		NEXT();                                           \
 	}                                                         \
 	opBLL_##op: {                                             \
 		__typeof__(sp->F) a = fp[pc[0].u64].F,            \
 				  b = fp[pc[1].u64].F;            \
-		if (expr) {                                       \
+		if (expr)                                         \
 			pc = pc[2].target;                        \
-		} else {                                          \
+		else                                              \
 			pc += 3;                                  \
-		}                                                 \
 		NEXT();                                           \
 	}                                                         \
 	opBLC_##op: {                                             \
 		union slot c_ = { .u64 = pc[1].u64 };             \
 		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
-		if (expr) {                                       \
+		if (expr)                                         \
 			pc = pc[2].target;                        \
-		} else {                                          \
+		else                                              \
 			pc += 3;                                  \
-		}                                                 \
 		NEXT();                                           \
 	}
 opB_0x45: /* i32.eqz; br_if */
-	if ((--sp)->u32 == 0) {
+	if ((--sp)->u32 == 0)
 		pc = pc->target;
-	} else {
+	else
 		pc++;
-	}
 	NEXT();
 	CMPBR(0x46, u32, a == b)
 	CMPBR(0x47, u32, a != b)
@@ -584,46 +578,46 @@ opB_0x45: /* i32.eqz; br_if */
 	op_##op: {                                                \
 		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F;     \
 		sp--;                                             \
-		PUT(sp[-1], RF, (expr));                               \
+		PUT(sp[-1], RF, (expr));                          \
 		NEXT();                                           \
 	}                                                         \
 	opL_##op: {                                               \
 		__typeof__(sp->F) a = sp[-1].F,                   \
 				  b = fp[(pc++)->u64].F;          \
-		PUT(sp[-1], RF, (expr));                               \
+		PUT(sp[-1], RF, (expr));                          \
 		NEXT();                                           \
 	}                                                         \
 	opC_##op: {                                               \
 		union slot c_ = { .u64 = (pc++)->u64 };           \
 		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
-		PUT(sp[-1], RF, (expr));                               \
+		PUT(sp[-1], RF, (expr));                          \
 		NEXT();                                           \
 	}                                                         \
 	opLL_##op: {                                              \
 		__typeof__(sp->F) a = fp[pc[0].u64].F,            \
 				  b = fp[pc[1].u64].F;            \
 		pc += 2;                                          \
-		PUT(*sp++, RF, (expr));                              \
+		PUT(*sp++, RF, (expr));                           \
 		NEXT();                                           \
 	}                                                         \
 	opLC_##op: {                                              \
 		union slot c_ = { .u64 = pc[1].u64 };             \
 		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
 		pc += 2;                                          \
-		PUT(*sp++, RF, (expr));                              \
+		PUT(*sp++, RF, (expr));                           \
 		NEXT();                                           \
 	}                                                         \
 	opD_##op: { /* ... and the result to local pc[0] */       \
 		__typeof__(sp->F) a = sp[-2].F, b = sp[-1].F;     \
 		sp -= 2;                                          \
-		PUT(fp[(pc++)->u64], RF, (expr));                      \
+		PUT(fp[(pc++)->u64], RF, (expr));                 \
 		NEXT();                                           \
 	}                                                         \
 	opLD_##op: {                                              \
 		__typeof__(sp->F) a = sp[-1].F,                   \
 				  b = fp[pc[0].u64].F;            \
 		sp--;                                             \
-		PUT(fp[pc[1].u64], RF, (expr));                        \
+		PUT(fp[pc[1].u64], RF, (expr));                   \
 		pc += 2;                                          \
 		NEXT();                                           \
 	}                                                         \
@@ -631,28 +625,28 @@ opB_0x45: /* i32.eqz; br_if */
 		union slot c_ = { .u64 = pc[0].u64 };             \
 		__typeof__(sp->F) a = sp[-1].F, b = c_.F;         \
 		sp--;                                             \
-		PUT(fp[pc[1].u64], RF, (expr));                        \
+		PUT(fp[pc[1].u64], RF, (expr));                   \
 		pc += 2;                                          \
 		NEXT();                                           \
 	}                                                         \
 	opLLD_##op: {                                             \
 		__typeof__(sp->F) a = fp[pc[0].u64].F,            \
 				  b = fp[pc[1].u64].F;            \
-		PUT(fp[pc[2].u64], RF, (expr));                        \
+		PUT(fp[pc[2].u64], RF, (expr));                   \
 		pc += 3;                                          \
 		NEXT();                                           \
 	}                                                         \
 	opLCD_##op: {                                             \
 		union slot c_ = { .u64 = pc[1].u64 };             \
 		__typeof__(sp->F) a = fp[pc[0].u64].F, b = c_.F;  \
-		PUT(fp[pc[2].u64], RF, (expr));                        \
+		PUT(fp[pc[2].u64], RF, (expr));                   \
 		pc += 3;                                          \
 		NEXT();                                           \
 	}
 #define UN(op, F, RF, expr)                 \
 	op_##op: {                          \
 		__typeof__(sp->F) a = sp[-1].F; \
-		PUT(sp[-1], RF, (expr));         \
+		PUT(sp[-1], RF, (expr));    \
 		NEXT();                     \
 	}
 	UN(0x45, u32, u32, a == 0)
@@ -820,7 +814,7 @@ op_0x82: { /* i64.rem_u */
 			TRAP(T_CONV);                 \
 		if (!IN_RANGE(a, lo, hi))             \
 			TRAP(T_OVF);                  \
-		PUT(sp[-1], RF, (RT)a);                    \
+		PUT(sp[-1], RF, (RT)a);               \
 		NEXT();                               \
 	}
 	TRUNC(0xA8, f32, i32, int32_t, -2147483904.0f, 2147483648.0f)
