@@ -17,12 +17,14 @@
  *  - arguments: clone(2) and unshare(2) are needed by ordinary programs;
  *    only their CLONE_NEW* flags are refused, one rule per flag (a BPF
  *    comparison tests one mask at a time).
+ *
+ * Compiled programs are kept between runs by seccomp_cache.c, under the
+ * key seccomp__key() computes here from the parsed rules.
  */
 #define _GNU_SOURCE
 #include "seccomp.h"
 
 #include <errno.h>
-#include <sys/utsname.h>
 #include <sched.h>
 #include <seccomp.h> /* libseccomp's; ours is "seccomp.h" */
 #include <stdint.h>
@@ -33,6 +35,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "meta.h"
