@@ -302,8 +302,10 @@ static int ctr_phases(struct bench_ctx *ctx, struct ctr_env *env,
 		      struct result *r, struct isolab_err *e)
 {
 	static const char *const phases[] = {
-		"cgroup_setup", "clone",   "mounts_pivot_root", "seccomp_load",
-		"exec",		"command", "cleanup",		"start_to_exit",
+		"cgroup_setup",	   "clone",	      "mounts_pivot_root",
+		"seccomp_lookup", "seccomp_compile", "seccomp_load",
+		"exec",		   "command",	      "cleanup",
+		"start_to_exit",
 	};
 	enum { NPH = sizeof(phases) / sizeof(phases[0]) };
 	struct samples s[NPH] = {SAMPLES_INIT};
