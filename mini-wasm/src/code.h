@@ -1,6 +1,7 @@
 /*
  * code.h - The internal, pre-decoded form of a function body that the
- * interpreter runs (written by validate.c, run by interp.c).
+ * interpreter runs (written by compile.c as validate.c directs, run by
+ * interp.c).
  *
  * A function is an array of 8-byte cells.  An instruction is one cell
  * holding the address of its handler in the interpreter's loop (computed
@@ -57,7 +58,7 @@ enum {
 	OP_FUEL = 0x123,      /* n: charge the n Wasm instructions of the
 			       * straight-line run it starts (--fuel) */
 	/* Fused forms of a binary operator X whose second operand is a
-	 * `local.get i` or a constant right before it (validate.c's
+	 * `local.get i` or a constant right before it (compile.c's
 	 * peephole): OP_LOCAL_B + X takes local i, OP_CONST_B + X takes the
 	 * constant, as one instruction instead of two (README). */
 	OP_LOCAL_B = 0x200,

@@ -3,9 +3,9 @@
  * before validation and before instantiation (spec section 2, "Structure").
  *
  * decode.c fills a struct module from the bytes; validate.c checks it and
- * translates each function body into the pre-decoded code the interpreter
- * runs (code.h); instance.c turns it into a live instance in a store.
- * Start reading at decode.c, then validate.c, then interp.c.
+ * has compile.c translate each function body into the pre-decoded code the
+ * interpreter runs (code.h); instance.c turns it into a live instance in a
+ * store.  Start reading at decode.c, then validate.c, compile.c, interp.c.
  */
 #ifndef MINI_WASM_MODULE_H
 #define MINI_WASM_MODULE_H
@@ -96,7 +96,7 @@ struct func {
 	const uint8_t *body; /* the expression, after the locals */
 	size_t body_len;
 	size_t body_off;     /* offset of the body in the file, for errors */
-	/* Filled by validate.c: the translated code (code.h). */
+	/* Filled by validate.c and compile.c: the translated code (code.h). */
 	union cell *code;
 	size_t ncode;
 	uint32_t frame_slots; /* params + locals + deepest operand stack */
@@ -108,7 +108,7 @@ struct module {
 	/* Wasm 1.0 only, without multi-value (at most one result): set by
 	 * the caller before module__validate, for the v1.1 core tests. */
 	bool mvp_only;
-	/* Translate with instruction counting for --fuel (validate.c's
+	/* Translate with instruction counting for --fuel (compile.c's
 	 * OP_FUEL): set by the caller before module__validate; code
 	 * translated without it cannot run under fuel. */
 	bool fuel;

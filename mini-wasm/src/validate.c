@@ -1,24 +1,22 @@
 /*
  * validate.c - The validator (spec section 3 and its appendix algorithm,
- * "Validation Algorithm"), which also translates each function body into
- * the interpreter's pre-decoded code (code.h) in the same single pass.
+ * "Validation Algorithm").  Each instruction it accepts is handed to the
+ * emitter (compile.h, compile.c), which translates the body into the
+ * interpreter's pre-decoded code (code.h) in the same single pass.
  *
  * Validation of a body is a type-checking stack machine: a stack of value
  * types and a stack of control frames (block, loop, if, the function).
  * After `unreachable`, `br`, `br_table` or `return` the rest of a block
  * cannot run, and its stack becomes polymorphic: pops of an empty frame
  * give "unknown", which matches any type (spec appendix, `unreachable`).
- *
- * Because the validator knows the height of the operand stack at every
- * instruction, it can hand the interpreter branches with their targets
- * and stack heights resolved, so that at run time a block costs nothing
- * and a branch is a pointer jump (as WAMR's loader does).  Start at
- * validate_func(), then validate_instr().
+ * The validator knows the height of the operand stack at every
+ * instruction; it passes the heights a branch needs to the emitter.
+ * Start at validate_func(), then validate_instr().
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include "code.h"
+#include "compile.h"
 #include "module.h"
 #include "reader.h"
 
@@ -26,40 +24,23 @@ struct ctrl {
 	uint8_t kind; /* 0x02 block, 0x03 loop, 0x04 if, 0x05 else, 0 func */
 	uint32_t nparams, nresults;
 	const uint8_t *params, *results;
-	uint32_t height;    /* value stack size at entry, params excluded */
+	uint32_t height; /* value stack size at entry, params excluded */
 	bool unreachable;
-	size_t loop_start;  /* code offset of a loop's first instruction */
-	size_t else_cell;   /* an if's branch-unless target cell */
-	size_t pending;     /* forward branches to here: a chain of cells */
+	struct label label; /* its code side (compile.h) */
 };
-
-#define NO_CELL SIZE_MAX
 
 struct vctx {
 	struct module *m;
 	struct reader r;
-	const void *const *h;
+	struct emitter e;
 	uint32_t nlocals; /* parameters + declared locals */
 	uint8_t *locals;
 	uint8_t *vals;
 	uint32_t nvals, max_height;
 	size_t capvals;
-	size_t last;    /* cell of the last instruction emitted */
-	size_t last2;   /* and of the one before it */
-	unsigned last_op; /* the internal opcode of the last one */
-	size_t barrier; /* first cell after the last branch target */
 	struct ctrl *ctrls;
 	uint32_t nctrls;
 	size_t capctrls;
-	union cell *code;
-	size_t ncode, capcode;
-	size_t *fix; /* cells holding code offsets, made pointers at the end */
-	size_t nfix, capfix;
-	/* --fuel: the count cell of the current run's OP_FUEL, and how
-	 * many Wasm instructions the run has so far (fuel_start) */
-	size_t fuel_cell;
-	uint64_t run;
-	bool oom;
 };
 
 static const uint8_t type_bytes[] = { VT_I32, VT_I64, VT_F32, VT_F64 };
@@ -87,74 +68,10 @@ static int fail(struct vctx *v, const char *why)
 	return reader_fail(&v->r, why);
 }
 
-/* --- emitting code --- */
-
-static int emit(struct vctx *v, uint64_t x)
+/* The result of a compile__* call: it fails only for lack of memory. */
+static int emitted(struct vctx *v, int rc)
 {
-	if (grow((void **)&v->code, &v->capcode, v->ncode + 1,
-		 sizeof(*v->code)) < 0) {
-		v->oom = true;
-		return fail(v, "out of memory");
-	}
-	v->code[v->ncode++].u64 = x;
-	return 0;
-}
-
-static int emit_op(struct vctx *v, unsigned op)
-{
-	v->last2 = v->last;
-	v->last = v->ncode;
-	v->last_op = op;
-	if (grow((void **)&v->code, &v->capcode, v->ncode + 1,
-		 sizeof(*v->code)) < 0) {
-		v->oom = true;
-		return fail(v, "out of memory");
-	}
-	v->code[v->ncode++].op = v->h[op];
-	return 0;
-}
-
-/* A cell holding a branch target: a code offset now, a pointer once the
- * function is complete (validate_finish). */
-static int emit_target(struct vctx *v, uint32_t depth)
-{
-	struct ctrl *c = &v->ctrls[v->nctrls - 1 - depth];
-	size_t cell = v->ncode;
-
-	/* a forward branch links its cell into the label's chain of
-	 * pending cells; the label's end (patch_pending) fills them all */
-	if (emit(v, c->kind == 0x03 ? c->loop_start : c->pending) < 0)
-		return -1;
-	if (c->kind != 0x03)
-		c->pending = cell;
-	if (grow((void **)&v->fix, &v->capfix, v->nfix + 1, sizeof(size_t)) < 0)
-		return fail(v, "out of memory");
-	v->fix[v->nfix++] = cell;
-	return 0;
-}
-
-/* Instruction counting for --fuel (module->fuel): the code is cut into
- * straight-line runs, each starting with OP_FUEL n, n being the number of
- * Wasm instructions in the run (patched when the run ends).  A run ends
- * at every branch, call or return and at every branch target, so each
- * run is entered only at its OP_FUEL and left only at its end: charging
- * n up front counts exactly the instructions that execute.  Every
- * instruction counts, `block`, `loop`, `end` and `nop` included; fused
- * instructions count as the instructions they replace.  Without fuel no
- * OP_FUEL is emitted and nothing is counted. */
-static int fuel_start(struct vctx *v)
-{
-	if (!v->m->fuel)
-		return 0;
-	if (v->fuel_cell != NO_CELL)
-		v->code[v->fuel_cell].u64 = v->run;
-	v->run = 0;
-	if (v->nctrls == 0) /* the function's end: no run follows */
-		return 0;
-	if (emit_op(v, OP_FUEL) < 0)
-		return -1;
-	v->fuel_cell = v->ncode;
-	return emit(v, 0);
+	return rc < 0 ? fail(v, "out of memory") : 0;
 }
 
 /* --- the type stack --- */
@@ -215,9 +132,13 @@ static int push_ctrl(struct vctx *v, uint8_t kind, uint32_t np,
 		 sizeof(*v->ctrls)) < 0)
 		return fail(v, "out of memory");
 	c = &v->ctrls[v->nctrls++];
-	v->barrier = v->ncode; /* a loop's start is a branch target */
-	*c = (struct ctrl){ kind,	  np,		 nr,	  p, r, v->nvals, false,
-			    v->ncode, 0, NO_CELL };
+	*c = (struct ctrl){ .kind = kind,
+			    .nparams = np,
+			    .nresults = nr,
+			    .params = p,
+			    .results = r,
+			    .height = v->nvals };
+	compile__label(&v->e, &c->label, kind == 0x03);
 	return push_n(v, p, np);
 }
 
@@ -241,82 +162,17 @@ static void set_unreachable(struct vctx *v)
 	c->unreachable = true;
 }
 
-/* Resolve the forward branches waiting for frame c to here. */
-static void patch_pending(struct vctx *v, struct ctrl *c)
-{
-	size_t cell = c->pending;
-
-	while (cell != NO_CELL) {
-		size_t next = v->code[cell].u64;
-		v->code[cell].u64 = v->ncode;
-		cell = next;
-	}
-	c->pending = NO_CELL;
-	v->barrier = v->ncode;
-}
-
-/* The peephole for loops: an i32 comparison (on the stack, or against a
- * constant, 0x45..0x4F) right before `br_if` becomes one compare-and-
- * branch.  Returns 1 when it fused, 0 when not, -1 on error. */
-static int fuse_compare_branch(struct vctx *v, uint32_t depth)
-{
-	const void *prev;
-	uint64_t imm;
-
-	if (v->last < v->barrier)
-		return 0;
-	prev = v->code[v->last].op;
-	for (unsigned x = 0x45; x <= 0x4F; x++) {
-		if (prev == v->h[x] && v->last + 1 == v->ncode) {
-			v->ncode = v->last;
-			if (emit_op(v, OP_BRCMP + x) < 0)
-				return -1;
-			return emit_target(v, depth) < 0 ? -1 : 1;
-		}
-		if (x > 0x45 && prev == v->h[OP_CONST_B + x] &&
-		    v->last + 2 == v->ncode) {
-			imm = v->code[v->last + 1].u64;
-			v->ncode = v->last;
-			if (emit_op(v, OP_BRCMP_C + x) < 0 || emit(v, imm) < 0)
-				return -1;
-			return emit_target(v, depth) < 0 ? -1 : 1;
-		}
-		if (x > 0x45 && v->last + 3 == v->ncode &&
-		    (prev == v->h[OP_LL + x] || prev == v->h[OP_LC + x])) {
-			unsigned f = prev == v->h[OP_LL + x] ? OP_BRCMP_LL
-							     : OP_BRCMP_LC;
-			uint64_t a = v->code[v->last + 1].u64;
-			imm = v->code[v->last + 2].u64;
-			v->ncode = v->last;
-			if (emit_op(v, f + x) < 0 || emit(v, a) < 0 ||
-			    emit(v, imm) < 0)
-				return -1;
-			return emit_target(v, depth) < 0 ? -1 : 1;
-		}
-	}
-	return 0;
-}
-
 /* Emit a branch to label `depth` from the current stack height. */
 static int emit_branch(struct vctx *v, uint32_t depth, bool conditional)
 {
 	struct ctrl *c = &v->ctrls[v->nctrls - 1 - depth];
-	uint32_t n, h = v->nlocals + c->height;
+	uint32_t n;
 	const uint8_t *t;
 
 	label_types(c, &n, &t);
-	if (v->nlocals + v->nvals == h + n) {
-		int fused = conditional ? fuse_compare_branch(v, depth) : 0;
-		if (fused)
-			return fused < 0 ? -1 : 0;
-		if (emit_op(v, conditional ? OP_BR_IF_JMP : OP_JMP) < 0)
-			return -1;
-		return emit_target(v, depth);
-	}
-	if (emit_op(v, conditional ? OP_BR_IF : OP_BR) < 0 ||
-	    emit_target(v, depth) < 0)
-		return -1;
-	return emit(v, CELL_HN(h, n));
+	return emitted(v, compile__branch(&v->e, &c->label, conditional,
+					  v->nlocals + v->nvals,
+					  v->nlocals + c->height, n));
 }
 
 /* --- block types, immediates --- */
@@ -327,15 +183,13 @@ static int read_blocktype(struct vctx *v, uint32_t *np, const uint8_t **p,
 	int64_t idx;
 	uint8_t b;
 
+	*np = *nr = 0;
+	*p = *r = NULL;
 	if (v->r.p >= v->r.end)
 		return fail(v, "unexpected end");
 	b = *v->r.p;
-	*np = 0;
-	*p = NULL;
 	if (b == 0x40) {
 		v->r.p++;
-		*nr = 0;
-		*r = NULL;
 		return 0;
 	}
 	for (unsigned i = 0; i < sizeof(type_bytes); i++) {
@@ -414,48 +268,6 @@ static const struct {
 #undef F
 #undef D
 
-/* The peephole: a binary operator right after `local.get i` or a
- * constant, with no branch target between them, becomes one instruction
- * carrying i or the constant.  Returns 1 when it fused, 0 when not. */
-static int fuse_operand(struct vctx *v, unsigned op)
-{
-	const void *prev;
-	unsigned variant;
-	uint64_t imm;
-
-	if (v->last + 2 != v->ncode || v->last < v->barrier)
-		return 0;
-	prev = v->code[v->last].op;
-	if (prev == v->h[OP_LOCAL_GET])
-		variant = OP_LOCAL_B + op;
-	else if (prev == v->h[OP_CONST])
-		variant = OP_CONST_B + op;
-	else
-		return 0;
-	if (variant >= OP_COUNT || !v->h[variant])
-		return 0;
-	imm = v->code[v->last + 1].u64;
-	/* and a `local.get a` before that: both operands from the frame */
-	if (v->last2 + 2 == v->last && v->last2 >= v->barrier &&
-	    v->code[v->last2].op == v->h[OP_LOCAL_GET]) {
-		unsigned both = (prev == v->h[OP_LOCAL_GET] ? OP_LL : OP_LC) + op;
-		uint64_t a = v->code[v->last2 + 1].u64;
-		if (v->h[both]) {
-			v->ncode = v->last2;
-			v->last = v->last2;
-			if (emit_op(v, both) < 0 || emit(v, a) < 0 ||
-			    emit(v, imm) < 0)
-				return -1;
-			return 1;
-		}
-	}
-	v->ncode = v->last;
-	v->last = v->last2;
-	if (emit_op(v, variant) < 0 || emit(v, imm) < 0)
-		return -1;
-	return 1;
-}
-
 static int validate_numeric(struct vctx *v, unsigned op)
 {
 	const struct numop *n = &numops[op];
@@ -466,12 +278,7 @@ static int validate_numeric(struct vctx *v, unsigned op)
 		return -1;
 	if (pop(v, n->in1, NULL) < 0 || push(v, n->out) < 0)
 		return -1;
-	if (n->in2) {
-		int fused = fuse_operand(v, op);
-		if (fused)
-			return fused < 0 ? -1 : 0;
-	}
-	return emit_op(v, op);
+	return emitted(v, compile__op(&v->e, op, n->in2 != 0));
 }
 
 static int validate_memop(struct vctx *v, uint8_t op)
@@ -491,18 +298,7 @@ static int validate_memop(struct vctx *v, uint8_t op)
 	} else if (pop(v, type, NULL) < 0 || pop(v, VT_I32, NULL) < 0) {
 		return -1;
 	}
-	/* `local.get a; load` reads its address straight from local a */
-	if (op <= 0x35 && v->last + 2 == v->ncode && v->last >= v->barrier &&
-	    v->code[v->last].op == v->h[OP_LOCAL_GET]) {
-		uint64_t a = v->code[v->last + 1].u64;
-		v->ncode = v->last;
-		if (emit_op(v, OP_LOCAL_B + op) < 0 || emit(v, a) < 0)
-			return -1;
-		return emit(v, offset);
-	}
-	if (emit_op(v, op) < 0)
-		return -1;
-	return emit(v, offset);
+	return emitted(v, compile__memop(&v->e, op, offset));
 }
 
 static int validate_end(struct vctx *v)
@@ -519,12 +315,12 @@ static int validate_end(struct vctx *v)
 		    (c->nparams &&
 		     memcmp(c->params, c->results, c->nparams) != 0))
 			return fail(v, "type mismatch");
-		v->code[c->else_cell].u64 = v->ncode;
 	}
-	patch_pending(v, c); /* sets the barrier */
+	compile__end(&v->e, &c->label, c->kind == 0x04);
 	v->nctrls--;
 	if (c->kind == 0)
-		return emit_op(v, OP_RETURN) < 0 ? -1 : emit(v, c->nresults);
+		return emitted(v, compile__op_imm(&v->e, OP_RETURN,
+						  c->nresults));
 	return push_n(v, c->results, c->nresults);
 }
 
@@ -539,10 +335,8 @@ static int validate_else(struct vctx *v)
 	if (v->nvals != c->height)
 		return fail(v, "type mismatch");
 	/* the then-arm jumps over the else-arm to the end */
-	if (emit_op(v, OP_JMP) < 0 || emit_target(v, 0) < 0)
+	if (emitted(v, compile__else(&v->e, &c->label)) < 0)
 		return -1;
-	v->code[c->else_cell].u64 = v->ncode;
-	v->barrier = v->ncode;
 	c->kind = 0x05;
 	c->unreachable = false;
 	return push_n(v, c->params, c->nparams);
@@ -557,9 +351,8 @@ static int validate_br_table(struct vctx *v)
 		return -1;
 	if (n > (size_t)(v->r.end - v->r.p))
 		return fail(v, "unexpected end");
-	if (pop(v, VT_I32, NULL) < 0 || emit_op(v, OP_BR_TABLE) < 0)
-		return -1;
-	if (emit(v, n) < 0)
+	if (pop(v, VT_I32, NULL) < 0 ||
+	    emitted(v, compile__br_table(&v->e, n)) < 0)
 		return -1;
 	arity = UINT32_MAX;
 	for (uint32_t i = 0; i <= n; i++) {
@@ -589,8 +382,9 @@ static int validate_br_table(struct vctx *v)
 				return fail(v, "type mismatch");
 			}
 		}
-		if (emit_target(v, d) < 0 ||
-		    emit(v, CELL_HN(v->nlocals + c->height, na)) < 0)
+		if (emitted(v, compile__br_table_label(&v->e, &c->label,
+						       v->nlocals + c->height,
+						       na)) < 0)
 			return -1;
 	}
 	/* pop the default label's types (checked above for all labels) */
@@ -620,7 +414,7 @@ static int validate_call_indirect(struct vctx *v)
 	    pop_n(v, ft->types, ft->nparams) < 0 ||
 	    push_n(v, ft->types + ft->nparams, ft->nresults) < 0)
 		return -1;
-	return emit_op(v, OP_CALL_INDIRECT) < 0 ? -1 : emit(v, ti);
+	return emitted(v, compile__op_imm(&v->e, OP_CALL_INDIRECT, ti));
 }
 
 static int validate_local(struct vctx *v, uint8_t op)
@@ -639,22 +433,7 @@ static int validate_local(struct vctx *v, uint8_t op)
 		return -1;
 	if (op == 0x22 && (pop(v, t, NULL) < 0 || push(v, t) < 0))
 		return -1;
-	/* `operator; local.set i`: the operator writes local i itself
-	 * (and so do a constant and a local.get: a move).  `operator;
-	 * local.tee i` becomes the same, then `local.get i`, which the
-	 * next operator can fuse as its operand (loop counters). */
-	if ((op == 0x21 || op == 0x22) && v->last >= v->barrier &&
-	    v->last_op < 0x800 && v->h[OP_TO_LOCAL + v->last_op] &&
-	    v->ncode > v->last) {
-		v->code[v->last].op = v->h[OP_TO_LOCAL + v->last_op];
-		v->last_op = OP_TO_LOCAL + v->last_op;
-		if (emit(v, i) < 0)
-			return -1;
-		if (op == 0x21)
-			return 0;
-		op = 0x20;
-	}
-	return emit_op(v, op) < 0 ? -1 : emit(v, i);
+	return emitted(v, compile__local(&v->e, op, i));
 }
 
 static int validate_global(struct vctx *v, uint8_t op)
@@ -675,7 +454,7 @@ static int validate_global(struct vctx *v, uint8_t op)
 		if (pop(v, g->type.type, NULL) < 0)
 			return -1;
 	}
-	return emit_op(v, op) < 0 ? -1 : emit(v, i);
+	return emitted(v, compile__op_imm(&v->e, op, i));
 }
 
 static int validate_const(struct vctx *v, uint8_t op)
@@ -708,7 +487,7 @@ static int validate_const(struct vctx *v, uint8_t op)
 	}
 	if (push(v, type_bytes[op - 0x41]) < 0)
 		return -1;
-	return emit_op(v, OP_CONST) < 0 ? -1 : emit(v, bits);
+	return emitted(v, compile__op_imm(&v->e, OP_CONST, bits));
 }
 
 static int validate_control(struct vctx *v, uint8_t op)
@@ -716,11 +495,12 @@ static int validate_control(struct vctx *v, uint8_t op)
 	uint32_t np, nr, d, fi;
 	const uint8_t *p, *r;
 	const struct functype *ft;
+	struct ctrl *c;
 
 	switch (op) {
 	case 0x00:
 		set_unreachable(v);
-		return emit_op(v, OP_UNREACHABLE);
+		return emitted(v, compile__op(&v->e, OP_UNREACHABLE, false));
 	case 0x01:
 		return 0;
 	case 0x02:
@@ -732,16 +512,10 @@ static int validate_control(struct vctx *v, uint8_t op)
 			return -1;
 		if (pop_n(v, p, np) < 0 || push_ctrl(v, op, np, p, nr, r) < 0)
 			return -1;
-		if (op == 0x04) {
-			v->ctrls[v->nctrls - 1].else_cell = v->ncode + 1;
-			if (emit_op(v, OP_BR_UNLESS) < 0 || emit(v, 0) < 0)
-				return -1;
-			if (grow((void **)&v->fix, &v->capfix, v->nfix + 1,
-				 sizeof(size_t)) < 0)
-				return fail(v, "out of memory");
-			v->fix[v->nfix++] = v->ncode - 1;
-		}
-		return 0;
+		if (op != 0x04)
+			return 0;
+		c = &v->ctrls[v->nctrls - 1];
+		return emitted(v, compile__if(&v->e, &c->label));
 	case 0x05:
 		return validate_else(v);
 	case 0x0B:
@@ -769,7 +543,7 @@ static int validate_control(struct vctx *v, uint8_t op)
 		if (pop_n(v, v->ctrls[0].results, nr) < 0)
 			return -1;
 		set_unreachable(v);
-		return emit_op(v, OP_RETURN) < 0 ? -1 : emit(v, nr);
+		return emitted(v, compile__op_imm(&v->e, OP_RETURN, nr));
 	case 0x10:
 		if (reader_u32(&v->r, &fi) < 0)
 			return -1;
@@ -779,7 +553,7 @@ static int validate_control(struct vctx *v, uint8_t op)
 		if (pop_n(v, ft->types, ft->nparams) < 0 ||
 		    push_n(v, ft->types + ft->nparams, ft->nresults) < 0)
 			return -1;
-		return emit_op(v, OP_CALL) < 0 ? -1 : emit(v, fi);
+		return emitted(v, compile__op_imm(&v->e, OP_CALL, fi));
 	case 0x11:
 		return validate_call_indirect(v);
 	}
@@ -793,7 +567,7 @@ static int validate_parametric(struct vctx *v, uint8_t op)
 	if (op == 0x1A) {
 		if (pop(v, VT_UNKNOWN, NULL) < 0)
 			return -1;
-		return emit_op(v, OP_DROP);
+		return emitted(v, compile__op(&v->e, OP_DROP, false));
 	}
 	if (pop(v, VT_I32, NULL) < 0 || pop(v, VT_UNKNOWN, &t1) < 0 ||
 	    pop(v, VT_UNKNOWN, &t2) < 0)
@@ -802,7 +576,7 @@ static int validate_parametric(struct vctx *v, uint8_t op)
 		return fail(v, "type mismatch");
 	if (push(v, t1 != VT_UNKNOWN ? t1 : t2) < 0)
 		return -1;
-	return emit_op(v, OP_SELECT);
+	return emitted(v, compile__op(&v->e, OP_SELECT, false));
 }
 
 static int validate_memory(struct vctx *v, uint8_t op)
@@ -819,7 +593,7 @@ static int validate_memory(struct vctx *v, uint8_t op)
 		return -1;
 	if (push(v, VT_I32) < 0)
 		return -1;
-	return emit_op(v, op);
+	return emitted(v, compile__op(&v->e, op, false));
 }
 
 /* One instruction at v->r.p. */
@@ -830,12 +604,14 @@ static int validate_instr(struct vctx *v)
 
 	if (reader_u8(&v->r, &op) < 0)
 		return -1;
-	v->run++;
+	compile__count(&v->e);
 	if (op <= 0x11) {
 		/* every control instruction but nop and block ends a run */
 		if (validate_control(v, op) < 0)
 			return -1;
-		return op == 0x01 || op == 0x02 ? 0 : fuel_start(v);
+		if (op == 0x01 || op == 0x02)
+			return 0;
+		return emitted(v, compile__fuel_run(&v->e, v->nctrls == 0));
 	}
 	if (op == 0x1A || op == 0x1B)
 		return validate_parametric(v, op);
@@ -861,18 +637,6 @@ static int validate_instr(struct vctx *v)
 	return fail(v, "illegal opcode");
 }
 
-static int validate_finish(struct vctx *v, struct func *f)
-{
-	for (size_t i = 0; i < v->nfix; i++)
-		v->code[v->fix[i]].target = v->code + v->code[v->fix[i]].u64;
-	f->code = v->code;
-	f->ncode = v->ncode;
-	f->frame_slots = v->max_height + 1;
-	v->code = NULL;
-	v->ncode = v->capcode = 0;
-	return 0;
-}
-
 static int validate_func(struct vctx *v, struct func *f)
 {
 	const struct functype *ft = &v->m->types[f->type_idx];
@@ -890,13 +654,12 @@ static int validate_func(struct vctx *v, struct func *f)
 	v->r.p = f->body;
 	v->r.end = f->body + f->body_len;
 	v->nvals = v->nctrls = 0;
-	v->nfix = 0;
-	v->last = v->last2 = v->barrier = 0;
 	v->max_height = v->nlocals;
-	v->fuel_cell = NO_CELL;
+	compile__begin(&v->e);
 	if (push_ctrl(v, 0, 0, NULL, ft->nresults, ft->types + ft->nparams) < 0)
 		return -1;
-	if (fuel_start(v) < 0) /* the function's first run */
+	/* the function's first run */
+	if (emitted(v, compile__fuel_run(&v->e, false)) < 0)
 		return -1;
 	while (v->nctrls > 0) {
 		if (v->r.p >= v->r.end)
@@ -906,7 +669,9 @@ static int validate_func(struct vctx *v, struct func *f)
 	}
 	if (v->r.p != v->r.end)
 		return fail(v, "section size mismatch");
-	return validate_finish(v, f);
+	compile__finish(&v->e, f);
+	f->frame_slots = v->max_height + 1;
+	return 0;
 }
 
 /* --- module-level rules (spec 3.4) --- */
@@ -1043,11 +808,12 @@ int module__validate(struct module *m, struct isolab_err *e)
 	if (why)
 		return err__set(e, 0, "invalid module: %s at offset 0x%zx", why,
 				m->section_off[sec]);
-	v.h = interp__handlers();
+	v.e.h = interp__handlers();
+	v.e.fuel = m->fuel;
 	v.r.base = m->bytes;
 	for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++) {
 		if (validate_func(&v, &m->funcs[i]) < 0) {
-			const char *kind = v.oom ? "" : "invalid module: ";
+			const char *kind = v.e.oom ? "" : "invalid module: ";
 			err__set(e, 0, "%s%s at offset 0x%zx", kind, v.r.err,
 				 v.r.err_off);
 			goto out;
@@ -1057,7 +823,6 @@ int module__validate(struct module *m, struct isolab_err *e)
 out:
 	free(v.vals);
 	free(v.ctrls);
-	free(v.code);
-	free(v.fix);
+	compile__destroy(&v.e);
 	return rc;
 }

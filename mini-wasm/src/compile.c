@@ -1,0 +1,349 @@
+/*
+ * compile.c - The translation of a function body into the interpreter's
+ * pre-decoded code (code.h), driven by the validator (validate.c) in its
+ * single pass over the body: code emission, branches resolved at load
+ * time, the peephole fusions (superinstructions) and the --fuel runs.
+ *
+ * Because the validator knows the height of the operand stack at every
+ * instruction, it can hand the interpreter branches with their targets
+ * and stack heights resolved, so that at run time a block costs nothing
+ * and a branch is a pointer jump (as WAMR's loader does).  The peephole
+ * looks back at the last one or two instructions emitted and replaces
+ * them with one fused instruction, never across a branch target
+ * (`barrier`).  Start at compile__branch(), then fuse_operand().
+ */
+#include <stdlib.h>
+
+#include "compile.h"
+#include "module.h"
+
+static int grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	size_t n;
+	void *q;
+
+	if (need <= *cap)
+		return 0;
+	n = *cap ? *cap * 2 : 64;
+	while (n < need)
+		n *= 2;
+	q = realloc(*p, n * size);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = n;
+	return 0;
+}
+
+static int emit(struct emitter *e, uint64_t x)
+{
+	if (grow((void **)&e->code, &e->capcode, e->ncode + 1,
+		 sizeof(*e->code)) < 0) {
+		e->oom = true;
+		return -1;
+	}
+	e->code[e->ncode++].u64 = x;
+	return 0;
+}
+
+static int emit_op(struct emitter *e, unsigned op)
+{
+	e->last2 = e->last;
+	e->last = e->ncode;
+	e->last_op = op;
+	if (grow((void **)&e->code, &e->capcode, e->ncode + 1,
+		 sizeof(*e->code)) < 0) {
+		e->oom = true;
+		return -1;
+	}
+	e->code[e->ncode++].op = e->h[op];
+	return 0;
+}
+
+/* Remember that the cell just emitted holds a code offset, to be made a
+ * pointer once the function is complete (compile__finish). */
+static int emit_fix(struct emitter *e)
+{
+	if (grow((void **)&e->fix, &e->capfix, e->nfix + 1, sizeof(size_t)) <
+	    0) {
+		e->oom = true;
+		return -1;
+	}
+	e->fix[e->nfix++] = e->ncode - 1;
+	return 0;
+}
+
+/* A cell holding a branch target: a code offset now, a pointer once the
+ * function is complete. */
+static int emit_target(struct emitter *e, struct label *l)
+{
+	size_t cell = e->ncode;
+
+	/* a forward branch links its cell into the label's chain of
+	 * pending cells; the label's end (compile__end) fills them all */
+	if (emit(e, l->loop ? l->start : l->pending) < 0)
+		return -1;
+	if (!l->loop)
+		l->pending = cell;
+	return emit_fix(e);
+}
+
+void compile__begin(struct emitter *e)
+{
+	e->ncode = 0;
+	e->nfix = 0;
+	e->last = e->last2 = e->barrier = 0;
+	e->fuel_cell = NO_CELL;
+}
+
+/* Instruction counting for --fuel (module->fuel): the code is cut into
+ * straight-line runs, each starting with OP_FUEL n, n being the number of
+ * Wasm instructions in the run (patched when the run ends).  A run ends
+ * at every branch, call or return and at every branch target, so each
+ * run is entered only at its OP_FUEL and left only at its end: charging
+ * n up front counts exactly the instructions that execute.  Every
+ * instruction counts, `block`, `loop`, `end` and `nop` included; fused
+ * instructions count as the instructions they replace.  Without fuel no
+ * OP_FUEL is emitted and nothing is counted. */
+int compile__fuel_run(struct emitter *e, bool last)
+{
+	if (!e->fuel)
+		return 0;
+	if (e->fuel_cell != NO_CELL)
+		e->code[e->fuel_cell].u64 = e->run;
+	e->run = 0;
+	if (last) /* the function's end: no run follows */
+		return 0;
+	if (emit_op(e, OP_FUEL) < 0)
+		return -1;
+	e->fuel_cell = e->ncode;
+	return emit(e, 0);
+}
+
+/* --- labels and branches --- */
+
+void compile__label(struct emitter *e, struct label *l, bool loop)
+{
+	e->barrier = e->ncode; /* a loop's start is a branch target */
+	*l = (struct label){ loop, e->ncode, 0, NO_CELL };
+}
+
+int compile__if(struct emitter *e, struct label *l)
+{
+	l->else_cell = e->ncode + 1;
+	if (emit_op(e, OP_BR_UNLESS) < 0 || emit(e, 0) < 0)
+		return -1;
+	return emit_fix(e);
+}
+
+int compile__else(struct emitter *e, struct label *l)
+{
+	if (emit_op(e, OP_JMP) < 0 || emit_target(e, l) < 0)
+		return -1;
+	e->code[l->else_cell].u64 = e->ncode;
+	e->barrier = e->ncode;
+	return 0;
+}
+
+void compile__end(struct emitter *e, struct label *l, bool is_if)
+{
+	size_t cell = l->pending;
+
+	if (is_if) /* an if without else: the missing else is the end */
+		e->code[l->else_cell].u64 = e->ncode;
+	while (cell != NO_CELL) {
+		size_t next = e->code[cell].u64;
+		e->code[cell].u64 = e->ncode;
+		cell = next;
+	}
+	l->pending = NO_CELL;
+	e->barrier = e->ncode;
+}
+
+/* The peephole for loops: an i32 comparison (on the stack, or against a
+ * constant, 0x45..0x4F) right before `br_if` becomes one compare-and-
+ * branch.  Returns 1 when it fused, 0 when not, -1 on error. */
+static int fuse_compare_branch(struct emitter *e, struct label *l)
+{
+	const void *prev;
+	uint64_t imm;
+
+	if (e->last < e->barrier)
+		return 0;
+	prev = e->code[e->last].op;
+	for (unsigned x = 0x45; x <= 0x4F; x++) {
+		if (prev == e->h[x] && e->last + 1 == e->ncode) {
+			e->ncode = e->last;
+			if (emit_op(e, OP_BRCMP + x) < 0)
+				return -1;
+			return emit_target(e, l) < 0 ? -1 : 1;
+		}
+		if (x > 0x45 && prev == e->h[OP_CONST_B + x] &&
+		    e->last + 2 == e->ncode) {
+			imm = e->code[e->last + 1].u64;
+			e->ncode = e->last;
+			if (emit_op(e, OP_BRCMP_C + x) < 0 || emit(e, imm) < 0)
+				return -1;
+			return emit_target(e, l) < 0 ? -1 : 1;
+		}
+		if (x > 0x45 && e->last + 3 == e->ncode &&
+		    (prev == e->h[OP_LL + x] || prev == e->h[OP_LC + x])) {
+			unsigned f = prev == e->h[OP_LL + x] ? OP_BRCMP_LL
+							     : OP_BRCMP_LC;
+			uint64_t a = e->code[e->last + 1].u64;
+			imm = e->code[e->last + 2].u64;
+			e->ncode = e->last;
+			if (emit_op(e, f + x) < 0 || emit(e, a) < 0 ||
+			    emit(e, imm) < 0)
+				return -1;
+			return emit_target(e, l) < 0 ? -1 : 1;
+		}
+	}
+	return 0;
+}
+
+int compile__branch(struct emitter *e, struct label *l, bool conditional,
+		    uint32_t from, uint32_t to, uint32_t n)
+{
+	if (from == to + n) { /* nothing to move: a plain jump */
+		int fused = conditional ? fuse_compare_branch(e, l) : 0;
+		if (fused)
+			return fused < 0 ? -1 : 0;
+		if (emit_op(e, conditional ? OP_BR_IF_JMP : OP_JMP) < 0)
+			return -1;
+		return emit_target(e, l);
+	}
+	if (emit_op(e, conditional ? OP_BR_IF : OP_BR) < 0 ||
+	    emit_target(e, l) < 0)
+		return -1;
+	return emit(e, CELL_HN(to, n));
+}
+
+int compile__br_table(struct emitter *e, uint32_t n)
+{
+	if (emit_op(e, OP_BR_TABLE) < 0)
+		return -1;
+	return emit(e, n);
+}
+
+int compile__br_table_label(struct emitter *e, struct label *l, uint32_t to,
+			    uint32_t n)
+{
+	if (emit_target(e, l) < 0)
+		return -1;
+	return emit(e, CELL_HN(to, n));
+}
+
+/* --- the peephole over operands --- */
+
+/* A binary operator right after `local.get i` or a constant, with no
+ * branch target between them, becomes one instruction carrying i or the
+ * constant.  Returns 1 when it fused, 0 when not, -1 on error. */
+static int fuse_operand(struct emitter *e, unsigned op)
+{
+	const void *prev;
+	unsigned variant;
+	uint64_t imm;
+
+	if (e->last + 2 != e->ncode || e->last < e->barrier)
+		return 0;
+	prev = e->code[e->last].op;
+	if (prev == e->h[OP_LOCAL_GET])
+		variant = OP_LOCAL_B + op;
+	else if (prev == e->h[OP_CONST])
+		variant = OP_CONST_B + op;
+	else
+		return 0;
+	if (variant >= OP_COUNT || !e->h[variant])
+		return 0;
+	imm = e->code[e->last + 1].u64;
+	/* and a `local.get a` before that: both operands from the frame */
+	if (e->last2 + 2 == e->last && e->last2 >= e->barrier &&
+	    e->code[e->last2].op == e->h[OP_LOCAL_GET]) {
+		unsigned both =
+			(prev == e->h[OP_LOCAL_GET] ? OP_LL : OP_LC) + op;
+		uint64_t a = e->code[e->last2 + 1].u64;
+		if (e->h[both]) {
+			e->ncode = e->last2;
+			e->last = e->last2;
+			if (emit_op(e, both) < 0 || emit(e, a) < 0 ||
+			    emit(e, imm) < 0)
+				return -1;
+			return 1;
+		}
+	}
+	e->ncode = e->last;
+	e->last = e->last2;
+	if (emit_op(e, variant) < 0 || emit(e, imm) < 0)
+		return -1;
+	return 1;
+}
+
+int compile__op(struct emitter *e, unsigned op, bool binary)
+{
+	if (binary) {
+		int fused = fuse_operand(e, op);
+		if (fused)
+			return fused < 0 ? -1 : 0;
+	}
+	return emit_op(e, op);
+}
+
+int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm)
+{
+	return emit_op(e, op) < 0 ? -1 : emit(e, imm);
+}
+
+int compile__memop(struct emitter *e, unsigned op, uint32_t offset)
+{
+	/* `local.get a; load` reads its address straight from local a */
+	if (op <= 0x35 && e->last + 2 == e->ncode && e->last >= e->barrier &&
+	    e->code[e->last].op == e->h[OP_LOCAL_GET]) {
+		uint64_t a = e->code[e->last + 1].u64;
+		e->ncode = e->last;
+		if (emit_op(e, OP_LOCAL_B + op) < 0 || emit(e, a) < 0)
+			return -1;
+		return emit(e, offset);
+	}
+	if (emit_op(e, op) < 0)
+		return -1;
+	return emit(e, offset);
+}
+
+int compile__local(struct emitter *e, unsigned op, uint32_t i)
+{
+	/* `operator; local.set i`: the operator writes local i itself
+	 * (and so do a constant and a local.get: a move).  `operator;
+	 * local.tee i` becomes the same, then `local.get i`, which the
+	 * next operator can fuse as its operand (loop counters). */
+	if ((op == OP_LOCAL_SET || op == OP_LOCAL_TEE) &&
+	    e->last >= e->barrier && e->last_op < 0x800 &&
+	    e->h[OP_TO_LOCAL + e->last_op] && e->ncode > e->last) {
+		e->code[e->last].op = e->h[OP_TO_LOCAL + e->last_op];
+		e->last_op = OP_TO_LOCAL + e->last_op;
+		if (emit(e, i) < 0)
+			return -1;
+		if (op == OP_LOCAL_SET)
+			return 0;
+		op = OP_LOCAL_GET;
+	}
+	return emit_op(e, op) < 0 ? -1 : emit(e, i);
+}
+
+void compile__finish(struct emitter *e, struct func *f)
+{
+	for (size_t i = 0; i < e->nfix; i++)
+		e->code[e->fix[i]].target = e->code + e->code[e->fix[i]].u64;
+	f->code = e->code;
+	f->ncode = e->ncode;
+	e->code = NULL;
+	e->ncode = e->capcode = 0;
+}
+
+void compile__destroy(struct emitter *e)
+{
+	free(e->code);
+	free(e->fix);
+	e->code = NULL;
+	e->fix = NULL;
+}
