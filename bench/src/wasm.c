@@ -79,7 +79,7 @@ static double median_of(const struct bench_ctx *ctx, const char *name)
 /* Start-up: a trivial module (wasi-libc's _start calling an empty main)
  * against the static native true, and node for scale. */
 static int measure_startup(struct bench_ctx *ctx, struct result *r,
-			   bool node, struct isolab_err *e)
+			   bool *node, struct isolab_err *e)
 {
 	static const struct cmd_opts quiet = { .stdout_path = "/dev/null",
 					       .stderr_path = "/dev/null",
@@ -100,7 +100,7 @@ static int measure_startup(struct bench_ctx *ctx, struct result *r,
 		struct series_desc pk = { names[k], "true", "peak_rss", "KiB" };
 		int rc;
 
-		if ((k == 1 && access(nt, X_OK) < 0) || (k == 2 && !node))
+		if ((k == 1 && access(nt, X_OK) < 0) || (k == 2 && !*node))
 			continue;
 		rc = timing__repeat_cmd(engines[k], &quiet, ctx->warmup,
 					ctx->runs, &t, &rss, progress__tick,
@@ -111,8 +111,14 @@ static int measure_startup(struct bench_ctx *ctx, struct result *r,
 			rc = result__add_series(r, &pk, &rss, e);
 		samples__free(&t);
 		samples__free(&rss);
-		if (rc < 0)
+		if (rc < 0 && k == 2) {
+			/* a peer that fails here is reported, not fatal */
+			fprintf(stderr, "isobench: wasm-node: %s\n", e->msg);
+			result__add_skip(r, "wasm-node", e->msg);
+			*node = false;
+		} else if (rc < 0) {
 			return -1;
+		}
 	}
 	return 0;
 }
@@ -209,7 +215,7 @@ static int wasm_measure(struct bench_ctx *ctx, struct result *r,
 	if (!wabt)
 		result__add_skip(r, "wasm-wabt",
 				 "wasm-interp (package wabt) is not installed");
-	if (measure_startup(ctx, r, node, e) < 0)
+	if (measure_startup(ctx, r, &node, e) < 0)
 		return -1;
 	for (size_t i = 0; bench_workloads[i]; i++) {
 		const char *w = bench_workloads[i];
@@ -227,8 +233,11 @@ static int wasm_measure(struct bench_ctx *ctx, struct result *r,
 			continue;
 		snprintf(label, sizeof(label), "wasm:wabt %s", w);
 		progress__step(&ctx->prog, label);
-		if (measure_wabt(ctx, r, w, 1, e) < 0)
-			return -1;
+		if (measure_wabt(ctx, r, w, 1, e) < 0) {
+			fprintf(stderr, "isobench: wasm-wabt: %s\n", e->msg);
+			result__add_skip(r, "wasm-wabt", e->msg);
+			wabt = false;
+		}
 	}
 	return 0;
 }

@@ -9,5 +9,8 @@ import { WASI } from 'node:wasi';
 const wasi = new WASI({ version: 'preview1', args: argv.slice(2), env: {},
 			returnOnExit: true });
 const module = await WebAssembly.compile(await readFile(argv[2]));
-const instance = await WebAssembly.instantiate(module, wasi.getImportObject());
+// wasiImport rather than getImportObject(): the latter is missing from
+// Debian 12's node 18.
+const instance = await WebAssembly.instantiate(module,
+	{ wasi_snapshot_preview1: wasi.wasiImport });
 exit(wasi.start(instance));
