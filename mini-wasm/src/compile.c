@@ -88,8 +88,10 @@ static int emit_target(struct emitter *e, struct label *l)
 	return emit_fix(e);
 }
 
-void compile__begin(struct emitter *e)
+void compile__begin(struct emitter *e, uint32_t nparams)
 {
+	e->nparams = nparams;
+	e->at_entry = true;
 	e->ncode = 0;
 	e->nfix = 0;
 	e->last = e->last2 = e->barrier = 0;
@@ -125,6 +127,8 @@ int compile__fuel_run(struct emitter *e, bool last)
 void compile__label(struct emitter *e, struct label *l, bool loop)
 {
 	e->barrier = e->ncode; /* a loop's start is a branch target */
+	if (loop)
+		e->at_entry = false; /* what follows may run again */
 	*l = (struct label){ loop, e->ncode, 0, NO_CELL };
 }
 
@@ -310,12 +314,29 @@ int compile__memop(struct emitter *e, unsigned op, uint32_t offset)
 	return emit(e, offset);
 }
 
+/* Whether `const 0; local.set i` is the first code of the function (no
+ * loop begun) and i a declared local: the call has just zeroed it, so the
+ * pair can go (clang zeroes accumulators so: fib's `i64.const 0;
+ * local.set 1`).  Not under --fuel, which starts with OP_FUEL. */
+static bool zeroes_fresh_local(const struct emitter *e, unsigned op,
+			       uint32_t i)
+{
+	if (op != OP_LOCAL_SET || !e->at_entry || e->fuel || i < e->nparams)
+		return false;
+	return e->last == 0 && e->ncode == 2 && e->last_op == OP_CONST &&
+	       e->code[1].u64 == 0;
+}
+
 int compile__local(struct emitter *e, unsigned op, uint32_t i)
 {
 	/* `operator; local.set i`: the operator writes local i itself
 	 * (and so do a constant and a local.get: a move).  `operator;
 	 * local.tee i` becomes the same, then `local.get i`, which the
 	 * next operator can fuse as its operand (loop counters). */
+	if (zeroes_fresh_local(e, op, i)) {
+		e->ncode = e->last;
+		return 0;
+	}
 	if ((op == OP_LOCAL_SET || op == OP_LOCAL_TEE) &&
 	    e->last >= e->barrier && e->last_op < 0x800 &&
 	    e->h[OP_TO_LOCAL + e->last_op] && e->ncode > e->last) {

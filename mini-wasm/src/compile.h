@@ -45,14 +45,19 @@ struct emitter {
 	size_t last2;	  /* and of the one before it */
 	unsigned last_op; /* the internal opcode of the last one */
 	size_t barrier;	  /* first cell after the last branch target */
+	/* the function's parameters; and whether no loop has begun yet
+	 * (code before it runs once, so its declared locals are still the
+	 * zeros a call gives them until code writes them) */
+	uint32_t nparams;
+	bool at_entry;
 	/* --fuel: the count cell of the current run's OP_FUEL, and how
 	 * many Wasm instructions the run has so far */
 	size_t fuel_cell;
 	uint64_t run;
 };
 
-/* Start a new function body. */
-void compile__begin(struct emitter *e);
+/* Start a new function body, of a function with nparams parameters. */
+void compile__begin(struct emitter *e, uint32_t nparams);
 
 /* Count one Wasm instruction of the current --fuel run. */
 static inline void compile__count(struct emitter *e)

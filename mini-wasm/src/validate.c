@@ -655,7 +655,7 @@ static int validate_func(struct vctx *v, struct func *f)
 	v->r.end = f->body + f->body_len;
 	v->nvals = v->nctrls = 0;
 	v->max_height = v->nlocals;
-	compile__begin(&v->e);
+	compile__begin(&v->e, ft->nparams);
 	if (push_ctrl(v, 0, 0, NULL, ft->nresults, ft->types + ft->nparams) < 0)
 		return -1;
 	/* the function's first run */
