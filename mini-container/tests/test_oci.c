@@ -24,12 +24,6 @@
 #include "testing.h"
 #include "tests.h"
 
-#define NEED_ROOTFS()                                                          \
-	do {                                                                   \
-		if (tests__skip_reason())                                      \
-			TEST_SKIP("%s", tests__skip_reason());                 \
-	} while (0)
-
 /* A fresh `crun spec` bundle in tmp/NAME, its root.path the shared
  * rootfs, process.args argv0 argv1, terminal off.  Returns the parsed
  * config (the caller may change it and bundle_write it). */

@@ -32,12 +32,6 @@
 #include "testing.h"
 #include "tests.h"
 
-#define NEED_ROOTFS()                                                          \
-	do {                                                                   \
-		if (tests__skip_reason())                                      \
-			TEST_SKIP("%s", tests__skip_reason());                 \
-	} while (0)
-
 /* What the default profile must refuse, as mc-probe reports it. */
 #define PROBE_DEFAULT                                                          \
 	"mount=EPERM umount2=EPERM keyctl=EPERM ptrace=EPERM unshare=EPERM "   \

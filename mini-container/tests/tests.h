@@ -19,6 +19,14 @@ void tests__setup(void);
 void tests__cleanup(void);
 /* Why the container tests must skip (not root, nothing built), or NULL. */
 const char *tests__skip_reason(void);
+
+/* Skip the calling test (with the reason) when the container tests
+ * cannot run here: not root, no busybox rootfs. */
+#define NEED_ROOTFS()                                                          \
+	do {                                                                   \
+		if (tests__skip_reason())                                      \
+			TEST_SKIP("%s", tests__skip_reason());                 \
+	} while (0)
 const char *tests__rootfs(void); /* the rootfs directory */
 const char *tests__tmp(void);	 /* the temporary directory holding it */
 const char *tests__mc(void);	 /* the mini-container binary */
