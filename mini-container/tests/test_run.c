@@ -36,12 +36,6 @@
 static char tmp[4096], rootfs[4200], mc[4096];
 static const char *setup_error = "tests__setup() was not called";
 
-#define NEED_ROOTFS()                                                          \
-	do {                                                                   \
-		if (setup_error)                                               \
-			TEST_SKIP("%s", setup_error);                          \
-	} while (0)
-
 void tests__setup(void)
 {
 	char probe[4096], script[] = "mini-container/scripts/mkrootfs.sh";
