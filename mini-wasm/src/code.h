@@ -57,6 +57,7 @@ enum {
 	OP_BR_UNLESS = 0x122, /* target: `if` without a taken else */
 	OP_FUEL = 0x123,      /* n: charge the n Wasm instructions of the
 			       * straight-line run it starts (--fuel) */
+	OP_RETURN_1 = 0x124,  /* return with one result (no immediate) */
 	/* Fused forms of a binary operator X whose second operand is a
 	 * `local.get i` or a constant right before it (compile.c's
 	 * peephole): OP_LOCAL_B + X takes local i, OP_CONST_B + X takes the

@@ -295,6 +295,8 @@ int compile__op(struct emitter *e, unsigned op, bool binary)
 
 int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm)
 {
+	if (op == OP_RETURN && imm == 1)
+		return emit_op(e, OP_RETURN_1);
 	return emit_op(e, op) < 0 ? -1 : emit(e, imm);
 }
 

@@ -202,6 +202,7 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H(0xBE), H(0xBF), H(0xC0), H(0xC1), H(0xC2), H(0xC3), H(0xC4),
 		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
 		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122), H(0x123),
+		H(0x124),
 		/* moves: a local or a constant to local d */
 		[OP_TO_LOCAL + 0x20] = &&opD_0x20,
 		[OP_TO_LOCAL + 0x42] = &&opD_0x42,
@@ -333,6 +334,10 @@ op_0x0E: { /* br_table */
 	pc = e->target;
 	NEXT();
 }
+op_0x124: /* return with one result: the common case, without a loop */
+	fp[0] = sp[-1];
+	sp = fp + 1;
+	goto pop_frame;
 op_0x0F: { /* return */
 	uint32_t n = (uint32_t)pc->u64;
 	struct wfunc *caller;
@@ -340,6 +345,7 @@ op_0x0F: { /* return */
 	for (uint32_t k = 0; k < n; k++)
 		fp[k] = sp[(ptrdiff_t)k - n];
 	sp = fp + n;
+pop_frame:
 	if (fr == fr_base) {
 		if (ex->fuel_on)
 			ex->fuel = fuel; /* what is left, for the next call */
