@@ -83,7 +83,11 @@ enum {
 	 * result goes to local d instead of the stack.  So do `local.get
 	 * a` (OP_TO_LOCAL + 0x20: a, d) and a constant (+ 0x42: c, d). */
 	OP_TO_LOCAL = 0xA00,
-	OP_COUNT = 0x1200,
+	/* An f64 operator X whose second operand is an f64.load addressed
+	 * by a local (`local.get a; f64.load o; X`): OP_LOAD_B + X (a, o),
+	 * matmul's `c += aik * b[k][j]`. */
+	OP_LOAD_B = 0x1200,
+	OP_COUNT = 0x1300,
 };
 
 /* The interpreter's handler table, indexed by internal opcode; NULL for

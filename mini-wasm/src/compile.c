@@ -283,8 +283,31 @@ static int fuse_operand(struct emitter *e, unsigned op)
 	return 1;
 }
 
+/* `local.get a; f64.load o; X` (X an f64 operator): X loads its second
+ * operand itself.  Returns 1 when it fused, 0 when not, -1 on error. */
+static int fuse_load(struct emitter *e, unsigned op)
+{
+	uint64_t a, o;
+
+	if (e->last_op != OP_LOCAL_B + 0x2B || e->last + 3 != e->ncode ||
+	    e->last < e->barrier || !e->h[OP_LOAD_B + op])
+		return 0;
+	a = e->code[e->last + 1].u64;
+	o = e->code[e->last + 2].u64;
+	e->ncode = e->last;
+	e->last = e->last2;
+	if (emit_op(e, OP_LOAD_B + op) < 0 || emit(e, a) < 0 || emit(e, o) < 0)
+		return -1;
+	return 1;
+}
+
 int compile__op(struct emitter *e, unsigned op, bool binary)
 {
+	if (binary && op >= 0xA0 && op <= 0xA3) {
+		int fused = fuse_load(e, op);
+		if (fused)
+			return fused < 0 ? -1 : 0;
+	}
 	if (binary) {
 		int fused = fuse_operand(e, op);
 		if (fused)

@@ -232,6 +232,9 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H3(0x2E), H3(0x2F), H3(0x30), H3(0x31), H3(0x32), H3(0x33),
 		H3(0x34), H3(0x35),
 #undef H3
+		/* f64 operators with an operand loaded through a local */
+		[OP_LOAD_B + 0xA0] = &&opM_0xA0, [OP_LOAD_B + 0xA1] = &&opM_0xA1,
+		[OP_LOAD_B + 0xA2] = &&opM_0xA2, [OP_LOAD_B + 0xA3] = &&opM_0xA3,
 		/* compare-and-branch */
 #define H4(n)                                                            \
 	[OP_BRCMP + n] = &&opB_##n, [OP_BRCMP_C + n] = &&opBC_##n,       \
@@ -649,6 +652,20 @@ opB_0x45: /* i32.eqz; br_if */
 		pc += 3;                                          \
 		NEXT();                                           \
 	}
+	/* An f64 operator whose b is loaded from local pc[0] + offset
+	 * pc[1] (opM): a load and an operator in one dispatch. */
+#define BINM(op, expr)                                                \
+	BIN(op, f64, f64, expr)                                       \
+	opM_##op: {                                                   \
+		uint64_t ea_ = (uint64_t)fp[pc[0].u64].u32 + pc[1].u64; \
+		double a = sp[-1].f64, b;                             \
+		if (__builtin_expect(ea_ + 8 > memsize, 0))           \
+			TRAP(T_OOB);                                  \
+		memcpy(&b, mem + ea_, 8);                             \
+		pc += 2;                                              \
+		PUT(sp[-1], f64, (expr));                             \
+		NEXT();                                               \
+	}
 #define UN(op, F, RF, expr)                 \
 	op_##op: {                          \
 		__typeof__(sp->F) a = sp[-1].F; \
@@ -802,10 +819,10 @@ op_0x82: { /* i64.rem_u */
 	UN(0x9D, f64, f64, f64_trunc(a))
 	UN(0x9E, f64, f64, f64_nearest(a))
 	UN(0x9F, f64, f64, sqrt(a))
-	BIN(0xA0, f64, f64, a + b)
-	BIN(0xA1, f64, f64, a - b)
-	BIN(0xA2, f64, f64, a * b)
-	BIN(0xA3, f64, f64, a / b)
+	BINM(0xA0, a + b)
+	BINM(0xA1, a - b)
+	BINM(0xA2, a * b)
+	BINM(0xA3, a / b)
 	BIN(0xA4, f64, f64, f64_min(a, b))
 	BIN(0xA5, f64, f64, f64_max(a, b))
 	BIN(0xA6, u64, u64,
