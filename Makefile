@@ -68,11 +68,15 @@ bench:
 	@$(MAKE) --no-print-directory all
 	$(BUILD)/bin/isobench run $(if $(QUICK),--quick) $(if $(OUT),--out $(OUT))
 
+# The sanitized build's flags are handed to the tests too (ISOLAB_OPT,
+# ISOLAB_SAN): the test that runs `make bench` builds with the same ones.
+ASAN_OPT := -O1
+ASAN_SAN := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 asan:
 	@scripts/deps.sh test
-	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT=-O1 \
-		SAN="-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined" all
-	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
+	@$(MAKE) --no-print-directory BUILD=$(BUILD)/asan OPT="$(ASAN_OPT)" SAN="$(ASAN_SAN)" all
+	@ISOLAB_OPT="$(ASAN_OPT)" ISOLAB_SAN="$(ASAN_SAN)" \
+		ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
 		$(MAKE) --no-print-directory BUILD=$(BUILD)/asan test-run
 
 # Build everything with the other compiler into its own tree (CI runs it).
