@@ -84,8 +84,9 @@ enum {
 	 * a` (OP_TO_LOCAL + 0x20: a, d) and a constant (+ 0x42: c, d). */
 	OP_TO_LOCAL = 0xA00,
 	/* An f64 operator X whose second operand is an f64.load addressed
-	 * by a local (`local.get a; f64.load o; X`): OP_LOAD_B + X (a, o),
-	 * matmul's `c += aik * b[k][j]`. */
+	 * by a local, or a local plus a constant (`local.get a; [i32.const
+	 * c; i32.add;] f64.load o; X`): OP_LOAD_B + X (a, c, o), matmul's
+	 * `c += aik * b[k][j]`. */
 	OP_LOAD_B = 0x1200,
 	OP_COUNT = 0x1300,
 };

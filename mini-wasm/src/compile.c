@@ -283,20 +283,33 @@ static int fuse_operand(struct emitter *e, unsigned op)
 	return 1;
 }
 
-/* `local.get a; f64.load o; X` (X an f64 operator): X loads its second
- * operand itself.  Returns 1 when it fused, 0 when not, -1 on error. */
+/* `local.get a; f64.load o; X` (X an f64 operator), or `local.get a;
+ * i32.const c; i32.add; f64.load o; X` (fused before as OP_LC + i32.add,
+ * then the load): X loads its second operand itself.  Returns 1 when it
+ * fused, 0 when not, -1 on error. */
 static int fuse_load(struct emitter *e, unsigned op)
 {
-	uint64_t a, o;
+	uint64_t a, c = 0, o;
+	size_t start = e->last;
 
-	if (e->last_op != OP_LOCAL_B + 0x2B || e->last + 3 != e->ncode ||
-	    e->last < e->barrier || !e->h[OP_LOAD_B + op])
+	if (e->last < e->barrier || !e->h[OP_LOAD_B + op])
 		return 0;
-	a = e->code[e->last + 1].u64;
-	o = e->code[e->last + 2].u64;
-	e->ncode = e->last;
-	e->last = e->last2;
-	if (emit_op(e, OP_LOAD_B + op) < 0 || emit(e, a) < 0 || emit(e, o) < 0)
+	if (e->last_op == OP_LOCAL_B + 0x2B && e->last + 3 == e->ncode) {
+		a = e->code[e->last + 1].u64;
+	} else if (e->last_op == 0x2B && e->last + 2 == e->ncode &&
+		   e->last2 + 3 == e->last && e->last2 >= e->barrier &&
+		   e->code[e->last2].op == e->h[OP_LC + 0x6A]) {
+		start = e->last2;
+		a = e->code[e->last2 + 1].u64;
+		c = e->code[e->last2 + 2].u64;
+	} else {
+		return 0;
+	}
+	o = e->code[e->ncode - 1].u64;
+	e->ncode = start;
+	e->last = start; /* what came before is no longer known */
+	if (emit_op(e, OP_LOAD_B + op) < 0 || emit(e, a) < 0 ||
+	    emit(e, c) < 0 || emit(e, o) < 0)
 		return -1;
 	return 1;
 }

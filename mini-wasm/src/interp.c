@@ -652,17 +652,19 @@ opB_0x45: /* i32.eqz; br_if */
 		pc += 3;                                          \
 		NEXT();                                           \
 	}
-	/* An f64 operator whose b is loaded from local pc[0] + offset
-	 * pc[1] (opM): a load and an operator in one dispatch. */
+	/* An f64 operator whose b is loaded from address local pc[0] +
+	 * pc[1] (an i32 add: wraps) and offset pc[2] (opM): a load and an
+	 * operator in one dispatch. */
 #define BINM(op, expr)                                                \
 	BIN(op, f64, f64, expr)                                       \
 	opM_##op: {                                                   \
-		uint64_t ea_ = (uint64_t)fp[pc[0].u64].u32 + pc[1].u64; \
+		uint32_t addr_ = fp[pc[0].u64].u32 + (uint32_t)pc[1].u64; \
+		uint64_t ea_ = (uint64_t)addr_ + pc[2].u64;           \
 		double a = sp[-1].f64, b;                             \
 		if (__builtin_expect(ea_ + 8 > memsize, 0))           \
 			TRAP(T_OOB);                                  \
 		memcpy(&b, mem + ea_, 8);                             \
-		pc += 2;                                              \
+		pc += 3;                                              \
 		PUT(sp[-1], f64, (expr));                             \
 		NEXT();                                               \
 	}
