@@ -96,7 +96,7 @@ int compile__br_table_label(struct emitter *e, struct label *l, uint32_t to,
 
 /* An instruction without immediates (numeric, drop, select, memory.size,
  * memory.grow, unreachable); a binary numeric one (`binary`) may fuse
- * with the `local.get` or constant before it. */
+ * with the `local.get`, constant or f64.load before it. */
 int compile__op(struct emitter *e, unsigned op, bool binary);
 
 /* An instruction with one immediate: return (arity), call (function),
