@@ -26,6 +26,10 @@
 #include "marks.h"
 #include "stats.h"
 
+/* Start-ups run in blocks of this many consecutive runs of one approach
+ * (wl_round says why). */
+#define WL_STARTUP_BLOCK 10
+
 /* One arm's figures while its rounds run. */
 struct wl_series {
 	struct samples ready, compute, exit, rss;
@@ -106,14 +110,17 @@ struct wl_rounds {
 	const char *w;
 	struct wl_arm *arms;
 	struct wl_series *s;
+	int block; /* measured runs of an arm per round (the last: fewer) */
+	int runs;  /* measured runs of each arm in all */
 };
 
-static int wl_round(void *arg, size_t arm, int round, struct isolab_err *e)
+/* One launch of arm, kept (measured) or not. */
+static int wl_launch(struct wl_rounds *wr, size_t arm, bool keep,
+		     struct isolab_err *e)
 {
 	static const struct cmd_opts opts = { .stdin_path = "/dev/null",
 					      .stderr_path = "/dev/null",
 					      .timeout_s = 300 };
-	struct wl_rounds *wr = arg;
 	struct mark_run m;
 	char name[128];
 	int rc;
@@ -121,9 +128,32 @@ static int wl_round(void *arg, size_t arm, int round, struct isolab_err *e)
 	snprintf(name, sizeof(name), "%s:%s", wr->arms[arm].series, wr->w);
 	if (marks__run(wr->arms[arm].argv, &opts, &m, e) < 0)
 		return -1;
-	rc = take_run(name, &m, round >= 0, &wr->s[arm], e);
+	rc = take_run(name, &m, keep, &wr->s[arm], e);
 	marks__free(&m);
 	return rc;
+}
+
+/* Arm's turn in a round: one run, or with blocks, one unmeasured run and
+ * then this round's share of the block.  A start-up of a few ms is slowed
+ * by what the approach before it left behind (a container's cgroup and
+ * namespaces are torn down by kernel workers after it exits, on the same
+ * two cores), so start-ups run in blocks after a settling run; long
+ * computations need no block. */
+static int wl_round(void *arg, size_t arm, int round, struct isolab_err *e)
+{
+	struct wl_rounds *wr = arg;
+	int n = wr->block;
+
+	if (wr->block == 1)
+		return wl_launch(wr, arm, round >= 0, e);
+	if (round >= 0 && (round + 1) * wr->block > wr->runs)
+		n = wr->runs - round * wr->block;
+	if (wl_launch(wr, arm, false, e) < 0)
+		return -1;
+	for (int i = 0; i < n; i++)
+		if (wl_launch(wr, arm, round >= 0, e) < 0)
+			return -1;
+	return 0;
 }
 
 static void wl_dropped(void *arg, size_t arm, const struct isolab_err *e)
@@ -137,8 +167,11 @@ static void wl_dropped(void *arg, size_t arm, const struct isolab_err *e)
 static void wl_tick(void *arg, int round, int rounds)
 {
 	struct wl_rounds *wr = arg;
+	int done = round < 0 ? round : (round + 1) * wr->block - 1;
 
-	progress__tick(&wr->ctx->prog, round, rounds);
+	(void)rounds;
+	progress__tick(&wr->ctx->prog, done < wr->runs ? done : wr->runs - 1,
+		       wr->runs);
 }
 
 /* Add arm's series and checksum to its result. */
@@ -175,15 +208,16 @@ static int wl_record(const struct wl_arm *arm, const char *w,
 	return 0;
 }
 
-/* Workload w over arms[0..n), interleaved.  An arm that failed is
- * recorded as skipped in its result, with its error, unless one_arm: then
- * its error is the call's.  Returns 0 or -1. */
+/* Workload w over arms[0..n), interleaved, block measured runs of each
+ * arm per round (wl_round).  An arm that failed is recorded as skipped in
+ * its result, with its error, unless one_arm: then its error is the
+ * call's.  Returns 0 or -1. */
 static int wl_measure_arms(struct bench_ctx *ctx, const char *w,
 			   struct wl_arm *arms, size_t n, int warmup, int runs,
-			   bool one_arm, struct isolab_err *e)
+			   int block, bool one_arm, struct isolab_err *e)
 {
 	struct wl_series s[INTERLEAVE_MAX_ARMS];
-	struct wl_rounds wr = { ctx, w, arms, s };
+	struct wl_rounds wr = { ctx, w, arms, s, block, runs };
 	uint64_t seed = 42;
 	int rc = 0;
 
@@ -193,8 +227,9 @@ static int wl_measure_arms(struct bench_ctx *ctx, const char *w,
 	memset(s, 0, sizeof(s));
 	for (const char *c = w; *c; c++) /* each workload its own orders */
 		seed = seed * 31 + (unsigned char)*c;
-	interleave__rounds(n, warmup, runs, seed, wl_round, wl_dropped,
-			   wl_tick, &wr);
+	interleave__rounds(n, block > 1 ? (warmup > 0) : warmup,
+			   (runs + block - 1) / block, seed, wl_round,
+			   wl_dropped, wl_tick, &wr);
 	for (size_t i = 0; i < n; i++) {
 		char what[128];
 
@@ -250,6 +285,7 @@ int approach__measure_shared(struct bench_ctx *ctx,
 					     hello ? ctx->warmup : 1,
 					     hello ? ctx->runs
 						   : ctx->compute_runs,
+					     hello ? WL_STARTUP_BLOCK : 1,
 					     false, e);
 	}
 	free(arms);
@@ -273,7 +309,7 @@ int approach__measure_workload(struct bench_ctx *ctx, struct result *r,
 	     k++)
 		arm->argv[k] = argv[k];
 	arm->argv[k] = NULL;
-	rc = wl_measure_arms(ctx, w, arm, 1, warmup, runs, true, e);
+	rc = wl_measure_arms(ctx, w, arm, 1, warmup, runs, 1, true, e);
 	free(arm);
 	return rc;
 }
