@@ -17,7 +17,7 @@
 #include "compile.h"
 #include "module.h"
 
-static int grow(void **p, size_t *cap, size_t need, size_t size)
+int compile__grow(void **p, size_t *cap, size_t need, size_t size)
 {
 	size_t n;
 	void *q;
@@ -37,8 +37,8 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 
 static int emit(struct emitter *e, uint64_t x)
 {
-	if (grow((void **)&e->code, &e->capcode, e->ncode + 1,
-		 sizeof(*e->code)) < 0) {
+	if (compile__grow((void **)&e->code, &e->capcode, e->ncode + 1,
+			  sizeof(*e->code)) < 0) {
 		e->oom = true;
 		return -1;
 	}
@@ -51,8 +51,8 @@ static int emit_op(struct emitter *e, unsigned op)
 	e->last2 = e->last;
 	e->last = e->ncode;
 	e->last_op = op;
-	if (grow((void **)&e->code, &e->capcode, e->ncode + 1,
-		 sizeof(*e->code)) < 0) {
+	if (compile__grow((void **)&e->code, &e->capcode, e->ncode + 1,
+			  sizeof(*e->code)) < 0) {
 		e->oom = true;
 		return -1;
 	}
@@ -64,8 +64,8 @@ static int emit_op(struct emitter *e, unsigned op)
  * pointer once the function is complete (compile__finish). */
 static int emit_fix(struct emitter *e)
 {
-	if (grow((void **)&e->fix, &e->capfix, e->nfix + 1, sizeof(size_t)) <
-	    0) {
+	if (compile__grow((void **)&e->fix, &e->capfix, e->nfix + 1,
+			  sizeof(size_t)) < 0) {
 		e->oom = true;
 		return -1;
 	}
@@ -129,7 +129,7 @@ void compile__label(struct emitter *e, struct label *l, bool loop)
 	e->barrier = e->ncode; /* a loop's start is a branch target */
 	if (loop)
 		e->at_entry = false; /* what follows may run again */
-	*l = (struct label){ loop, e->ncode, 0, NO_CELL };
+	*l = (struct label){loop, e->ncode, 0, NO_CELL};
 }
 
 int compile__if(struct emitter *e, struct label *l)
@@ -356,8 +356,7 @@ int compile__memop(struct emitter *e, unsigned op, uint32_t offset)
  * loop begun) and i a declared local: the call has just zeroed it, so the
  * pair can go (clang zeroes accumulators so: fib's `i64.const 0;
  * local.set 1`).  Not under --fuel, which starts with OP_FUEL. */
-static bool zeroes_fresh_local(const struct emitter *e, unsigned op,
-			       uint32_t i)
+static bool zeroes_fresh_local(const struct emitter *e, unsigned op, uint32_t i)
 {
 	if (op != OP_LOCAL_SET || !e->at_entry || e->fuel || i < e->nparams)
 		return false;

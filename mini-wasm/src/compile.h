@@ -56,6 +56,11 @@ struct emitter {
 	uint64_t run;
 };
 
+/* Make room in the array *p (*cap elements of size bytes) for need
+ * elements, doubling it.  Returns 0, or -1 when out of memory (*p is
+ * kept).  validate.c's stacks grow through it too. */
+int compile__grow(void **p, size_t *cap, size_t need, size_t size);
+
 /* Start a new function body, of a function with nparams parameters. */
 void compile__begin(struct emitter *e, uint32_t nparams);
 

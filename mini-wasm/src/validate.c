@@ -43,25 +43,7 @@ struct vctx {
 	size_t capctrls;
 };
 
-static const uint8_t type_bytes[] = { VT_I32, VT_I64, VT_F32, VT_F64 };
-
-static int grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	size_t n;
-	void *q;
-
-	if (need <= *cap)
-		return 0;
-	n = *cap ? *cap * 2 : 64;
-	while (n < need)
-		n *= 2;
-	q = realloc(*p, n * size);
-	if (!q)
-		return -1;
-	*p = q;
-	*cap = n;
-	return 0;
-}
+static const uint8_t type_bytes[] = {VT_I32, VT_I64, VT_F32, VT_F64};
 
 static int fail(struct vctx *v, const char *why)
 {
@@ -78,8 +60,7 @@ static int emitted(struct vctx *v, int rc)
 
 static int push(struct vctx *v, uint8_t t)
 {
-	if (grow((void **)&v->vals, &v->capvals, v->nvals + 1, 1) <
-	    0)
+	if (compile__grow((void **)&v->vals, &v->capvals, v->nvals + 1, 1) < 0)
 		return fail(v, "out of memory");
 	v->vals[v->nvals++] = t;
 	if (v->nlocals + v->nvals > v->max_height)
@@ -128,16 +109,16 @@ static int push_ctrl(struct vctx *v, uint8_t kind, uint32_t np,
 {
 	struct ctrl *c;
 
-	if (grow((void **)&v->ctrls, &v->capctrls, v->nctrls + 1,
-		 sizeof(*v->ctrls)) < 0)
+	if (compile__grow((void **)&v->ctrls, &v->capctrls, v->nctrls + 1,
+			  sizeof(*v->ctrls)) < 0)
 		return fail(v, "out of memory");
 	c = &v->ctrls[v->nctrls++];
-	*c = (struct ctrl){ .kind = kind,
-			    .nparams = np,
-			    .nresults = nr,
-			    .params = p,
-			    .results = r,
-			    .height = v->nvals };
+	*c = (struct ctrl){.kind = kind,
+			   .nparams = np,
+			   .nresults = nr,
+			   .params = p,
+			   .results = r,
+			   .height = v->nvals};
 	compile__label(&v->e, &c->label, kind == 0x03);
 	return push_n(v, p, np);
 }
@@ -234,34 +215,51 @@ struct numop {
 #define D VT_F64
 /* Opcodes 0x45..0xC4 and 0xFC 0..7 (spec 5.4.7) as type signatures. */
 static const struct numop numops[0x108] = {
-	[0x45] = { I, 0, I },	     [0x46 ... 0x4F] = { I, I, I },
-	[0x50] = { L, 0, I },	     [0x51 ... 0x5A] = { L, L, I },
-	[0x5B ... 0x60] = { F, F, I }, [0x61 ... 0x66] = { D, D, I },
-	[0x67 ... 0x69] = { I, 0, I }, [0x6A ... 0x78] = { I, I, I },
-	[0x79 ... 0x7B] = { L, 0, L }, [0x7C ... 0x8A] = { L, L, L },
-	[0x8B ... 0x91] = { F, 0, F }, [0x92 ... 0x98] = { F, F, F },
-	[0x99 ... 0x9F] = { D, 0, D }, [0xA0 ... 0xA6] = { D, D, D },
-	[0xA7] = { L, 0, I },	     [0xA8 ... 0xA9] = { F, 0, I },
-	[0xAA ... 0xAB] = { D, 0, I }, [0xAC ... 0xAD] = { I, 0, L },
-	[0xAE ... 0xAF] = { F, 0, L }, [0xB0 ... 0xB1] = { D, 0, L },
-	[0xB2 ... 0xB3] = { I, 0, F }, [0xB4 ... 0xB5] = { L, 0, F },
-	[0xB6] = { D, 0, F },	     [0xB7 ... 0xB8] = { I, 0, D },
-	[0xB9 ... 0xBA] = { L, 0, D }, [0xBB] = { F, 0, D },
-	[0xBC] = { F, 0, I },	     [0xBD] = { D, 0, L },
-	[0xBE] = { I, 0, F },	     [0xBF] = { L, 0, D },
-	[0xC0 ... 0xC1] = { I, 0, I }, [0xC2 ... 0xC4] = { L, 0, L },
-	[0x100 ... 0x101] = { F, 0, I }, [0x102 ... 0x103] = { D, 0, I },
-	[0x104 ... 0x105] = { F, 0, L }, [0x106 ... 0x107] = { D, 0, L },
+	[0x45] = {I, 0, I},
+	[0x46 ... 0x4F] = {I, I, I},
+	[0x50] = {L, 0, I},
+	[0x51 ... 0x5A] = {L, L, I},
+	[0x5B ... 0x60] = {F, F, I},
+	[0x61 ... 0x66] = {D, D, I},
+	[0x67 ... 0x69] = {I, 0, I},
+	[0x6A ... 0x78] = {I, I, I},
+	[0x79 ... 0x7B] = {L, 0, L},
+	[0x7C ... 0x8A] = {L, L, L},
+	[0x8B ... 0x91] = {F, 0, F},
+	[0x92 ... 0x98] = {F, F, F},
+	[0x99 ... 0x9F] = {D, 0, D},
+	[0xA0 ... 0xA6] = {D, D, D},
+	[0xA7] = {L, 0, I},
+	[0xA8 ... 0xA9] = {F, 0, I},
+	[0xAA ... 0xAB] = {D, 0, I},
+	[0xAC ... 0xAD] = {I, 0, L},
+	[0xAE ... 0xAF] = {F, 0, L},
+	[0xB0 ... 0xB1] = {D, 0, L},
+	[0xB2 ... 0xB3] = {I, 0, F},
+	[0xB4 ... 0xB5] = {L, 0, F},
+	[0xB6] = {D, 0, F},
+	[0xB7 ... 0xB8] = {I, 0, D},
+	[0xB9 ... 0xBA] = {L, 0, D},
+	[0xBB] = {F, 0, D},
+	[0xBC] = {F, 0, I},
+	[0xBD] = {D, 0, L},
+	[0xBE] = {I, 0, F},
+	[0xBF] = {L, 0, D},
+	[0xC0 ... 0xC1] = {I, 0, I},
+	[0xC2 ... 0xC4] = {L, 0, L},
+	[0x100 ... 0x101] = {F, 0, I},
+	[0x102 ... 0x103] = {D, 0, I},
+	[0x104 ... 0x105] = {F, 0, L},
+	[0x106 ... 0x107] = {D, 0, L},
 };
 
 /* Loads 0x28..0x35 and stores 0x36..0x3E: type and natural alignment. */
 static const struct {
 	uint8_t type, align;
 } memops[0x3F - 0x28] = {
-	{ I, 2 }, { L, 3 }, { F, 2 }, { D, 3 }, { I, 0 }, { I, 0 },
-	{ I, 1 }, { I, 1 }, { L, 0 }, { L, 0 }, { L, 1 }, { L, 1 },
-	{ L, 2 }, { L, 2 }, { I, 2 }, { L, 3 }, { F, 2 }, { D, 3 },
-	{ I, 0 }, { I, 1 }, { L, 0 }, { L, 1 }, { L, 2 },
+	{I, 2}, {L, 3}, {F, 2}, {D, 3}, {I, 0}, {I, 0}, {I, 1}, {I, 1},
+	{L, 0}, {L, 0}, {L, 1}, {L, 1}, {L, 2}, {L, 2}, {I, 2}, {L, 3},
+	{F, 2}, {D, 3}, {I, 0}, {I, 1}, {L, 0}, {L, 1}, {L, 2},
 };
 #undef I
 #undef L
@@ -319,8 +317,8 @@ static int validate_end(struct vctx *v)
 	compile__end(&v->e, &c->label, c->kind == 0x04);
 	v->nctrls--;
 	if (c->kind == 0)
-		return emitted(v, compile__op_imm(&v->e, OP_RETURN,
-						  c->nresults));
+		return emitted(v,
+			       compile__op_imm(&v->e, OP_RETURN, c->nresults));
 	return push_n(v, c->results, c->nresults);
 }
 
@@ -410,8 +408,7 @@ static int validate_call_indirect(struct vctx *v)
 	if (ti >= v->m->ntypes)
 		return fail(v, "unknown type");
 	ft = &v->m->types[ti];
-	if (pop(v, VT_I32, NULL) < 0 ||
-	    pop_n(v, ft->types, ft->nparams) < 0 ||
+	if (pop(v, VT_I32, NULL) < 0 || pop_n(v, ft->types, ft->nparams) < 0 ||
 	    push_n(v, ft->types + ft->nparams, ft->nresults) < 0)
 		return -1;
 	return emitted(v, compile__op_imm(&v->e, OP_CALL_INDIRECT, ti));
@@ -501,8 +498,7 @@ static int validate_control(struct vctx *v, uint8_t op)
 	case 0x00:
 		set_unreachable(v);
 		return emitted(v, compile__op(&v->e, OP_UNREACHABLE, false));
-	case 0x01:
-		return 0;
+	case 0x01: return 0;
 	case 0x02:
 	case 0x03:
 	case 0x04:
@@ -516,10 +512,8 @@ static int validate_control(struct vctx *v, uint8_t op)
 			return 0;
 		c = &v->ctrls[v->nctrls - 1];
 		return emitted(v, compile__if(&v->e, &c->label));
-	case 0x05:
-		return validate_else(v);
-	case 0x0B:
-		return validate_end(v);
+	case 0x05: return validate_else(v);
+	case 0x0B: return validate_end(v);
 	case 0x0C:
 	case 0x0D:
 		if (read_label(v, &d) < 0)
@@ -536,8 +530,7 @@ static int validate_control(struct vctx *v, uint8_t op)
 			return push_n(v, r, nr);
 		set_unreachable(v);
 		return 0;
-	case 0x0E:
-		return validate_br_table(v);
+	case 0x0E: return validate_br_table(v);
 	case 0x0F:
 		nr = v->ctrls[0].nresults;
 		if (pop_n(v, v->ctrls[0].results, nr) < 0)
@@ -554,8 +547,7 @@ static int validate_control(struct vctx *v, uint8_t op)
 		    push_n(v, ft->types + ft->nparams, ft->nresults) < 0)
 			return -1;
 		return emitted(v, compile__op_imm(&v->e, OP_CALL, fi));
-	case 0x11:
-		return validate_call_indirect(v);
+	case 0x11: return validate_call_indirect(v);
 	}
 	return fail(v, "illegal opcode");
 }
@@ -679,7 +671,7 @@ static int validate_func(struct vctx *v, struct func *f)
 static int validate_constexpr(struct module *m, const struct constexpr *c,
 			      uint8_t want, uint32_t nglobals_visible)
 {
-	static const uint8_t types[] = { VT_I32, VT_I64, VT_F32, VT_F64 };
+	static const uint8_t types[] = {VT_I32, VT_I64, VT_F32, VT_F64};
 	uint8_t t;
 
 	if (c->op == 0x23) {
@@ -707,9 +699,9 @@ static int validate_limits(const struct limits *l, uint64_t bound)
  * *sec the section it concerns, or NULL when the module is valid. */
 static const char *validate_module_parts(struct module *m, uint8_t *sec)
 {
-	static const char *const expr_err[] = { "", "type mismatch",
-						"unknown global",
-						"constant expression required" };
+	static const char *const expr_err[] = {"", "type mismatch",
+					       "unknown global",
+					       "constant expression required"};
 	int rc;
 
 	*sec = 2;
@@ -784,14 +776,14 @@ static const char *validate_module_parts(struct module *m, uint8_t *sec)
 		const struct export *x = &m->exports[i];
 		static const char *const unknown[] = {
 			"unknown function", "unknown table", "unknown memory",
-			"unknown global"
-		};
-		uint32_t n[] = { m->nfuncs, m->ntables, m->nmems, m->nglobals };
+			"unknown global"};
+		uint32_t n[] = {m->nfuncs, m->ntables, m->nmems, m->nglobals};
 		if (x->idx >= n[x->kind])
 			return unknown[x->kind];
 		for (uint32_t k = 0; k < i; k++)
 			if (m->exports[k].name_len == x->name_len &&
-			    memcmp(m->exports[k].name, x->name, x->name_len) == 0)
+			    memcmp(m->exports[k].name, x->name, x->name_len) ==
+				    0)
 				return "duplicate export name";
 	}
 	return NULL;
@@ -799,7 +791,7 @@ static const char *validate_module_parts(struct module *m, uint8_t *sec)
 
 int module__validate(struct module *m, struct isolab_err *e)
 {
-	struct vctx v = { .m = m };
+	struct vctx v = {.m = m};
 	const char *why;
 	uint8_t sec = 0;
 	int rc = -1;
