@@ -24,5 +24,7 @@ struct bench_suite {
 extern const struct bench_suite bench_suite_peers;
 /* test_run.c: isobench run as a whole (interleaving, --quick). */
 extern const struct bench_suite bench_suite_run;
+/* test_filecache.c: the trusted cache files (filecache.c). */
+extern const struct bench_suite bench_suite_filecache;
 
 #endif

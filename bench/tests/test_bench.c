@@ -740,6 +740,7 @@ int main(void)
 	};
 
 	const struct bench_suite *more[] = { &bench_suite_peers,
+					     &bench_suite_filecache,
 					     &bench_suite_run };
 	size_t n = sizeof(tests) / sizeof(tests[0]), k = n;
 	struct CMUnitTest *all;

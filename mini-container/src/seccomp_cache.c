@@ -20,7 +20,10 @@
  * (0700, owned by root); a file or directory that others could have
  * written is not trusted.  Anything wrong means a miss: the runtime
  * compiles as it would without a cache and writes a good entry over the
- * bad one.  Removing the directory is always safe.
+ * bad one.  Removing the directory is always safe.  The checks on the
+ * directory and its files, and the atomic write, are shared with
+ * mini-vmm's CPUID cache (bench/lib/filecache.c); the key, the digest and
+ * the eviction are this file's.
  */
 #define _GNU_SOURCE
 #include "seccomp_cache.h"
@@ -36,6 +39,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "filecache.h"
 #include "sha256.h"
 
 #define SCC_SUFFIX	".bpf"
@@ -65,92 +69,39 @@ static void scc_digest(const uint8_t *key, const void *prog, size_t len,
 	sha256__final(&c, out);
 }
 
-/* May we trust what st describes: ours (root's), and writable by no one
- * else? */
-static bool scc_trusted(const struct stat *st)
-{
-	return st->st_uid == geteuid() && !(st->st_mode & (S_IWGRP | S_IWOTH));
-}
-
-/* Open dir (not through a symbolic link) if it is to be trusted.
- * Returns the fd, or -1 with errno (EPERM: not trusted). */
-static int scc_open_dir(const char *dir)
-{
-	struct stat st;
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0 || !scc_trusted(&st)) {
-		close(fd);
-		errno = EPERM;
-		return -1;
-	}
-	return fd;
-}
-
-/* Read exactly n bytes.  Returns 0, or -1 on an error or early end. */
-static int scc_read_all(int fd, void *buf, size_t n)
-{
-	size_t off = 0;
-
-	while (off < n) {
-		ssize_t r = read(fd, (char *)buf + off, n - off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return -1;
-		off += (size_t)r;
-	}
-	return 0;
-}
-
 int seccomp_cache__load(const char *dir, const uint8_t key[SECCOMP_KEY_LEN],
 			struct mc_bpf *out)
 {
-	uint8_t want[SHA256_DIGEST_LEN], *buf = NULL;
+	uint8_t want[SHA256_DIGEST_LEN];
 	char name[SCC_NAME_LEN + 1];
-	int dfd, fd = -1, hit = 0;
 	size_t size, prog;
-	struct stat st;
+	void *buf;
+	int dfd, hit;
 
 	out->insns = NULL;
 	out->len = 0;
-	dfd = scc_open_dir(dir);
+	dfd = filecache__open_dir(dir, false);
 	if (dfd < 0)
 		return 0;
 	seccomp_cache__name(key, name);
-	fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-	    !scc_trusted(&st) || st.st_size < 0)
-		goto out;
-	size = (size_t)st.st_size;
-	if (size <= SHA256_DIGEST_LEN)
-		goto out;
+	hit = filecache__read(dfd, name,
+			      sizeof(struct sock_filter) + SHA256_DIGEST_LEN,
+			      BPF_MAXINSNS * sizeof(struct sock_filter) +
+				      SHA256_DIGEST_LEN,
+			      &buf, &size);
+	close(dfd);
+	if (!hit)
+		return 0;
 	prog = size - SHA256_DIGEST_LEN;
-	if (prog % sizeof(struct sock_filter) != 0 ||
-	    prog / sizeof(struct sock_filter) > BPF_MAXINSNS)
-		goto out;
-	/* One extra byte: a file that grew since fstat is not read as a
-	 * good one. */
-	buf = malloc(size + 1);
-	if (!buf || scc_read_all(fd, buf, size) < 0 ||
-	    read(fd, buf + size, 1) != 0)
-		goto out;
 	scc_digest(key, buf, prog, want);
-	if (memcmp(want, buf + prog, SHA256_DIGEST_LEN) != 0)
-		goto out;
+	if (prog % sizeof(struct sock_filter) != 0 ||
+	    memcmp(want, (uint8_t *)buf + prog, SHA256_DIGEST_LEN) != 0) {
+		free(buf);
+		return 0;
+	}
 	out->insns = buf;
 	out->len = prog / sizeof(struct sock_filter);
-	buf = NULL;
-	hit = 1;
-out:
-	free(buf);
-	if (fd >= 0)
-		close(fd);
-	close(dfd);
-	return hit;
+	return 1;
 }
 
 /* One directory entry, for eviction. */
@@ -235,37 +186,18 @@ static void scc_evict(int dfd, const char *keep)
 	free(all);
 }
 
-/* Write len bytes.  Returns 0 or -1. */
-static int scc_write_all(int fd, const void *buf, size_t len)
-{
-	size_t off = 0;
-
-	while (off < len) {
-		ssize_t w = write(fd, (const char *)buf + off, len - off);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		off += (size_t)w;
-	}
-	return 0;
-}
-
 int seccomp_cache__store(const char *dir, const uint8_t key[SECCOMP_KEY_LEN],
 			 const struct mc_bpf *bpf, struct isolab_err *e)
 {
 	size_t len = bpf->len * sizeof(struct sock_filter);
-	char name[SCC_NAME_LEN + 1], tmp[SCC_NAME_LEN + 32];
 	uint8_t digest[SHA256_DIGEST_LEN];
-	int dfd, fd, rc = -1;
+	char name[SCC_NAME_LEN + 1];
+	int dfd, rc;
 
 	if (bpf->len == 0 || bpf->len > BPF_MAXINSNS)
 		return err__set(e, 0, "%s: %zu instructions: not stored", dir,
 				bpf->len);
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST)
-		return err__set(e, errno, "%s: mkdir", dir);
-	dfd = scc_open_dir(dir);
+	dfd = filecache__open_dir(dir, true);
 	if (dfd < 0 && errno == EPERM)
 		return err__set(e, 0,
 				"%s: not owned by root or writable by "
@@ -275,28 +207,9 @@ int seccomp_cache__store(const char *dir, const uint8_t key[SECCOMP_KEY_LEN],
 		return err__set(e, errno, "%s", dir);
 	seccomp_cache__name(key, name);
 	scc_evict(dfd, name);
-	snprintf(tmp, sizeof(tmp), ".%s.%d.tmp", name, (int)getpid());
-	fd = openat(dfd, tmp,
-		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		err__set(e, errno, "%s/%s", dir, tmp);
-		goto out;
-	}
 	scc_digest(key, bpf->insns, len, digest);
-	if (scc_write_all(fd, bpf->insns, len) < 0 ||
-	    scc_write_all(fd, digest, sizeof(digest)) < 0) {
-		err__set(e, errno, "%s/%s: write", dir, tmp);
-		close(fd);
-		unlinkat(dfd, tmp, 0);
-		goto out;
-	}
-	if (close(fd) < 0 || renameat(dfd, tmp, dfd, name) < 0) {
-		err__set(e, errno, "%s/%s", dir, name);
-		unlinkat(dfd, tmp, 0);
-		goto out;
-	}
-	rc = 0;
-out:
+	rc = filecache__write(dfd, dir, name, bpf->insns, len, digest,
+			      sizeof(digest), e);
 	close(dfd);
 	return rc;
 }
