@@ -7,6 +7,11 @@
  * firmware-less boot needs, as kvmtool's x86 loader and Firecracker's
  * linux-loader do, and treat the file as hostile: every offset and size is
  * checked against the file and against guest memory before any copy.
+ *
+ * Only the headers go through a buffer; each segment is read with pread
+ * straight to its place in guest memory (as linux-loader's read_exact_at
+ * does).  Reading the whole file into the heap first cost a page fault per
+ * 4 KiB of the file and a second copy: 16 faults for the 70 KB hello64.
  */
 #include "loader.h"
 
@@ -20,6 +25,8 @@
 #include <unistd.h>
 
 #define LOADER_MAX_IMAGE (1ULL << 32)
+#define LOADER_PREFIX	 4096 /* read first: the ELF header, usually the
+				 program headers too */
 
 /* The ELF header's fields we use, in either class. */
 struct elf_info {
@@ -30,75 +37,98 @@ struct elf_info {
 static int loader_elf_info(const struct image *img, const char *path,
 			   struct elf_info *info, struct isolab_err *e);
 
-int loader__open(struct image *img, const char *path, struct isolab_err *e)
+/* Read exactly len bytes at file offset off into buf.  Returns 0, or -1
+ * with errno (0: the file ended first, e.g. it shrank since fstat). */
+static int loader_pread(int fd, void *buf, size_t len, uint64_t off)
 {
-	struct elf_info info;
-	struct stat st;
-	int fd;
-	ssize_t got;
-	size_t off = 0;
+	size_t done = 0;
 
-	memset(img, 0, sizeof(*img));
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return err__set(e, errno, "%s", path);
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return err__set(e, errno, "%s", path);
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return err__set(e, 0, "%s: not a regular file", path);
-	}
-	if (st.st_size == 0) {
-		close(fd);
-		return err__set(e, 0, "%s: empty image", path);
-	}
-	if ((uint64_t)st.st_size > LOADER_MAX_IMAGE) {
-		close(fd);
-		return err__set(e, 0, "%s: image larger than 4 GiB", path);
-	}
-	img->size = (size_t)st.st_size;
-	img->data = malloc(img->size);
-	if (!img->data) {
-		close(fd);
-		return err__set(e, ENOMEM, "%s", path);
-	}
-	while (off < img->size) {
-		got = read(fd, img->data + off, img->size - off);
+	while (done < len) {
+		ssize_t got = pread(fd, (uint8_t *)buf + done, len - done,
+				    (off_t)(off + done));
+
 		if (got < 0 && errno == EINTR)
 			continue;
 		if (got <= 0) {
-			int saved = got < 0 ? errno : 0;
-
-			close(fd);
-			loader__close(img);
-			return err__set(e, saved, "%s: short read", path);
+			if (got == 0)
+				errno = 0;
+			return -1;
 		}
-		off += (size_t)got;
+		done += (size_t)got;
 	}
-	close(fd);
+	return 0;
+}
+
+/* Have img->data hold the file's first len bytes (len <= img->size). */
+static int loader_headers(struct image *img, size_t len, const char *path,
+			  struct isolab_err *e)
+{
+	uint8_t *more;
+
+	if (len <= img->hdr_len)
+		return 0;
+	more = realloc(img->data, len);
+	if (!more)
+		return err__set(e, ENOMEM, "%s", path);
+	img->data = more;
+	if (loader_pread(img->fd, img->data + img->hdr_len,
+			 len - img->hdr_len, img->hdr_len) < 0)
+		return err__set(e, errno, "%s: short read", path);
+	img->hdr_len = len;
+	return 0;
+}
+
+static int loader_open(struct image *img, const char *path,
+		       struct isolab_err *e)
+{
+	struct elf_info info;
+	struct stat st;
+
+	img->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (img->fd < 0)
+		return err__set(e, errno, "%s", path);
+	if (fstat(img->fd, &st) < 0)
+		return err__set(e, errno, "%s", path);
+	if (!S_ISREG(st.st_mode))
+		return err__set(e, 0, "%s: not a regular file", path);
+	if (st.st_size == 0)
+		return err__set(e, 0, "%s: empty image", path);
+	if ((uint64_t)st.st_size > LOADER_MAX_IMAGE)
+		return err__set(e, 0, "%s: image larger than 4 GiB", path);
+	img->size = (size_t)st.st_size;
+	if (loader_headers(img,
+			   img->size < LOADER_PREFIX ? img->size
+						     : LOADER_PREFIX,
+			   path, e) < 0)
+		return -1;
 	if (img->size < SELFMAG || memcmp(img->data, ELFMAG, SELFMAG) != 0) {
 		img->kind = IMAGE_FLAT;
 		return 0;
 	}
-	if (img->size < EI_NIDENT) {
-		loader__close(img);
+	if (img->size < EI_NIDENT)
 		return err__set(e, 0, "%s: truncated ELF header", path);
-	}
 	switch (img->data[EI_CLASS]) {
 	case ELFCLASS32: img->kind = IMAGE_ELF32; break;
 	case ELFCLASS64: img->kind = IMAGE_ELF64; break;
-	default: {
-		unsigned class = img->data[EI_CLASS];
-
-		loader__close(img);
-		return err__set(e, 0, "%s: unknown ELF class %u", path, class);
-	}
+	default:
+		return err__set(e, 0, "%s: unknown ELF class %u", path,
+				img->data[EI_CLASS]);
 	}
 	/* The whole header now, so a broken image is reported before the
-	 * VMM touches /dev/kvm, on any machine. */
-	if (loader_elf_info(img, path, &info, e) < 0) {
+	 * VMM touches /dev/kvm, on any machine; then the program headers,
+	 * which loader_elf_info has found inside the file. */
+	if (loader_elf_info(img, path, &info, e) < 0)
+		return -1;
+	return loader_headers(img,
+			      info.phoff + (size_t)info.phnum * info.phentsize,
+			      path, e);
+}
+
+int loader__open(struct image *img, const char *path, struct isolab_err *e)
+{
+	memset(img, 0, sizeof(*img));
+	img->fd = -1;
+	if (loader_open(img, path, e) < 0) {
 		loader__close(img);
 		return -1;
 	}
@@ -107,9 +137,12 @@ int loader__open(struct image *img, const char *path, struct isolab_err *e)
 
 void loader__close(struct image *img)
 {
+	if (img->fd >= 0)
+		close(img->fd);
+	img->fd = -1;
 	free(img->data);
 	img->data = NULL;
-	img->size = 0;
+	img->size = img->hdr_len = 0;
 }
 
 /* One PT_LOAD segment, in either class. */
@@ -123,7 +156,7 @@ static int loader_elf_info(const struct image *img, const char *path,
 	if (img->kind == IMAGE_ELF64) {
 		const Elf64_Ehdr *h = (const void *)img->data;
 
-		if (img->size < sizeof(*h))
+		if (img->hdr_len < sizeof(*h))
 			return err__set(e, 0, "%s: truncated ELF header", path);
 		*info = (struct elf_info){h->e_entry,	h->e_phoff,
 					  h->e_phnum,	h->e_phentsize,
@@ -139,7 +172,7 @@ static int loader_elf_info(const struct image *img, const char *path,
 	} else {
 		const Elf32_Ehdr *h = (const void *)img->data;
 
-		if (img->size < sizeof(*h))
+		if (img->hdr_len < sizeof(*h))
 			return err__set(e, 0, "%s: truncated ELF header", path);
 		*info = (struct elf_info){h->e_entry,	h->e_phoff,
 					  h->e_phnum,	h->e_phentsize,
@@ -247,7 +280,8 @@ int loader__load(struct image *img, const char *path, uint8_t *mem,
 		if (loader_place(path, "flat image", load_addr, img->size,
 				 mem_size, rsv_start, rsv_end, stack_lo, e) < 0)
 			return -1;
-		memcpy(mem + load_addr, img->data, img->size);
+		if (loader_pread(img->fd, mem + load_addr, img->size, 0) < 0)
+			return err__set(e, errno, "%s: short read", path);
 		img->entry = load_addr;
 		return 0;
 	}
@@ -285,7 +319,10 @@ int loader__load(struct image *img, const char *path, uint8_t *mem,
 		 * is a fresh anonymous mapping.  Clearing it here would touch
 		 * every page of the guest's stacks and arrays before it runs.
 		 */
-		memcpy(mem + s.paddr, img->data + s.offset, s.filesz);
+		if (loader_pread(img->fd, mem + s.paddr, s.filesz, s.offset) <
+		    0)
+			return err__set(e, errno, "%s: %s: short read", path,
+					what);
 		loaded++;
 	}
 	if (!loaded)

@@ -14,15 +14,18 @@
 enum image_kind { IMAGE_FLAT, IMAGE_ELF32, IMAGE_ELF64 };
 
 struct image {
-	uint8_t *data; /* the whole file (owned) */
-	size_t size;
+	int fd;	       /* the file, open until loader__close */
+	size_t size;   /* of the file */
+	uint8_t *data; /* its first hdr_len bytes: the headers (owned) */
+	size_t hdr_len;
 	int kind; /* enum image_kind */
 	uint64_t entry;
 };
 
-/* Read path and tell its kind; for an ELF, check the header (class,
- * machine, type, program headers inside the file).  Returns 0, or -1 with
- * e = "PATH: what is wrong". */
+/* Open path and tell its kind; for an ELF, read and check the header
+ * (class, machine, type, program headers inside the file).  The contents
+ * are read later, by loader__load, straight into guest memory.  Returns 0,
+ * or -1 with e = "PATH: what is wrong". */
 int loader__open(struct image *img, const char *path, struct isolab_err *e);
 void loader__close(struct image *img);
 

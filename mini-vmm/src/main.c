@@ -40,6 +40,8 @@ static const char usage[] =
 	"  --timeout SECONDS           stop a guest still running after this\n"
 	"                              long (exit status 124)\n"
 	"  --no-ioeventfd              do not bind the ioeventfd port\n"
+	"  --no-cpuid-cache            ask KVM for its CPUID table even when\n"
+	"                              " CPUID_CACHE_DIR " has it\n"
 	"  --input                     feed stdin to the UART's receiver\n"
 	"  --dirty-log                 log the pages the guest writes (in\n"
 	"                              --stats: guest_dirty_pages)\n"
@@ -93,6 +95,7 @@ enum {
 	OPT_TIMEOUT,
 	OPT_LOAD_ADDR,
 	OPT_NO_IOEVENTFD,
+	OPT_NO_CPUID_CACHE,
 	OPT_ARG,
 	OPT_MARKS,
 	OPT_DIRTY_LOG,
@@ -110,6 +113,7 @@ static const struct option options[] = {
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"load-addr", required_argument, NULL, OPT_LOAD_ADDR},
 	{"no-ioeventfd", no_argument, NULL, OPT_NO_IOEVENTFD},
+	{"no-cpuid-cache", no_argument, NULL, OPT_NO_CPUID_CACHE},
 	{"arg", required_argument, NULL, OPT_ARG},
 	{"marks", no_argument, NULL, OPT_MARKS},
 	{"dirty-log", no_argument, NULL, OPT_DIRTY_LOG},
@@ -189,6 +193,7 @@ static int main_option(struct vm_config *c, int opt, const char *arg,
 					arg);
 		return 0;
 	case OPT_NO_IOEVENTFD: c->no_ioeventfd = true; return 0;
+	case OPT_NO_CPUID_CACHE: c->no_cpuid_cache = true; return 0;
 	case OPT_INPUT: c->input = true; return 0;
 	case OPT_DIRTY_LOG: c->dirty_log = true; return 0;
 	case OPT_ARG:

@@ -188,6 +188,9 @@ int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 	json_object_set_new(data, "uart_rx_bytes",
 			    json_integer((json_int_t)vm->uart.rx_bytes));
 	json_object_set_new(data, "t_ns", stats_times(vm));
+	/* Where the vCPUs' CPUID table came from (cpuid.c). */
+	json_object_set_new(data, "cpuid_source",
+			    json_string(vm->cpuid_cached ? "cache" : "kvm"));
 	json_object_set_new(data, "vmm_rss_kib", json_integer(vm->rss_kib));
 	json_object_set_new(data, "guest_resident_kib",
 			    json_integer(vm->guest_resident_kib));

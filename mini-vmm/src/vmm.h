@@ -46,6 +46,7 @@ struct vm_config {
 	bool no_ioeventfd;
 	bool input;	  /* --input: stdin feeds the UART's receiver */
 	bool dirty_log;	  /* --dirty-log: count the pages the guest wrote */
+	bool no_cpuid_cache; /* --no-cpuid-cache: always ask KVM (cpuid.c) */
 	uint64_t arg;	  /* --arg, handed to the guest in boot_info */
 	uint64_t t_start; /* timing__now_ns() when main() began */
 };
@@ -97,6 +98,7 @@ struct vm {
 
 	/* KVM_GET_SUPPORTED_CPUID with our signature, asked once (cpuid.c) */
 	struct kvm_cpuid2 *cpuid;
+	bool cpuid_cached; /* ... and it came from CPUID_CACHE_DIR */
 
 	/* How the VM ended; the first vCPU to decide sets it (lock). */
 	pthread_mutex_t lock;
@@ -173,6 +175,28 @@ void ioeventfd__unregister(struct vm *vm);
 int cpuid__setup(struct vm *vm, struct vcpu *v, struct isolab_err *e);
 /* Free the table. */
 void cpuid__release(struct vm *vm);
+
+/* The CPUID cache (cpuid.c): where it lives when mini-vmm runs as root,
+ * and the key of a cached table, which names this boot and the loaded
+ * KVM modules' instances. */
+#define CPUID_CACHE_DIR	  "/run/mini-vmm"
+#define CPUID_KEY_MODULES 4
+struct cpuid_key {
+	char boot_id[40];			/* "xxxxxxxx-...-xxxx\n" */
+	uint64_t module_ino[CPUID_KEY_MODULES]; /* kvm, kvm_pvm, _intel, _amd */
+};
+
+/* Fill k for this boot and these modules.  Returns 0, or -1 when it
+ * cannot be known (no boot id, kvm not loaded): then nothing is cached. */
+int cpuid__key(struct cpuid_key *k);
+
+/* What KVM supports: the table stored under key in cache_dir if there is
+ * a good one (*hit = true), else KVM_GET_SUPPORTED_CPUID on kvm_fd, which
+ * is then stored there (best effort).  cache_dir NULL: no cache.  Returns
+ * a malloc'd table, or NULL with e filled. */
+struct kvm_cpuid2 *cpuid__supported(int kvm_fd, const char *cache_dir,
+				    const struct cpuid_key *key, bool *hit,
+				    struct isolab_err *e);
 #define CPUID_SIGNATURE "isolabMiniVM" /* 12 bytes: EBX, ECX, EDX */
 
 #endif

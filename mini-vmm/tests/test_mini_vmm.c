@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "bus.h"
@@ -29,6 +30,7 @@
 #include "loader.h"
 #include "testing.h"
 #include "uart.h"
+#include "vmm.h"
 
 /* ---- helpers ---- */
 
@@ -484,6 +486,76 @@ static void test_elf_bad_class_and_odd_phoff_are_handled(void **state)
 
 /* ---- guests ---- */
 
+/* The loader reads program headers that lie past its first 4 KiB read,
+ * puts each segment's bytes straight at its address, leaves .bss zero,
+ * and reports a file that shrank between open and load. */
+static void test_loader_places_segments_and_reports_a_shrunk_file(
+	void **state)
+{
+	char dir[256], p[300];
+	static uint8_t img[8192];
+	uint8_t *mem;
+	struct isolab_err e;
+	struct image im;
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph[2];
+	const uint64_t mem_size = 4 << 20;
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	memset(img, 0, sizeof(img));
+	memset(&eh, 0, sizeof(eh));
+	memcpy(eh.e_ident, ELFMAG, SELFMAG);
+	eh.e_ident[EI_CLASS] = ELFCLASS64;
+	eh.e_ident[EI_DATA] = ELFDATA2LSB;
+	eh.e_type = ET_EXEC;
+	eh.e_machine = EM_X86_64;
+	eh.e_entry = 0x100010;
+	eh.e_phoff = 5000; /* beyond the loader's first read */
+	eh.e_phentsize = sizeof(ph[0]);
+	eh.e_phnum = 2;
+	memset(ph, 0, sizeof(ph));
+	ph[0] = (Elf64_Phdr){.p_type = PT_LOAD, .p_offset = 6000,
+			     .p_paddr = 0x100000, .p_filesz = 100,
+			     .p_memsz = 200};
+	ph[1] = (Elf64_Phdr){.p_type = PT_LOAD, .p_offset = 7000,
+			     .p_paddr = 0x200000, .p_filesz = 1000,
+			     .p_memsz = 1000};
+	memcpy(img, &eh, sizeof(eh));
+	memcpy(img + 5000, ph, sizeof(ph));
+	memset(img + 6000, 0xaa, 100);
+	memset(img + 7000, 0xbb, 1000);
+	snprintf(p, sizeof(p), "%s/two", dir);
+	write_file(p, img, sizeof(img));
+	mem = calloc(1, mem_size);
+	assert_non_null(mem);
+	assert_int_equal(loader__open(&im, p, &e), 0);
+	assert_int_equal(im.kind, IMAGE_ELF64);
+	assert_int_equal(loader__load(&im, p, mem, mem_size, 0, 0x8000,
+				      0xf000, mem_size, &e),
+			 0);
+	assert_int_equal(im.entry, 0x100010);
+	assert_int_equal(mem[0x100000], 0xaa);
+	assert_int_equal(mem[0x100000 + 99], 0xaa);
+	assert_int_equal(mem[0x100000 + 100], 0); /* .bss */
+	assert_int_equal(mem[0x200000], 0xbb);
+	assert_int_equal(mem[0x200000 + 999], 0xbb);
+	assert_int_equal(mem[0x200000 + 1000], 0);
+	loader__close(&im);
+
+	/* Opened whole, then cut short before the segments are read. */
+	assert_int_equal(loader__open(&im, p, &e), 0);
+	assert_int_equal(truncate(p, 7500), 0);
+	memset(mem, 0, mem_size);
+	assert_int_equal(loader__load(&im, p, mem, mem_size, 0, 0x8000,
+				      0xf000, mem_size, &e),
+			 -1);
+	assert_non_null(strstr(e.msg, "segment 1: short read"));
+	loader__close(&im);
+	free(mem);
+	testing__rmtree(dir);
+}
+
 static void test_hello16_real_mode_uart(void **state)
 {
 	struct test_run r;
@@ -741,6 +813,107 @@ static void test_dirty_log_counts_pages_memtouch_wrote(void **state)
 	testing__rmtree(dir);
 }
 
+/* KVM_GET_SUPPORTED_CPUID, cached: the first query stores what KVM said,
+ * the second reads back the same bytes; another boot or module instance
+ * (a different key), a truncated file and one others may write are
+ * misses, answered by KVM again. */
+static void test_cpuid_cache_holds_what_kvm_said(void **state)
+{
+	char dir[256], cache[300], file[320];
+	struct kvm_cpuid2 *direct, *first, *again;
+	struct cpuid_key key, other;
+	struct isolab_err e;
+	bool hit;
+	int kvm;
+
+	(void)state;
+	NEED_KVM();
+	if (cpuid__key(&key) < 0)
+		TEST_SKIP("no boot id or /sys/module/kvm: nothing to key on");
+	assert_true(strlen(key.boot_id) >= 36);
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	assert_true(kvm >= 0);
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(cache, sizeof(cache), "%s/cache", dir);
+	snprintf(file, sizeof(file), "%s/cpuid", cache);
+
+	direct = cpuid__supported(kvm, NULL, NULL, &hit, &e);
+	assert_non_null(direct);
+	assert_false(hit);
+	assert_true(direct->nent > 0);
+	first = cpuid__supported(kvm, cache, &key, &hit, &e);
+	assert_non_null(first);
+	assert_false(hit);
+	again = cpuid__supported(kvm, cache, &key, &hit, &e);
+	assert_non_null(again);
+	assert_true(hit);
+	assert_int_equal(again->nent, direct->nent);
+	assert_memory_equal(again->entries, direct->entries,
+			    direct->nent * sizeof(direct->entries[0]));
+	free(first);
+	free(again);
+
+	other = key;
+	other.module_ino[0]++; /* kvm reloaded */
+	again = cpuid__supported(kvm, cache, &other, &hit, &e);
+	assert_non_null(again);
+	assert_false(hit);
+	free(again);
+	/* That stored the other key's table: ours is a miss, then a hit. */
+	free(cpuid__supported(kvm, cache, &key, &hit, &e));
+	assert_false(hit);
+	free(cpuid__supported(kvm, cache, &key, &hit, &e));
+	assert_true(hit);
+
+	assert_int_equal(truncate(file, 100), 0);
+	free(cpuid__supported(kvm, cache, &key, &hit, &e));
+	assert_false(hit);
+	assert_int_equal(chmod(file, 0622), 0);
+	free(cpuid__supported(kvm, cache, &key, &hit, &e));
+	assert_false(hit);
+
+	free(direct);
+	close(kvm);
+	testing__rmtree(dir);
+}
+
+/* --stats says where the table came from; --no-cpuid-cache asks KVM. */
+static void test_stats_name_the_cpuid_source(void **state)
+{
+	char dir[256], stats[300];
+	struct test_run r;
+	json_t *root;
+
+	(void)state;
+	NEED_KVM();
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(stats, sizeof(stats), "%s/s.json", dir);
+	vmm_run(&r, "--no-cpuid-cache", "--stats", stats, guest("hello64"),
+		NULL);
+	assert_int_equal(r.exit_code, 0);
+	testing__run_free(&r);
+	root = stats_load(stats);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(root, "data"),
+				    "cpuid_source")),
+			    "kvm");
+	json_decref(root);
+	/* As root the first run fills CPUID_CACHE_DIR, so the second one
+	 * reads it; others cannot write there and always ask KVM. */
+	for (int i = 0; i < 2; i++) {
+		vmm_run(&r, "--stats", stats, guest("hello64"), NULL);
+		assert_int_equal(r.exit_code, 0);
+		testing__run_free(&r);
+	}
+	root = stats_load(stats);
+	assert_string_equal(json_string_value(json_object_get(
+				    json_object_get(root, "data"),
+				    "cpuid_source")),
+			    testing__is_root() ? "cache" : "kvm");
+	json_decref(root);
+	testing__rmtree(dir);
+}
+
 static void test_memtouch_runs_in_ring3(void **state)
 {
 	struct test_run r;
@@ -902,6 +1075,8 @@ int main(void)
 		cmocka_unit_test(test_missing_empty_truncated_images_exit_2),
 		cmocka_unit_test(test_images_that_do_not_fit_exit_2),
 		cmocka_unit_test(test_elf_bad_class_and_odd_phoff_are_handled),
+		cmocka_unit_test(
+			test_loader_places_segments_and_reports_a_shrunk_file),
 		cmocka_unit_test(test_hello16_real_mode_uart),
 		cmocka_unit_test(test_hello32_protected_mode_debug_exit),
 		cmocka_unit_test(test_hello32c_protected_mode_c_library),
@@ -912,6 +1087,8 @@ int main(void)
 		cmocka_unit_test(test_echo_reads_stdin_through_the_uart),
 		cmocka_unit_test(test_smp_vcpus_meet),
 		cmocka_unit_test(test_sensitive_ring0_sees_our_signature),
+		cmocka_unit_test(test_cpuid_cache_holds_what_kvm_said),
+		cmocka_unit_test(test_stats_name_the_cpuid_source),
 		cmocka_unit_test(test_memtouch_runs_in_ring3),
 		cmocka_unit_test(test_shared_workloads_match_native_checksums),
 		cmocka_unit_test(test_dirty_log_counts_pages_memtouch_wrote),
