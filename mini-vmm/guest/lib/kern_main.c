@@ -23,13 +23,14 @@
  */
 #include "kern.h"
 
-/* Selectors of the GDT (kern_start.S, data): Linux's layout
- * (arch/x86/include/asm/segment.h).  PVM runs guest ring 3 natively with
+/* Selectors of the GDT (kern_start.S, data).  The user ones are Linux's
+ * (arch/x86/include/asm/segment.h): PVM runs guest ring 3 natively with
  * the host's own user selectors, __USER_DS 0x2b and __USER_CS 0x33, so the
- * guest's must be the same. */
-#define SEL_KCODE 0x08
-#define SEL_KDATA 0x10
-#define SEL_TSS	  0x38 /* + 16 * cpu: 16-byte system descriptors */
+ * guest's must be the same.  The kernel's code and data are where the
+ * VMM's boot GDT has them (GDT_CODE64 0x18, GDT_DATA 0x10 in layout.h):
+ * CS, DS, ES and SS as the VMM loaded them already name our descriptors,
+ * so switching GDTs needs no far return and no segment loads. */
+#define SEL_TSS 0x38 /* + 16 * cpu: 16-byte system descriptors */
 
 #define MSR_KERNEL_GS_BASE 0xc0000102
 
@@ -47,30 +48,21 @@ static volatile int tables_ready; /* CPU 0 filled user_bi */
 struct kern_percpu kern_percpu[KERN_MAX_CPUS];
 const struct boot_info *kern_bi;
 
-/* Load this CPU's tables: GDT (then CS through a far return, the data
- * segments, and this CPU's TSS, whose rsp0 is its kernel stack), IDT, the
- * page tables with user pages, and the per-CPU block swapgs brings in.
- * GS.base itself is already 0: the VMM's flat data segment (mode.c). */
+/* Load this CPU's tables: GDT (and this CPU's TSS, whose rsp0 is its
+ * kernel stack; the code and data segments need no reload, see above),
+ * IDT, the page tables with user pages, and the per-CPU block swapgs
+ * brings in.  GS.base itself is already 0: the VMM's flat data segment
+ * (mode.c). */
 static void kern_cpu_init(unsigned cpu)
 {
 	__asm__ volatile("lgdt %0\n\t"
-			 "pushq %1\n\t"
-			 "leaq 1f(%%rip), %%rax\n\t"
-			 "pushq %%rax\n\t"
-			 "lretq\n"
-			 "1:\n\t"
-			 "movl %2, %%eax\n\t"
-			 "movl %%eax, %%ds\n\t"
-			 "movl %%eax, %%es\n\t"
-			 "movl %%eax, %%ss\n\t"
-			 "ltr %w3\n\t"
-			 "lidt %4\n\t"
-			 "mov %5, %%cr3"
+			 "ltr %w1\n\t"
+			 "lidt %2\n\t"
+			 "mov %3, %%cr3"
 			 :
-			 : "m"(kern_gdtr), "i"(SEL_KCODE), "i"(SEL_KDATA),
-			   "r"(SEL_TSS + 16 * cpu), "m"(kern_idtr),
-			   "r"(kern_pml4)
-			 : "rax", "memory");
+			 : "m"(kern_gdtr), "r"(SEL_TSS + 16 * cpu),
+			   "m"(kern_idtr), "r"(kern_pml4)
+			 : "memory");
 	kern_wrmsr(MSR_KERNEL_GS_BASE, (uint64_t)&kern_percpu[cpu]);
 }
 

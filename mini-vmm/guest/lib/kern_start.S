@@ -155,18 +155,18 @@ kern_pd:
  * linker refuses the 16-bit relocation if they ever outgrow that (guest.ld
  * asserts it too).
  *
- * IDT: 32 interrupt gates (present, selector 0x08), vector 3 with DPL 3
- * (the system call) and the rest DPL 0. */
+ * IDT: 32 interrupt gates (present, selector 0x18: kernel code), vector 3
+ * with DPL 3 (the system call) and the rest DPL 0. */
 	.align	16
 	.globl	kern_idt
 kern_idt:
 	.set	n, 0
 	.rept	32
 	.if	n == 3
-	.word	kern_syscall_entry - 0x100000, 0x08
+	.word	kern_syscall_entry - 0x100000, 0x18
 	.byte	0, 0xee
 	.else
-	.word	kern_vectors + 16 * n - 0x100000, 0x08
+	.word	kern_vectors + 16 * n - 0x100000, 0x18
 	.byte	0, 0x8e
 	.endif
 	.word	0x0010
@@ -181,16 +181,19 @@ kern_idt_end:
 	.quad	0xffff | (0xf << 48) | (\access << 40) | (\flags << 52)
 .endm
 
-/* GDT: Linux's layout (kern_main.c says why), then one 16-byte TSS
+/* GDT: the kernel's code and data where the VMM's boot GDT has them
+ * (layout.h: GDT_DATA 0x10, GDT_CODE64 0x18), so the selectors the VMM
+ * loaded stay valid across lgdt and are not reloaded; the user segments
+ * where Linux has them (kern_main.c says why); then one 16-byte TSS
  * descriptor per CPU at 0x38 + 16 * cpu: a 64-bit available TSS (type 9),
  * present, limit 103. */
 	.align	16
 	.globl	kern_gdt
 kern_gdt:
 	.quad	0			/* 0x00 null */
-	SEG	0x9b, 0xa		/* 0x08 ring 0 code, long */
+	.quad	0			/* 0x08 unused (the VMM's 32-bit code) */
 	SEG	0x93, 0xc		/* 0x10 ring 0 data */
-	.quad	0			/* 0x18 unused */
+	SEG	0x9b, 0xa		/* 0x18 ring 0 code, long */
 	SEG	0xfb, 0xc		/* 0x20 ring 3 code, 32-bit (unused) */
 	SEG	0xf3, 0xc		/* 0x28 ring 3 data */
 	SEG	0xfb, 0xa		/* 0x30 ring 3 code, long */
