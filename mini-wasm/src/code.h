@@ -58,6 +58,8 @@ enum {
 	OP_FUEL = 0x123,      /* n: charge the n Wasm instructions of the
 			       * straight-line run it starts (--fuel) */
 	OP_RETURN_1 = 0x124,  /* return with one result (no immediate) */
+	OP_RETURN_L0 = 0x125, /* return with one result, already written
+			       * to local 0 by the instruction before */
 	/* Fused forms of a binary operator X whose second operand is a
 	 * `local.get i` or a constant right before it (compile.c's
 	 * peephole): OP_LOCAL_B + X takes local i, OP_CONST_B + X takes the

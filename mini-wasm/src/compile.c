@@ -48,6 +48,7 @@ static int emit(struct emitter *e, uint64_t x)
 
 static int emit_op(struct emitter *e, unsigned op)
 {
+	e->last3 = e->last2;
 	e->last2 = e->last;
 	e->last = e->ncode;
 	e->last_op = op;
@@ -58,6 +59,15 @@ static int emit_op(struct emitter *e, unsigned op)
 	}
 	e->code[e->ncode++].op = e->h[op];
 	return 0;
+}
+
+/* Take back the last instruction to emit a fused one in its place, at
+ * once (last_op is not restored): the one before it becomes the last. */
+static void drop_last(struct emitter *e)
+{
+	e->ncode = e->last;
+	e->last = e->last2;
+	e->last2 = e->last3;
 }
 
 /* Remember that the cell just emitted holds a code offset, to be made a
@@ -94,7 +104,9 @@ void compile__begin(struct emitter *e, uint32_t nparams)
 	e->at_entry = true;
 	e->ncode = 0;
 	e->nfix = 0;
-	e->last = e->last2 = e->barrier = 0;
+	e->last = e->last2 = e->last3 = e->barrier = 0;
+	e->unary = NO_CELL;
+	e->wrote_local = false;
 	e->fuel_cell = NO_CELL;
 }
 
@@ -126,9 +138,12 @@ int compile__fuel_run(struct emitter *e, bool last)
 
 void compile__label(struct emitter *e, struct label *l, bool loop)
 {
-	e->barrier = e->ncode; /* a loop's start is a branch target */
-	if (loop)
+	/* a loop's start is a branch target; a block's or an if's start
+	 * is not (nothing branches to it), so code flows on into it */
+	if (loop) {
+		e->barrier = e->ncode;
 		e->at_entry = false; /* what follows may run again */
+	}
 	*l = (struct label){loop, e->ncode, 0, NO_CELL};
 }
 
@@ -153,6 +168,11 @@ void compile__end(struct emitter *e, struct label *l, bool is_if)
 {
 	size_t cell = l->pending;
 
+	/* the end is a branch target only when something branches to it
+	 * (an if without else: its branch-unless; a pending branch); a
+	 * loop's end or a block no branch leaves is straight-line code */
+	if (is_if || cell != NO_CELL)
+		e->barrier = e->ncode;
 	if (is_if) /* an if without else: the missing else is the end */
 		e->code[l->else_cell].u64 = e->ncode;
 	while (cell != NO_CELL) {
@@ -161,7 +181,6 @@ void compile__end(struct emitter *e, struct label *l, bool is_if)
 		cell = next;
 	}
 	l->pending = NO_CELL;
-	e->barrier = e->ncode;
 }
 
 /* The peephole for loops: an i32 comparison (on the stack, or against a
@@ -177,7 +196,7 @@ static int fuse_compare_branch(struct emitter *e, struct label *l)
 	prev = e->code[e->last].op;
 	for (unsigned x = 0x45; x <= 0x4F; x++) {
 		if (prev == e->h[x] && e->last + 1 == e->ncode) {
-			e->ncode = e->last;
+			drop_last(e);
 			if (emit_op(e, OP_BRCMP + x) < 0)
 				return -1;
 			return emit_target(e, l) < 0 ? -1 : 1;
@@ -185,7 +204,7 @@ static int fuse_compare_branch(struct emitter *e, struct label *l)
 		if (x > 0x45 && prev == e->h[OP_CONST_B + x] &&
 		    e->last + 2 == e->ncode) {
 			imm = e->code[e->last + 1].u64;
-			e->ncode = e->last;
+			drop_last(e);
 			if (emit_op(e, OP_BRCMP_C + x) < 0 || emit(e, imm) < 0)
 				return -1;
 			return emit_target(e, l) < 0 ? -1 : 1;
@@ -196,7 +215,7 @@ static int fuse_compare_branch(struct emitter *e, struct label *l)
 							     : OP_BRCMP_LC;
 			uint64_t a = e->code[e->last + 1].u64;
 			imm = e->code[e->last + 2].u64;
-			e->ncode = e->last;
+			drop_last(e);
 			if (emit_op(e, f + x) < 0 || emit(e, a) < 0 ||
 			    emit(e, imm) < 0)
 				return -1;
@@ -269,15 +288,14 @@ static int fuse_operand(struct emitter *e, unsigned op)
 		uint64_t a = e->code[e->last2 + 1].u64;
 		if (e->h[both]) {
 			e->ncode = e->last2;
-			e->last = e->last2;
+			e->last = e->last2 = e->last3; /* the one before */
 			if (emit_op(e, both) < 0 || emit(e, a) < 0 ||
 			    emit(e, imm) < 0)
 				return -1;
 			return 1;
 		}
 	}
-	e->ncode = e->last;
-	e->last = e->last2;
+	drop_last(e);
 	if (emit_op(e, variant) < 0 || emit(e, imm) < 0)
 		return -1;
 	return 1;
@@ -314,6 +332,49 @@ static int fuse_load(struct emitter *e, unsigned op)
 	return 1;
 }
 
+/* Whether Wasm's integer operator op gives the same result with its
+ * operands swapped. */
+static bool commutes(unsigned op)
+{
+	/* eq, ne; add, mul; and, or, xor: of i32, then of i64 */
+	static const uint16_t ops[] = {0x46, 0x47, 0x6A, 0x6C, 0x71,
+				       0x72, 0x73, 0x51, 0x52, 0x7C,
+				       0x7E, 0x83, 0x84, 0x85};
+
+	for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+		if (ops[k] == op)
+			return true;
+	return false;
+}
+
+/* `local.get a; local.get b; U; X`, U a unary operator and X a
+ * commutative one: X's first operand is still local a, which nothing
+ * has written since, so the `local.get a` goes and X takes local a as
+ * its second operand (`local.get b; U; X(local a)`): fib's return value
+ * `n_acc + (u64)n`.  Returns 1 when it fused, 0 when not, -1 on error. */
+static int fuse_lazy_local(struct emitter *e, unsigned op)
+{
+	uint64_t a;
+
+	if (!commutes(op) || !e->h[OP_LOCAL_B + op] || e->unary != e->last ||
+	    e->last + 1 != e->ncode || e->last2 + 2 != e->last ||
+	    e->last3 + 2 != e->last2 || e->last3 < e->barrier ||
+	    e->code[e->last2].op != e->h[OP_LOCAL_GET] ||
+	    e->code[e->last3].op != e->h[OP_LOCAL_GET])
+		return 0;
+	a = e->code[e->last3 + 1].u64;
+	/* move `local.get b; U` down over `local.get a` */
+	e->code[e->last3] = e->code[e->last2];
+	e->code[e->last3 + 1] = e->code[e->last2 + 1];
+	e->code[e->last3 + 2] = e->code[e->last];
+	e->ncode = e->last3 + 3;
+	e->last = e->unary = e->last3 + 2;
+	e->last2 = e->last3; /* what came before is no longer known */
+	if (emit_op(e, OP_LOCAL_B + op) < 0 || emit(e, a) < 0)
+		return -1;
+	return 1;
+}
+
 int compile__op(struct emitter *e, unsigned op, bool binary)
 {
 	if (binary && op >= 0xA0 && op <= 0xA3) {
@@ -323,14 +384,43 @@ int compile__op(struct emitter *e, unsigned op, bool binary)
 	}
 	if (binary) {
 		int fused = fuse_operand(e, op);
+		if (!fused)
+			fused = fuse_lazy_local(e, op);
 		if (fused)
 			return fused < 0 ? -1 : 0;
 	}
-	return emit_op(e, op);
+	if (emit_op(e, op) < 0)
+		return -1;
+	/* a numeric operator without its second operand: one in, one out */
+	if (!binary && ((op >= 0x45 && op <= 0xC4) ||
+			(op >= OP_PREFIX_FC && op <= OP_PREFIX_FC + 7)))
+		e->unary = e->last;
+	return 0;
+}
+
+/* Whether the last instruction computes a value that it could write to
+ * a local instead of pushing it (OP_TO_LOCAL + its form exists). */
+static bool writes_local(const struct emitter *e)
+{
+	return e->last >= e->barrier && e->ncode > e->last &&
+	       e->last_op < 0x800 && e->h[OP_TO_LOCAL + e->last_op];
+}
+
+/* The last instruction writes local d instead of pushing. */
+static int to_local(struct emitter *e, uint32_t d)
+{
+	e->code[e->last].op = e->h[OP_TO_LOCAL + e->last_op];
+	e->last_op = OP_TO_LOCAL + e->last_op;
+	return emit(e, d);
 }
 
 int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm)
 {
+	/* `X; return` with one result: X writes local 0, the result's
+	 * place, itself, and the return has nothing left to move (the
+	 * locals die with the frame) */
+	if (op == OP_RETURN && imm == 1 && writes_local(e))
+		return to_local(e, 0) < 0 ? -1 : emit_op(e, OP_RETURN_L0);
 	if (op == OP_RETURN && imm == 1)
 		return emit_op(e, OP_RETURN_1);
 	return emit_op(e, op) < 0 ? -1 : emit(e, imm);
@@ -342,7 +432,7 @@ int compile__memop(struct emitter *e, unsigned op, uint32_t offset)
 	if (op <= 0x35 && e->last + 2 == e->ncode && e->last >= e->barrier &&
 	    e->code[e->last].op == e->h[OP_LOCAL_GET]) {
 		uint64_t a = e->code[e->last + 1].u64;
-		e->ncode = e->last;
+		drop_last(e);
 		if (emit_op(e, OP_LOCAL_B + op) < 0 || emit(e, a) < 0)
 			return -1;
 		return emit(e, offset);
@@ -352,16 +442,19 @@ int compile__memop(struct emitter *e, unsigned op, uint32_t offset)
 	return emit(e, offset);
 }
 
-/* Whether `const 0; local.set i` is the first code of the function (no
- * loop begun) and i a declared local: the call has just zeroed it, so the
- * pair can go (clang zeroes accumulators so: fib's `i64.const 0;
- * local.set 1`).  Not under --fuel, which starts with OP_FUEL. */
+/* Whether `const 0; local.set i` runs before any code that writes a
+ * local or any loop (so at most once per call, with every local still
+ * as the call left it) and i is a declared local: the call has just
+ * zeroed it, so the pair can go (clang zeroes accumulators so: fib's
+ * `i64.const 0; local.set 1`, at its entry and again after its first
+ * test). */
 static bool zeroes_fresh_local(const struct emitter *e, unsigned op, uint32_t i)
 {
-	if (op != OP_LOCAL_SET || !e->at_entry || e->fuel || i < e->nparams)
+	if (op != OP_LOCAL_SET || !e->at_entry || e->wrote_local ||
+	    i < e->nparams)
 		return false;
-	return e->last == 0 && e->ncode == 2 && e->last_op == OP_CONST &&
-	       e->code[1].u64 == 0;
+	return e->last >= e->barrier && e->last + 2 == e->ncode &&
+	       e->last_op == OP_CONST && e->code[e->last + 1].u64 == 0;
 }
 
 int compile__local(struct emitter *e, unsigned op, uint32_t i)
@@ -371,15 +464,13 @@ int compile__local(struct emitter *e, unsigned op, uint32_t i)
 	 * local.tee i` becomes the same, then `local.get i`, which the
 	 * next operator can fuse as its operand (loop counters). */
 	if (zeroes_fresh_local(e, op, i)) {
-		e->ncode = e->last;
+		e->ncode = e->last; /* and nothing is known before it */
 		return 0;
 	}
-	if ((op == OP_LOCAL_SET || op == OP_LOCAL_TEE) &&
-	    e->last >= e->barrier && e->last_op < 0x800 &&
-	    e->h[OP_TO_LOCAL + e->last_op] && e->ncode > e->last) {
-		e->code[e->last].op = e->h[OP_TO_LOCAL + e->last_op];
-		e->last_op = OP_TO_LOCAL + e->last_op;
-		if (emit(e, i) < 0)
+	if (op != OP_LOCAL_GET)
+		e->wrote_local = true;
+	if ((op == OP_LOCAL_SET || op == OP_LOCAL_TEE) && writes_local(e)) {
+		if (to_local(e, i) < 0)
 			return -1;
 		if (op == OP_LOCAL_SET)
 			return 0;

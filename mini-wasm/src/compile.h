@@ -43,6 +43,8 @@ struct emitter {
 	size_t nfix, capfix;
 	size_t last;	  /* cell of the last instruction emitted */
 	size_t last2;	  /* and of the one before it */
+	size_t last3;	  /* and of the one before that */
+	size_t unary;	  /* cell of the last unary numeric operator */
 	unsigned last_op; /* the internal opcode of the last one */
 	size_t barrier;	  /* first cell after the last branch target */
 	/* the function's parameters; and whether no loop has begun yet
@@ -50,6 +52,7 @@ struct emitter {
 	 * zeros a call gives them until code writes them) */
 	uint32_t nparams;
 	bool at_entry;
+	bool wrote_local; /* code so far writes a local */
 	/* --fuel: the count cell of the current run's OP_FUEL, and how
 	 * many Wasm instructions the run has so far */
 	size_t fuel_cell;
