@@ -26,8 +26,18 @@ void wl_write(const char *buf, size_t len);
 void wl_sink(const char *buf, size_t len);
 
 /* Record milestone name: a line "isolab-mark: NAME" on the console, which
- * the harness timestamps when it arrives (timing__cmd_marks). */
+ * the harness timestamps when it arrives (timing__cmd_marks), written in
+ * one piece and followed by wl_yield(). */
 void wl_mark(const char *name);
+
+/* Let a process waiting for our output run now.  A pipe write wakes its
+ * reader as a "synchronous" wakeup, queued on the writer's CPU: while the
+ * workload computes on, the harness waited for the end of its time slice
+ * whenever the other core was busy (1.3-1.5 ms here), and stamped the mark
+ * that late.  wl_native.c yields the CPU (WASI's sched_yield under Wasm);
+ * the default, for targets that cannot (a guest, whose VMM yields for
+ * it), does nothing. */
+void wl_yield(void);
 
 /* Helpers built on wl_write (wl_fmt.c). */
 void wl_puts(const char *s);

@@ -3,6 +3,7 @@
  * stderr, unbuffered so that a mark reaches the harness the moment it is
  * made.
  */
+#include <sched.h>
 #include <unistd.h>
 
 #include "wl.h"
@@ -29,6 +30,11 @@ void wl_write(const char *buf, size_t len)
 void wl_sink(const char *buf, size_t len)
 {
 	write_all(STDERR_FILENO, buf, len);
+}
+
+void wl_yield(void)
+{
+	sched_yield();
 }
 
 int main(void)

@@ -4,7 +4,6 @@
  * whole harness, so a benchmark can subtract the time it started the VMM
  * process from the time the guest said "ready".
  */
-#include <sched.h>
 #include <string.h>
 
 #include "layout.h"
@@ -47,15 +46,9 @@ void mark__record(struct vm *vm, unsigned id)
 		snprintf(line, sizeof(line), "isolab-mark: %s\n",
 			 mark__name(id));
 		console__flush(&vm->con);
+		/* console__write then yields, so the harness reads the line
+		 * at once (console.c says why). */
 		console__write(&vm->con, line, strlen(line));
-		/* A pipe write wakes its reader "synchronously": the kernel
-		 * expects the writer to sleep soon and queues the reader on
-		 * the writer's CPU.  We go on running the guest, so the
-		 * reader waited for our time slice to end (1.3-1.5 ms median
-		 * when the other core was busy: the line arrived late, not
-		 * the guest).  Yielding once hands that CPU to the reader
-		 * now (30 us); with nobody queued it costs a system call. */
-		sched_yield();
 	}
 }
 
