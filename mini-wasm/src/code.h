@@ -90,7 +90,11 @@ enum {
 	 * c; i32.add;] f64.load o; X`): OP_LOAD_B + X (a, c, o), matmul's
 	 * `c += aik * b[k][j]`. */
 	OP_LOAD_B = 0x1200,
-	OP_COUNT = 0x1300,
+	/* A loop counter's step and test: `local.get s; i32.const k;
+	 * i32.add; local.tee d; i32.const n; X; br_if` (X an i32
+	 * comparison) is OP_BRSTEP + X (s, k, d, n, target). */
+	OP_BRSTEP = 0x1300,
+	OP_COUNT = 0x1400,
 };
 
 /* The interpreter's handler table, indexed by internal opcode; NULL for

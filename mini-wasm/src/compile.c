@@ -183,6 +183,33 @@ void compile__end(struct emitter *e, struct label *l, bool is_if)
 	l->pending = NO_CELL;
 }
 
+/* Whether the instruction before the last is `local.get s; i32.const
+ * k; i32.add; local.tee d` (OP_TO_LOCAL + OP_LC + i32.add: s, k, d) with
+ * d the local the last one compares: a loop counter's step. */
+static bool step_before(const struct emitter *e, uint64_t d)
+{
+	return e->last2 >= e->barrier && e->last2 + 4 == e->last &&
+	       e->code[e->last2].op == e->h[OP_TO_LOCAL + OP_LC + 0x6A] &&
+	       e->code[e->last2 + 3].u64 == d;
+}
+
+/* A counter's step and the comparison of the counter with constant n
+ * and `br_if` (`i = s + k; if (i < n) goto`) become one instruction,
+ * OP_BRSTEP + x (s, k, d, n, target).  Returns 1, or -1 on error. */
+static int fuse_step_branch(struct emitter *e, struct label *l, unsigned x,
+			    uint64_t n)
+{
+	uint64_t s = e->code[e->last2 + 1].u64, k = e->code[e->last2 + 2].u64,
+		 d = e->code[e->last2 + 3].u64;
+
+	e->ncode = e->last2;
+	e->last = e->last2; /* what came before is no longer known */
+	if (emit_op(e, OP_BRSTEP + x) < 0 || emit(e, s) < 0 || emit(e, k) < 0 ||
+	    emit(e, d) < 0 || emit(e, n) < 0)
+		return -1;
+	return emit_target(e, l) < 0 ? -1 : 1;
+}
+
 /* The peephole for loops: an i32 comparison (on the stack, or against a
  * constant, 0x45..0x4F) right before `br_if` becomes one compare-and-
  * branch.  Returns 1 when it fused, 0 when not, -1 on error. */
@@ -215,6 +242,8 @@ static int fuse_compare_branch(struct emitter *e, struct label *l)
 							     : OP_BRCMP_LC;
 			uint64_t a = e->code[e->last + 1].u64;
 			imm = e->code[e->last + 2].u64;
+			if (f == OP_BRCMP_LC && step_before(e, a))
+				return fuse_step_branch(e, l, x, imm);
 			drop_last(e);
 			if (emit_op(e, f + x) < 0 || emit(e, a) < 0 ||
 			    emit(e, imm) < 0)

@@ -238,7 +238,8 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		/* compare-and-branch */
 #define H4(n)                                                            \
 	[OP_BRCMP + n] = &&opB_##n, [OP_BRCMP_C + n] = &&opBC_##n,       \
-	[OP_BRCMP_LL + n] = &&opBLL_##n, [OP_BRCMP_LC + n] = &&opBLC_##n
+	[OP_BRCMP_LL + n] = &&opBLL_##n, [OP_BRCMP_LC + n] = &&opBLC_##n, \
+	[OP_BRSTEP + n] = &&opBS_##n
 		[OP_BRCMP + 0x45] = &&opB_0x45, H4(0x46), H4(0x47), H4(0x48),
 		H4(0x49), H4(0x4A), H4(0x4B), H4(0x4C), H4(0x4D), H4(0x4E),
 		H4(0x4F),
@@ -884,6 +885,31 @@ op_0xBF:
 	UN(0x105, f32, u64, sat_u64_f32(a))
 	UN(0x106, f64, i64, sat_i64_f64(a))
 	UN(0x107, f64, u64, sat_u64_f64(a))
+
+	/* the counter's step and test (fuse_step_branch) */
+#define STEPBR(op, F, expr)                                       \
+	opBS_##op: { /* local d = local s + k; branch on d vs n */ \
+		union slot v_ = { .u64 = (uint32_t)(fp[pc[0].u64].u32 \
+					 + (uint32_t)pc[1].u64) }; \
+		union slot c_ = { .u64 = pc[3].u64 };             \
+		__typeof__(sp->F) a = v_.F, b = c_.F;             \
+		fp[pc[2].u64] = v_;                               \
+		if (expr)                                         \
+			pc = pc[4].target;                        \
+		else                                              \
+			pc += 5;                                  \
+		NEXT();                                           \
+	}
+	STEPBR(0x46, u32, a == b)
+	STEPBR(0x47, u32, a != b)
+	STEPBR(0x48, i32, a < b)
+	STEPBR(0x49, u32, a < b)
+	STEPBR(0x4A, i32, a > b)
+	STEPBR(0x4B, u32, a > b)
+	STEPBR(0x4C, i32, a <= b)
+	STEPBR(0x4D, u32, a <= b)
+	STEPBR(0x4E, i32, a >= b)
+	STEPBR(0x4F, u32, a >= b)
 
 trapped:
 	ex->trap_fn = fn; /* the Wasm function that was running */
