@@ -94,7 +94,10 @@ enum {
 	 * i32.add; local.tee d; i32.const n; X; br_if` (X an i32
 	 * comparison) is OP_BRSTEP + X (s, k, d, n, target). */
 	OP_BRSTEP = 0x1300,
-	OP_COUNT = 0x1400,
+	/* OP_LOAD_B + X whose first operand is `local.get x` too (x, a, c,
+	 * o): `local.get x; local.get a; f64.load o; X` pushes one value. */
+	OP_LOAD_LB = 0x1400,
+	OP_COUNT = 0x1500,
 };
 
 /* The interpreter's handler table, indexed by internal opcode; NULL for

@@ -48,6 +48,7 @@ static int emit(struct emitter *e, uint64_t x)
 
 static int emit_op(struct emitter *e, unsigned op)
 {
+	e->last4 = e->last3;
 	e->last3 = e->last2;
 	e->last2 = e->last;
 	e->last = e->ncode;
@@ -68,6 +69,7 @@ static void drop_last(struct emitter *e)
 	e->ncode = e->last;
 	e->last = e->last2;
 	e->last2 = e->last3;
+	e->last3 = e->last4;
 }
 
 /* Remember that the cell just emitted holds a code offset, to be made a
@@ -104,7 +106,7 @@ void compile__begin(struct emitter *e, uint32_t nparams)
 	e->at_entry = true;
 	e->ncode = 0;
 	e->nfix = 0;
-	e->last = e->last2 = e->last3 = e->barrier = 0;
+	e->last = e->last2 = e->last3 = e->last4 = e->barrier = 0;
 	e->unary = NO_CELL;
 	e->wrote_local = false;
 	e->fuel_cell = NO_CELL;
@@ -316,8 +318,9 @@ static int fuse_operand(struct emitter *e, unsigned op)
 			(prev == e->h[OP_LOCAL_GET] ? OP_LL : OP_LC) + op;
 		uint64_t a = e->code[e->last2 + 1].u64;
 		if (e->h[both]) {
-			e->ncode = e->last2;
-			e->last = e->last2 = e->last3; /* the one before */
+			e->ncode = e->last2; /* the one before is last again */
+			e->last = e->last3;
+			e->last2 = e->last3 = e->last4;
 			if (emit_op(e, both) < 0 || emit(e, a) < 0 ||
 			    emit(e, imm) < 0)
 				return -1;
@@ -330,13 +333,55 @@ static int fuse_operand(struct emitter *e, unsigned op)
 	return 1;
 }
 
+/* fuse_load's first operand: whether the instruction before the load
+ * (which starts at cell start, and is last or last2) is `local.get x`,
+ * or is `local.get x` then a step `local.get s; local.get t | i32.const
+ * k; i32.add; local.tee d` (matmul's address) with d not x, which
+ * neither reads nor moves the stack.  If so, drops the `local.get x`
+ * (moving the step down over it) and the load, and returns x; else
+ * returns NO_CELL and changes nothing. */
+static uint64_t first_operand_local(struct emitter *e, size_t start)
+{
+	size_t get = start == e->last ? e->last2 : e->last3;
+	size_t step = NO_CELL, prev, prev2;
+	uint64_t x;
+
+	if (start != e->last && start != e->last2)
+		return NO_CELL;
+	if (start == e->last && e->last2 + 4 == e->last &&
+	    (e->code[e->last2].op == e->h[OP_TO_LOCAL + OP_LL + 0x6A] ||
+	     e->code[e->last2].op == e->h[OP_TO_LOCAL + OP_LC + 0x6A])) {
+		step = e->last2; /* the step, then local.get x before it */
+		get = e->last3;
+	}
+	if (get < e->barrier || get + 2 != (step != NO_CELL ? step : start) ||
+	    e->code[get].op != e->h[OP_LOCAL_GET])
+		return NO_CELL;
+	x = e->code[get + 1].u64;
+	if (step != NO_CELL && e->code[step + 3].u64 == x)
+		return NO_CELL;
+	e->ncode = get;
+	if (step != NO_CELL) {
+		for (size_t k = 0; k < 4; k++)
+			e->code[get + k] = e->code[step + k];
+		e->ncode = get + 4;
+	}
+	/* what comes before the fused instruction: the step, or the one
+	 * before the `local.get x` (and the one before that, if known) */
+	prev = step != NO_CELL ? get : start == e->last ? e->last3 : e->last4;
+	prev2 = step != NO_CELL || start == e->last ? e->last4 : prev;
+	e->last = prev;
+	e->last2 = e->last3 = prev2;
+	return x;
+}
+
 /* `local.get a; f64.load o; X` (X an f64 operator), or `local.get a;
  * i32.const c; i32.add; f64.load o; X` (fused before as OP_LC + i32.add,
  * then the load): X loads its second operand itself.  Returns 1 when it
  * fused, 0 when not, -1 on error. */
 static int fuse_load(struct emitter *e, unsigned op)
 {
-	uint64_t a, c = 0, o;
+	uint64_t a, c = 0, o, x;
 	size_t start = e->last;
 
 	if (e->last < e->barrier || !e->h[OP_LOAD_B + op])
@@ -353,10 +398,23 @@ static int fuse_load(struct emitter *e, unsigned op)
 		return 0;
 	}
 	o = e->code[e->ncode - 1].u64;
-	e->ncode = start;
-	e->last = start; /* what came before is no longer known */
-	if (emit_op(e, OP_LOAD_B + op) < 0 || emit(e, a) < 0 ||
-	    emit(e, c) < 0 || emit(e, o) < 0)
+	x = first_operand_local(e, start);
+	if (x != NO_CELL) { /* X's first operand is local x: OP_LOAD_LB */
+		if (emit_op(e, OP_LOAD_LB + op) < 0 || emit(e, x) < 0)
+			return -1;
+	} else {
+		/* the instructions before the load's become the last */
+		if (start == e->last) {
+			drop_last(e);
+		} else {
+			e->last = e->last3;
+			e->last2 = e->last3 = e->last4;
+		}
+		e->ncode = start;
+		if (emit_op(e, OP_LOAD_B + op) < 0)
+			return -1;
+	}
+	if (emit(e, a) < 0 || emit(e, c) < 0 || emit(e, o) < 0)
 		return -1;
 	return 1;
 }
@@ -455,8 +513,83 @@ int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm)
 	return emit_op(e, op) < 0 ? -1 : emit(e, imm);
 }
 
+/* Whether the last instruction is an f64 operator with a loaded operand
+ * (OP_LOAD_B + X) right after an OP_LOAD_LB: a value from the frame and
+ * memory in two instructions. */
+static bool load_op_pair(const struct emitter *e)
+{
+	if (e->last_op < OP_LOAD_B + 0xA0 || e->last_op > OP_LOAD_B + 0xA3 ||
+	    e->last2 + 5 != e->last)
+		return false;
+	for (unsigned x = 0xA0; x <= 0xA3; x++)
+		if (e->code[e->last2].op == e->h[OP_LOAD_LB + x])
+			return true;
+	return false;
+}
+
+/* Whether the last instruction pushes one value computed from the frame
+ * and memory alone, writing no local: a local, a constant, OP_LL/OP_LC,
+ * a load addressed by a local, OP_LOAD_LB. */
+static bool value_from_frame(const struct emitter *e)
+{
+	unsigned k = e->last_op;
+
+	return k == OP_LOCAL_GET || k == OP_CONST ||
+	       (k >= OP_LL && k < OP_LC + 0x100) ||
+	       (k >= OP_LOCAL_B + 0x28 && k <= OP_LOCAL_B + 0x35) ||
+	       (k >= OP_LOAD_LB && k < OP_LOAD_LB + 0x100);
+}
+
+/* Whether cell c holds an address step, `local.get s; local.get t |
+ * i32.const k; i32.add; local.set d` (OP_TO_LOCAL + OP_LL/OP_LC +
+ * i32.add), which neither reads nor moves the stack. */
+static bool is_step(const struct emitter *e, size_t c)
+{
+	return e->code[c].op == e->h[OP_TO_LOCAL + OP_LL + 0x6A] ||
+	       e->code[c].op == e->h[OP_TO_LOCAL + OP_LC + 0x6A];
+}
+
+/* A store whose address is a `local.get p` right below a value computed
+ * from the frame and memory (value_from_frame(), or load_op_pair(),
+ * maybe after a step writing another local): the `local.get p` goes and
+ * the store reads its address from local p, OP_LOCAL_B + store (p,
+ * offset).  matmul's `c[j] += aik * b[k][j]` is then OP_LOAD_LB,
+ * OP_LOAD_B and this store.  Returns 1 when it fused, 0 when not, -1 on
+ * error. */
+static int fuse_store(struct emitter *e, unsigned op, uint32_t offset)
+{
+	bool pair = load_op_pair(e);
+	bool step = pair && e->last3 + 4 == e->last2 && is_step(e, e->last3);
+	size_t get = step ? e->last4 : pair ? e->last3 : e->last2, n;
+	size_t value = step ? e->last3 : pair ? e->last2 : e->last;
+	uint64_t p;
+
+	if ((!pair && !value_from_frame(e)) || get < e->barrier ||
+	    get + 2 != value || e->code[get].op != e->h[OP_LOCAL_GET])
+		return 0;
+	p = e->code[get + 1].u64;
+	if (step && e->code[e->last3 + 3].u64 == p)
+		return 0; /* the step writes local p */
+	/* move the value's instructions down over the `local.get p` */
+	n = e->ncode - (get + 2);
+	for (size_t k = 0; k < n; k++)
+		e->code[get + k] = e->code[get + 2 + k];
+	e->ncode -= 2;
+	e->last -= 2;
+	e->last2 = pair ? e->last2 - 2 : e->last; /* else: not known */
+	e->last3 = step ? get : e->last2;
+	if (emit_op(e, OP_LOCAL_B + op) < 0 || emit(e, p) < 0)
+		return -1;
+	return emit(e, offset) < 0 ? -1 : 1;
+}
+
 int compile__memop(struct emitter *e, unsigned op, uint32_t offset)
 {
+	if (op >= 0x36) {
+		int fused = fuse_store(e, op, offset);
+		if (fused)
+			return fused < 0 ? -1 : 0;
+	}
 	/* `local.get a; load` reads its address straight from local a */
 	if (op <= 0x35 && e->last + 2 == e->ncode && e->last >= e->barrier &&
 	    e->code[e->last].op == e->h[OP_LOCAL_GET]) {

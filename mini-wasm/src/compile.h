@@ -44,6 +44,7 @@ struct emitter {
 	size_t last;	  /* cell of the last instruction emitted */
 	size_t last2;	  /* and of the one before it */
 	size_t last3;	  /* and of the one before that */
+	size_t last4;	  /* and of the one before that */
 	size_t unary;	  /* cell of the last unary numeric operator */
 	unsigned last_op; /* the internal opcode of the last one */
 	size_t barrier;	  /* first cell after the last branch target */

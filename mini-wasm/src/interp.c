@@ -226,15 +226,21 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H2(0x94), H2(0x95), H2(0x96), H2(0x97), H2(0x98), H2(0xA0), H2(0xA1),
 		H2(0xA2), H2(0xA3), H2(0xA4), H2(0xA5), H2(0xA6),
 #undef H2
-		/* loads addressed by a local */
+		/* loads and stores addressed by a local */
 #define H3(n) [OP_LOCAL_B + n] = &&opL_##n
 		H3(0x28), H3(0x29), H3(0x2A), H3(0x2B), H3(0x2C), H3(0x2D),
 		H3(0x2E), H3(0x2F), H3(0x30), H3(0x31), H3(0x32), H3(0x33),
 		H3(0x34), H3(0x35),
+		H3(0x36), H3(0x37), H3(0x38), H3(0x39), H3(0x3A), H3(0x3B),
+		H3(0x3C), H3(0x3D), H3(0x3E),
 #undef H3
 		/* f64 operators with an operand loaded through a local */
 		[OP_LOAD_B + 0xA0] = &&opM_0xA0, [OP_LOAD_B + 0xA1] = &&opM_0xA1,
 		[OP_LOAD_B + 0xA2] = &&opM_0xA2, [OP_LOAD_B + 0xA3] = &&opM_0xA3,
+		[OP_LOAD_LB + 0xA0] = &&opML_0xA0,
+		[OP_LOAD_LB + 0xA1] = &&opML_0xA1,
+		[OP_LOAD_LB + 0xA2] = &&opML_0xA2,
+		[OP_LOAD_LB + 0xA3] = &&opML_0xA3,
 		/* compare-and-branch */
 #define H4(n)                                                            \
 	[OP_BRCMP + n] = &&opB_##n, [OP_BRCMP_C + n] = &&opBC_##n,       \
@@ -502,13 +508,23 @@ opD_0x42: /* const c; local.set d */
 	LOAD(0x33, 2, uint16_t, u64, (uint64_t))
 	LOAD(0x34, 4, int32_t, u64, (uint64_t)(int64_t))
 	LOAD(0x35, 4, uint32_t, u64, (uint64_t))
-#define STORE(op, n, T, field)                   \
-	op_##op: {                               \
-		T v_ = (T)(sp - 1)->field;       \
-		sp--;                            \
-		memcpy(EA(n), &v_, n);           \
-		sp--;                            \
-		NEXT();                          \
+#define STORE(op, n, T, field)                                        \
+	op_##op: {                                                    \
+		T v_ = (T)(sp - 1)->field;                            \
+		sp--;                                                 \
+		memcpy(EA(n), &v_, n);                                \
+		sp--;                                                 \
+		NEXT();                                               \
+	}                                                             \
+	opL_##op: { /* address in local pc[0], offset pc[1] */        \
+		T v_ = (T)(sp - 1)->field;                            \
+		uint64_t ea_ = (uint64_t)fp[pc[0].u64].u32 + pc[1].u64; \
+		pc += 2;                                              \
+		if (__builtin_expect(ea_ + (n) > memsize, 0))         \
+			TRAP(T_OOB);                                  \
+		memcpy(mem + ea_, &v_, n);                            \
+		sp--;                                                 \
+		NEXT();                                               \
 	}
 	STORE(0x36, 4, uint32_t, u32)
 	STORE(0x37, 8, uint64_t, u64)
@@ -669,6 +685,17 @@ opB_0x45: /* i32.eqz; br_if */
 		memcpy(&b, mem + ea_, 8);                             \
 		pc += 3;                                              \
 		PUT(sp[-1], f64, (expr));                             \
+		NEXT();                                               \
+	}                                                             \
+	opML_##op: { /* the same, a from local pc[0], pushed */       \
+		uint32_t addr_ = fp[pc[1].u64].u32 + (uint32_t)pc[2].u64; \
+		uint64_t ea_ = (uint64_t)addr_ + pc[3].u64;           \
+		double a = fp[pc[0].u64].f64, b;                      \
+		if (__builtin_expect(ea_ + 8 > memsize, 0))           \
+			TRAP(T_OOB);                                  \
+		memcpy(&b, mem + ea_, 8);                             \
+		pc += 4;                                              \
+		PUT(*sp++, f64, (expr));                              \
 		NEXT();                                               \
 	}
 #define UN(op, F, RF, expr)                 \
