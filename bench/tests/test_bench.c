@@ -485,10 +485,13 @@ static void test_marks_are_stamped_in_order(void **state)
 	assert_string_equal(m.name[0], "ready");
 	assert_string_equal(m.name[1], "done");
 	/* done comes the 0.5 s sleep after ready; stamps are taken when the
-	 * reader wakes, so allow it half of that late on a loaded machine. */
+	 * reader wakes, so allow it half of that late on a loaded machine.
+	 * The exit is timed by the launcher (wait4), the marks by the
+	 * reader: a reader woken late may stamp done after the exit, so
+	 * the two clocks' order is not asserted, only the sleep. */
 	assert_true(marks__at(&m, "done") - marks__at(&m, "ready") >=
 		    250000000u);
-	assert_true(m.res.elapsed_ns >= marks__at(&m, "done"));
+	assert_true(m.res.elapsed_ns >= 500000000u);
 	assert_int_equal(marks__at(&m, "never"), 0);
 	/* mark lines are taken out of the output, the rest is kept */
 	assert_string_equal(m.out, "hello\nchecksum 00ff\n");
