@@ -97,7 +97,13 @@ enum {
 	/* OP_LOAD_B + X whose first operand is `local.get x` too (x, a, c,
 	 * o): `local.get x; local.get a; f64.load o; X` pushes one value. */
 	OP_LOAD_LB = 0x1400,
-	OP_COUNT = 0x1500,
+	/* A store whose address is `local.get a; i32.const c; i32.add`
+	 * (a, c, offset), fused with it (compile.c fuse_store); and the
+	 * step-and-test of a counter stepped by local t (s, t, d, n,
+	 * target). */
+	OP_STORE_LC = 0x1500,
+	OP_BRSTEP_LL = 0x1600,
+	OP_COUNT = 0x1700,
 };
 
 /* The interpreter's handler table, indexed by internal opcode; NULL for

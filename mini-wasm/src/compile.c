@@ -185,28 +185,41 @@ void compile__end(struct emitter *e, struct label *l, bool is_if)
 	l->pending = NO_CELL;
 }
 
-/* Whether the instruction before the last is `local.get s; i32.const
- * k; i32.add; local.tee d` (OP_TO_LOCAL + OP_LC + i32.add: s, k, d) with
- * d the local the last one compares: a loop counter's step. */
+/* Whether cell c holds an address step, `local.get s; local.get t |
+ * i32.const k; i32.add; local.set d` (OP_TO_LOCAL + OP_LL/OP_LC +
+ * i32.add), which neither reads nor moves the stack. */
+static bool is_step(const struct emitter *e, size_t c)
+{
+	return e->code[c].op == e->h[OP_TO_LOCAL + OP_LL + 0x6A] ||
+	       e->code[c].op == e->h[OP_TO_LOCAL + OP_LC + 0x6A];
+}
+
+/* Whether the instruction before the last is `local.get s; i32.const k
+ * | local.get t; i32.add; local.tee d` (is_step(): s, k or t, d) with d
+ * the local the last one compares: a loop counter's step. */
 static bool step_before(const struct emitter *e, uint64_t d)
 {
 	return e->last2 >= e->barrier && e->last2 + 4 == e->last &&
-	       e->code[e->last2].op == e->h[OP_TO_LOCAL + OP_LC + 0x6A] &&
-	       e->code[e->last2 + 3].u64 == d;
+	       is_step(e, e->last2) && e->code[e->last2 + 3].u64 == d;
 }
 
 /* A counter's step and the comparison of the counter with constant n
  * and `br_if` (`i = s + k; if (i < n) goto`) become one instruction,
- * OP_BRSTEP + x (s, k, d, n, target).  Returns 1, or -1 on error. */
+ * OP_BRSTEP + x (s, k, d, n, target), or OP_BRSTEP_LL + x (s, t, d, n,
+ * target) for a step by local t.  Returns 1, or -1 on error. */
 static int fuse_step_branch(struct emitter *e, struct label *l, unsigned x,
 			    uint64_t n)
 {
 	uint64_t s = e->code[e->last2 + 1].u64, k = e->code[e->last2 + 2].u64,
 		 d = e->code[e->last2 + 3].u64;
 
+	unsigned f = e->code[e->last2].op == e->h[OP_TO_LOCAL + OP_LL + 0x6A]
+			     ? OP_BRSTEP_LL
+			     : OP_BRSTEP;
+
 	e->ncode = e->last2;
 	e->last = e->last2; /* what came before is no longer known */
-	if (emit_op(e, OP_BRSTEP + x) < 0 || emit(e, s) < 0 || emit(e, k) < 0 ||
+	if (emit_op(e, f + x) < 0 || emit(e, s) < 0 || emit(e, k) < 0 ||
 	    emit(e, d) < 0 || emit(e, n) < 0)
 		return -1;
 	return emit_target(e, l) < 0 ? -1 : 1;
@@ -540,15 +553,6 @@ static bool value_from_frame(const struct emitter *e)
 	       (k >= OP_LOAD_LB && k < OP_LOAD_LB + 0x100);
 }
 
-/* Whether cell c holds an address step, `local.get s; local.get t |
- * i32.const k; i32.add; local.set d` (OP_TO_LOCAL + OP_LL/OP_LC +
- * i32.add), which neither reads nor moves the stack. */
-static bool is_step(const struct emitter *e, size_t c)
-{
-	return e->code[c].op == e->h[OP_TO_LOCAL + OP_LL + 0x6A] ||
-	       e->code[c].op == e->h[OP_TO_LOCAL + OP_LC + 0x6A];
-}
-
 /* A store whose address is a `local.get p` right below a value computed
  * from the frame and memory (value_from_frame(), or load_op_pair(),
  * maybe after a step writing another local): the `local.get p` goes and
@@ -560,25 +564,37 @@ static int fuse_store(struct emitter *e, unsigned op, uint32_t offset)
 {
 	bool pair = load_op_pair(e);
 	bool step = pair && e->last3 + 4 == e->last2 && is_step(e, e->last3);
-	size_t get = step ? e->last4 : pair ? e->last3 : e->last2, n;
+	size_t get = step ? e->last4 : pair ? e->last3 : e->last2, n, size;
 	size_t value = step ? e->last3 : pair ? e->last2 : e->last;
-	uint64_t p;
+	uint64_t p, c = 0;
 
-	if ((!pair && !value_from_frame(e)) || get < e->barrier ||
-	    get + 2 != value || e->code[get].op != e->h[OP_LOCAL_GET])
+	if ((!pair && !value_from_frame(e)) || get < e->barrier || get >= value)
+		return 0;
+	/* the address: `local.get p`, or `local.get p; i32.const c;
+	 * i32.add` (OP_LC + i32.add, sieve's `composite[j] = 1`) */
+	if (e->code[get].op == e->h[OP_LOCAL_GET])
+		size = 2;
+	else if (e->code[get].op == e->h[OP_LC + 0x6A])
+		size = 3;
+	else
+		return 0;
+	if (get + size != value)
 		return 0;
 	p = e->code[get + 1].u64;
+	if (size == 3)
+		c = e->code[get + 2].u64;
 	if (step && e->code[e->last3 + 3].u64 == p)
 		return 0; /* the step writes local p */
-	/* move the value's instructions down over the `local.get p` */
-	n = e->ncode - (get + 2);
+	/* move the value's instructions down over the address's */
+	n = e->ncode - value;
 	for (size_t k = 0; k < n; k++)
-		e->code[get + k] = e->code[get + 2 + k];
-	e->ncode -= 2;
-	e->last -= 2;
-	e->last2 = pair ? e->last2 - 2 : e->last; /* else: not known */
+		e->code[get + k] = e->code[value + k];
+	e->ncode -= size;
+	e->last -= size;
+	e->last2 = pair ? e->last2 - size : e->last; /* else: not known */
 	e->last3 = step ? get : e->last2;
-	if (emit_op(e, OP_LOCAL_B + op) < 0 || emit(e, p) < 0)
+	if (emit_op(e, (size == 2 ? OP_LOCAL_B : OP_STORE_LC) + op) < 0 ||
+	    emit(e, p) < 0 || (size == 3 && emit(e, c) < 0))
 		return -1;
 	return emit(e, offset) < 0 ? -1 : 1;
 }

@@ -233,6 +233,11 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H3(0x34), H3(0x35),
 		H3(0x36), H3(0x37), H3(0x38), H3(0x39), H3(0x3A), H3(0x3B),
 		H3(0x3C), H3(0x3D), H3(0x3E),
+		[OP_STORE_LC + 0x36] = &&opSC_0x36, [OP_STORE_LC + 0x37] = &&opSC_0x37,
+		[OP_STORE_LC + 0x38] = &&opSC_0x38, [OP_STORE_LC + 0x39] = &&opSC_0x39,
+		[OP_STORE_LC + 0x3A] = &&opSC_0x3A, [OP_STORE_LC + 0x3B] = &&opSC_0x3B,
+		[OP_STORE_LC + 0x3C] = &&opSC_0x3C, [OP_STORE_LC + 0x3D] = &&opSC_0x3D,
+		[OP_STORE_LC + 0x3E] = &&opSC_0x3E,
 #undef H3
 		/* f64 operators with an operand loaded through a local */
 		[OP_LOAD_B + 0xA0] = &&opM_0xA0, [OP_LOAD_B + 0xA1] = &&opM_0xA1,
@@ -245,7 +250,7 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 #define H4(n)                                                            \
 	[OP_BRCMP + n] = &&opB_##n, [OP_BRCMP_C + n] = &&opBC_##n,       \
 	[OP_BRCMP_LL + n] = &&opBLL_##n, [OP_BRCMP_LC + n] = &&opBLC_##n, \
-	[OP_BRSTEP + n] = &&opBS_##n
+	[OP_BRSTEP + n] = &&opBS_##n, [OP_BRSTEP_LL + n] = &&opBSL_##n
 		[OP_BRCMP + 0x45] = &&opB_0x45, H4(0x46), H4(0x47), H4(0x48),
 		H4(0x49), H4(0x4A), H4(0x4B), H4(0x4C), H4(0x4D), H4(0x4E),
 		H4(0x4F),
@@ -913,19 +918,35 @@ op_0xBF:
 	UN(0x106, f64, i64, sat_i64_f64(a))
 	UN(0x107, f64, u64, sat_u64_f64(a))
 
-	/* the counter's step and test (fuse_step_branch) */
-#define STEPBR(op, F, expr)                                       \
-	opBS_##op: { /* local d = local s + k; branch on d vs n */ \
+	/* the counter's step and test (fuse_step_branch), by a constant
+	 * (opBS) or by a local (opBSL); and stores addressed by a local
+	 * plus a constant (opSC, fuse_store).  They sit here, apart from
+	 * the handlers above, because placed among them they moved those
+	 * in the machine code and slowed loops that never use them. */
+#define STEPBR(op, F, expr)                                           \
+	opBS_##op: { /* local d = local s + k; branch on d vs n */    \
 		union slot v_ = { .u64 = (uint32_t)(fp[pc[0].u64].u32 \
-					 + (uint32_t)pc[1].u64) }; \
-		union slot c_ = { .u64 = pc[3].u64 };             \
-		__typeof__(sp->F) a = v_.F, b = c_.F;             \
-		fp[pc[2].u64] = v_;                               \
-		if (expr)                                         \
-			pc = pc[4].target;                        \
-		else                                              \
-			pc += 5;                                  \
-		NEXT();                                           \
+					 + (uint32_t)pc[1].u64) };     \
+		union slot c_ = { .u64 = pc[3].u64 };                 \
+		__typeof__(sp->F) a = v_.F, b = c_.F;                 \
+		fp[pc[2].u64] = v_;                                   \
+		if (expr)                                             \
+			pc = pc[4].target;                            \
+		else                                                  \
+			pc += 5;                                      \
+		NEXT();                                               \
+	}                                                             \
+	opBSL_##op: { /* local d = local s + local t; the same */     \
+		union slot v_ = { .u64 = (uint32_t)(fp[pc[0].u64].u32 \
+					 + fp[pc[1].u64].u32) };       \
+		union slot c_ = { .u64 = pc[3].u64 };                 \
+		__typeof__(sp->F) a = v_.F, b = c_.F;                 \
+		fp[pc[2].u64] = v_;                                   \
+		if (expr)                                             \
+			pc = pc[4].target;                            \
+		else                                                  \
+			pc += 5;                                      \
+		NEXT();                                               \
 	}
 	STEPBR(0x46, u32, a == b)
 	STEPBR(0x47, u32, a != b)
@@ -937,6 +958,27 @@ op_0xBF:
 	STEPBR(0x4D, u32, a <= b)
 	STEPBR(0x4E, i32, a >= b)
 	STEPBR(0x4F, u32, a >= b)
+#define STORE_LC(op, n, T, field)                                     \
+	opSC_##op: { /* address local pc[0] + pc[1] (i32), offset pc[2] */ \
+		T v_ = (T)(sp - 1)->field;                            \
+		uint32_t addr_ = fp[pc[0].u64].u32 + (uint32_t)pc[1].u64; \
+		uint64_t ea_ = (uint64_t)addr_ + pc[2].u64;           \
+		pc += 3;                                              \
+		if (__builtin_expect(ea_ + (n) > memsize, 0))         \
+			TRAP(T_OOB);                                  \
+		memcpy(mem + ea_, &v_, n);                            \
+		sp--;                                                 \
+		NEXT();                                               \
+	}
+	STORE_LC(0x36, 4, uint32_t, u32)
+	STORE_LC(0x37, 8, uint64_t, u64)
+	STORE_LC(0x38, 4, uint32_t, u32)
+	STORE_LC(0x39, 8, uint64_t, u64)
+	STORE_LC(0x3A, 1, uint8_t, u32)
+	STORE_LC(0x3B, 2, uint16_t, u32)
+	STORE_LC(0x3C, 1, uint8_t, u64)
+	STORE_LC(0x3D, 2, uint16_t, u64)
+	STORE_LC(0x3E, 4, uint32_t, u64)
 
 trapped:
 	ex->trap_fn = fn; /* the Wasm function that was running */
