@@ -150,6 +150,7 @@ int marks__run(char *const argv[], const struct cmd_opts *opts,
 	/* Stamps are absolute until the fork time is known. */
 	for (int i = 0; i < r->nmarks; i++)
 		r->at_ns[i] = r->at_ns[i] > t0 ? r->at_ns[i] - t0 : 0;
+	r->t0_ns = t0;
 	return 0;
 }
 

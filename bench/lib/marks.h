@@ -29,6 +29,9 @@ struct mark_run {
 	int nmarks;
 	char name[MARKS_MAX][32];      /* in the order they arrived */
 	uint64_t at_ns[MARKS_MAX];     /* arrival, ns after the fork */
+	uint64_t t0_ns;                /* the fork itself, timing__now_ns():
+					  to set a child's own clock
+					  readings against the arrivals */
 	char *out;                     /* stdout without the mark lines
 					  (owned, NUL-terminated) */
 	size_t out_len;

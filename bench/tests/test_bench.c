@@ -492,6 +492,9 @@ static void test_marks_are_stamped_in_order(void **state)
 	assert_true(marks__at(&m, "done") - marks__at(&m, "ready") >=
 		    250000000u);
 	assert_true(m.res.elapsed_ns >= 500000000u);
+	/* the fork's own time, on the clock children read too */
+	assert_true(m.t0_ns > 0 && m.t0_ns + m.res.elapsed_ns <=
+					  timing__now_ns());
 	assert_int_equal(marks__at(&m, "never"), 0);
 	/* mark lines are taken out of the output, the rest is kept */
 	assert_string_equal(m.out, "hello\nchecksum 00ff\n");
