@@ -8,9 +8,14 @@ MINI_WASM_SRCS := $(filter-out mini-wasm/src/main.c,$(wildcard mini-wasm/src/*.c
 MINI_WASM_OBJS := $(MINI_WASM_SRCS:%.c=$(BUILD)/obj/%.o)
 MINI_WASM_LIBS := $(JANSSON_LIBS) -lm
 
+# Static unless sanitized, like mini-vmm: no dynamic loader and no
+# relocations of libc, libm and jansson at every start (about 0.5 ms of a
+# trivial module's 1.1-1.6 ms start-up here), and no shared-library pages
+# in the peak RSS.  The sanitizer runtimes need the dynamic build.
+MW_STATIC := $(if $(SAN),,-static)
 $(BUILD)/bin/mini-wasm: $(BUILD)/obj/mini-wasm/src/main.o $(MINI_WASM_OBJS) $(BENCH_LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS_COMMON) $(filter %.o,$^) -o $@ $(BENCH_LIBS) $(MINI_WASM_LIBS)
+	$(CC) $(LDFLAGS_COMMON) $(MW_STATIC) $(filter %.o,$^) -o $@ $(BENCH_LIBS) $(MINI_WASM_LIBS)
 
 # Programs for the guest: never sanitized, never CFLAGS_COMMON.  Debian's
 # wasi-libc installs under /usr (lib/wasm32-wasi, include/wasm32-wasi).
