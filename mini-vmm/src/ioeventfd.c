@@ -5,8 +5,21 @@
  * This is how virtio's doorbells avoid the trip to userspace; the exits
  * guest measures the difference.  Nobody reads the eventfd: its counter
  * only saturates after 2^64-2 writes.
+ *
+ * The doorbell is bound when the guest asks for it, with a write to
+ * PORT_IOEVENTFD_BIND, as QEMU binds a virtqueue's ioeventfd when the
+ * guest's driver sets the queue up, not when the VM is created.  Binding
+ * costs more than the ioctl: KVM replaces its I/O bus and frees the old
+ * one after an SRCU grace period (call_srcu in kvm_io_bus_register_dev()).
+ * A grace period here takes 5-15 ms, and the VM cannot be destroyed
+ * before it ends (srcu_barrier() in kvm_destroy_vm()), so a VM that bound
+ * the doorbell at creation took that long to tear down, or to set its
+ * memory up if the bind came first.  A guest that never rings the
+ * doorbell (hello64) now never pays for it.
  */
 #include <errno.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -14,38 +27,97 @@
 #include "layout.h"
 #include "vmm.h"
 
-static int ioeventfd_ioctl(struct vm *vm, uint32_t flags)
+/* Bind PORT_IOEVENTFD to a new eventfd; called with vm->lock held. */
+static int ioeventfd_bind(struct vm *vm)
 {
 	struct kvm_ioeventfd io = {
 		.addr = PORT_IOEVENTFD,
 		.len = 1,
-		.fd = vm->ioeventfd,
-		.flags = KVM_IOEVENTFD_FLAG_PIO | flags,
+		.flags = KVM_IOEVENTFD_FLAG_PIO,
 	};
 
-	return ioctl(vm->vm_fd, KVM_IOEVENTFD, &io);
-}
-
-int ioeventfd__register(struct vm *vm, struct isolab_err *e)
-{
 	vm->ioeventfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (vm->ioeventfd < 0)
-		return err__set(e, errno, "eventfd");
-	if (ioeventfd_ioctl(vm, 0) < 0) {
+		return -1;
+	io.fd = vm->ioeventfd;
+	if (ioctl(vm->vm_fd, KVM_IOEVENTFD, &io) < 0) {
 		int saved = errno;
 
 		close(vm->ioeventfd);
 		vm->ioeventfd = -1;
-		return err__set(e, saved, "KVM_IOEVENTFD");
+		errno = saved;
+		return -1;
 	}
 	return 0;
 }
 
-void ioeventfd__unregister(struct vm *vm)
+/* A write of any value binds the doorbell once; later writes change
+ * nothing.  With --no-ioeventfd it stays unbound, and every doorbell write
+ * is then an unclaimed exit to userspace: the comparison the exits guest
+ * makes. */
+static int bind_write(struct vcpu *v, void *dev, uint64_t off,
+		      const void *data, unsigned len)
+{
+	struct vm *vm = v->vm;
+	int rc = 0, saved = 0;
+
+	(void)dev;
+	(void)off;
+	(void)data;
+	(void)len;
+	if (vm->cfg.no_ioeventfd)
+		return DEV_CONTINUE;
+	pthread_mutex_lock(&vm->lock);
+	if (vm->ioeventfd < 0) {
+		rc = ioeventfd_bind(vm);
+		saved = errno;
+	}
+	pthread_mutex_unlock(&vm->lock);
+	if (rc < 0) {
+		fprintf(stderr, "mini-vmm: %s: binding port 0x%x to an "
+				"ioeventfd: %s\n",
+			vm->cfg.image, PORT_IOEVENTFD, strerror(saved));
+		vm__stop(vm, STATUS_VMM_ERROR);
+		return DEV_STOP_VM;
+	}
+	return DEV_CONTINUE;
+}
+
+/* Reads tell the guest whether the doorbell is bound (1) or not (0). */
+static int bind_read(struct vcpu *v, void *dev, uint64_t off, void *data,
+		     unsigned len)
+{
+	uint8_t bound;
+
+	(void)dev;
+	(void)off;
+	pthread_mutex_lock(&v->vm->lock);
+	bound = v->vm->ioeventfd >= 0;
+	pthread_mutex_unlock(&v->vm->lock);
+	memset(data, 0, len);
+	memcpy(data, &bound, 1);
+	return DEV_CONTINUE;
+}
+
+static const struct dev_ops bind_ops = {
+	.name = "ioeventfd-bind",
+	.read = bind_read,
+	.write = bind_write,
+};
+
+int ioeventfd__register(struct vm *vm, struct isolab_err *e)
+{
+	return bus__register(&vm->pio, PORT_IOEVENTFD_BIND, 1, &bind_ops, NULL,
+			     e);
+}
+
+/* Called after the VM's fd is closed: destroying the VM frees its I/O
+ * buses and every ioeventfd on them, so the eventfd is only closed here
+ * (a KVM_IOEVENTFD_FLAG_DEASSIGN would wait for another grace period). */
+void ioeventfd__close(struct vm *vm)
 {
 	if (vm->ioeventfd < 0)
 		return;
-	ioeventfd_ioctl(vm, KVM_IOEVENTFD_FLAG_DEASSIGN);
 	close(vm->ioeventfd);
 	vm->ioeventfd = -1;
 }

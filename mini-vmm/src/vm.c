@@ -145,9 +145,7 @@ static int vm_devices(struct vm *vm, struct isolab_err *e)
 	    bus__register(&vm->mmio, LAYOUT_MMIO_TIMER, LAYOUT_MMIO_TIMER_LEN,
 			  &mmio_timer_ops, &vm->timer, e) < 0)
 		return -1;
-	if (!vm->cfg.no_ioeventfd && ioeventfd__register(vm, e) < 0)
-		return -1;
-	return 0;
+	return ioeventfd__register(vm, e);
 }
 
 static int vm_vcpu(struct vm *vm, int i, struct isolab_err *e)
@@ -232,13 +230,13 @@ void vm__release(struct vm *vm)
 		vm->vcpus[i].run = NULL;
 		vm->vcpus[i].fd = -1;
 	}
-	ioeventfd__unregister(vm);
 	cpuid__release(vm);
 	if (vm->mem)
 		munmap(vm->mem, vm->mem_size);
 	vm->mem = NULL;
 	if (vm->vm_fd >= 0)
 		close(vm->vm_fd);
+	ioeventfd__close(vm);
 	if (vm->kvm_fd >= 0)
 		close(vm->kvm_fd);
 	vm->vm_fd = vm->kvm_fd = -1;

@@ -168,7 +168,7 @@ int null_port__register(struct vm *vm, struct isolab_err *e);
 int mark__register(struct vm *vm, struct isolab_err *e);
 int pvcon__register(struct vm *vm, struct isolab_err *e);
 int ioeventfd__register(struct vm *vm, struct isolab_err *e);
-void ioeventfd__unregister(struct vm *vm);
+void ioeventfd__close(struct vm *vm);
 
 /* Set v's CPUID: what KVM supports plus mini-vmm's signature at
  * 0x40000000 and v's index as its APIC id.  Returns 0 or -1. */
