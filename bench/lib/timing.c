@@ -12,8 +12,11 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 uint64_t timing__now_ns(void)
 {
@@ -63,12 +66,17 @@ int timing__repeat_cmd(char *const argv[], const struct cmd_opts *opts,
 
 		if (timing__cmd_once(argv, opts, &r, e) < 0)
 			return -1;
-		if (WIFSIGNALED(r.status))
-			return err__set(e, 0, "%s: killed by signal %d",
-					argv[0], WTERMSIG(r.status));
-		if (WEXITSTATUS(r.status) != 0)
-			return err__set(e, 0, "%s: exit status %d", argv[0],
-					WEXITSTATUS(r.status));
+		if (WIFSIGNALED(r.status) || WEXITSTATUS(r.status) != 0) {
+			if (WIFSIGNALED(r.status))
+				err__set(e, 0, "%s: killed by signal %d",
+					 argv[0], WTERMSIG(r.status));
+			else
+				err__set(e, 0, "%s: exit status %d", argv[0],
+					 WEXITSTATUS(r.status));
+			if (opts && opts->stderr_path)
+				timing__explain(argv, opts, e);
+			return -1;
+		}
 		if (i >= 0 && times &&
 		    samples__push(times, (double)r.elapsed_ns) < 0)
 			return err__set(e, errno, "samples");
@@ -78,4 +86,38 @@ int timing__repeat_cmd(char *const argv[], const struct cmd_opts *opts,
 			tick(tick_arg, i, runs);
 	}
 	return 0;
+}
+
+void timing__explain(char *const argv[], const struct cmd_opts *opts,
+		     struct isolab_err *e)
+{
+	const char *dir = getenv("TMPDIR");
+	struct cmd_opts o = opts ? *opts : (struct cmd_opts){0};
+	struct cmd_result res;
+	char path[4096], line[256] = "";
+	size_t used;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/isobench-stderr-XXXXXX",
+		 dir && *dir ? dir : "/tmp");
+	fd = mkstemp(path);
+	if (fd < 0)
+		return;
+	close(fd);
+	o.stdout_path = "/dev/null";
+	o.stderr_path = path;
+	if (timing__cmd_once(argv, &o, &res, NULL) == 0 &&
+	    (f = fopen(path, "r"))) {
+		/* the first line that says something */
+		while (fgets(line, sizeof(line), f) &&
+		       line[strspn(line, " \t\r\n")] == '\0')
+			;
+		fclose(f);
+	}
+	unlink(path);
+	line[strcspn(line, "\r\n")] = '\0';
+	used = strlen(e->msg);
+	if (line[0] && used + 3 < sizeof(e->msg))
+		snprintf(e->msg + used, sizeof(e->msg) - used, ": %s", line);
 }

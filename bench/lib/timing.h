@@ -70,4 +70,12 @@ int timing__repeat_cmd(char *const argv[], const struct cmd_opts *opts,
 		       struct samples *rss, timing_tick tick, void *tick_arg,
 		       struct isolab_err *e);
 
+/* Why argv failed, for runs whose stderr went to /dev/null: run it once
+ * more (with opts, but stderr kept in a temporary file) and append the
+ * first non-blank line it printed to e->msg ("...: exit status 1: LINE").
+ * Leaves e as it is when the command prints nothing.  timing__repeat_cmd
+ * calls it itself. */
+void timing__explain(char *const argv[], const struct cmd_opts *opts,
+		     struct isolab_err *e);
+
 #endif

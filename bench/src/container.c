@@ -221,24 +221,13 @@ ctr_child(struct bench_ctx *ctx, struct ctr_peer *peers, size_t n, int fd)
 /* Why peer p failed: one more run with its stderr kept, first line. */
 static void ctr_peer_why(struct ctr_peer *p, int status)
 {
-	struct cmd_opts o = {.stdin_path = "/dev/null",
-			     .stdout_path = "/dev/null",
-			     .timeout_s = 30};
-	struct cmd_result res;
-	char err[128], *msg = NULL;
+	static const struct cmd_opts o = {.stdin_path = "/dev/null",
+					  .timeout_s = 30};
+	struct isolab_err e;
 
-	snprintf(err, sizeof(err), "/tmp/isobench-container-err-%d",
-		 (int)getpid());
-	o.stderr_path = err;
-	if (timing__cmd_once(p->argv, &o, &res, NULL) == 0)
-		msg = testing__slurp(err, NULL);
-	unlink(err);
-	if (msg)
-		msg[strcspn(msg, "\n")] = '\0';
-	snprintf(p->why, sizeof(p->why),
-		 "%s failed here (wait status %d)%s%.400s", p->name, status,
-		 msg && msg[0] ? ": " : "", msg ? msg : "");
-	free(msg);
+	err__set(&e, 0, "%s failed here (wait status %d)", p->name, status);
+	timing__explain(p->argv, &o, &e);
+	snprintf(p->why, sizeof(p->why), "%s", e.msg);
 	p->skipped = p->why;
 }
 

@@ -129,6 +129,10 @@ static int wl_launch(struct wl_rounds *wr, size_t arm, bool keep,
 	if (marks__run(wr->arms[arm].argv, &opts, &m, e) < 0)
 		return -1;
 	rc = take_run(name, &m, keep, &wr->s[arm], e);
+	/* A failing engine (node without node:wasi, say): say why. */
+	if (rc < 0 &&
+	    (!WIFEXITED(m.res.status) || WEXITSTATUS(m.res.status) != 0))
+		timing__explain(wr->arms[arm].argv, &opts, e);
 	marks__free(&m);
 	return rc;
 }

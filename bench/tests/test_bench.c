@@ -376,6 +376,32 @@ static void test_repeat_cmd_stops_on_failure(void **state)
 	samples__free(&rss);
 }
 
+/* A failing command whose stderr was discarded is run once more to say
+ * why: its first non-blank stderr line ends the message. */
+static void test_repeat_cmd_failure_says_why(void **state)
+{
+	char *bad[] = { "/bin/sh", "-c",
+			"echo >&2; echo '  ' >&2; echo 'boom: no such engine' >&2; "
+			"echo 'second line' >&2; exit 3",
+			NULL };
+	char *silent[] = { "/bin/false", NULL };
+	static const struct cmd_opts quiet = { .stdout_path = "/dev/null",
+					       .stderr_path = "/dev/null" };
+	struct isolab_err e;
+
+	(void)state;
+	assert_int_equal(timing__repeat_cmd(bad, &quiet, 0, 2, NULL, NULL, NULL,
+					    NULL, &e),
+			 -1);
+	assert_string_equal(e.msg,
+			    "/bin/sh: exit status 3: boom: no such engine");
+	/* Nothing on stderr: the status alone. */
+	assert_int_equal(timing__repeat_cmd(silent, &quiet, 0, 1, NULL, NULL,
+					    NULL, NULL, &e),
+			 -1);
+	assert_string_equal(e.msg, "/bin/false: exit status 1");
+}
+
 static int count_calls(void *arg, struct isolab_err *e)
 {
 	(void)e;
@@ -732,6 +758,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_once_reports_exit_status),
 		cmocka_unit_test(test_cmd_once_kills_at_timeout),
 		cmocka_unit_test(test_repeat_cmd_stops_on_failure),
+		cmocka_unit_test(test_repeat_cmd_failure_says_why),
 		cmocka_unit_test(test_repeat_fn_counts_runs),
 		cmocka_unit_test(test_child_peak_rss_is_not_the_parents),
 		cmocka_unit_test(test_footprint_of_this_process),
