@@ -83,19 +83,19 @@ static struct kvm_cpuid2 *cpuid_cache_load(const char *dir,
 	struct kvm_cpuid2 *c = NULL;
 	size_t len;
 	void *buf;
+	bool ok;
 	int dfd;
 
 	dfd = filecache__open_dir(dir, false);
 	if (dfd < 0)
 		return NULL;
-	if (!filecache__read(dfd, CPUID_CACHE_FILE, sizeof(*h),
+	ok = filecache__read(dfd, CPUID_CACHE_FILE, sizeof(*h),
 			     sizeof(*h) + CPUID_MAX_ENTRIES *
 						  sizeof(struct kvm_cpuid_entry2),
-			     &buf, &len)) {
-		close(dfd);
-		return NULL;
-	}
+			     &buf, &len);
 	close(dfd);
+	if (!ok)
+		return NULL;
 	h = buf;
 	if (memcmp(h->magic, cpuid_magic, sizeof(h->magic)) == 0 &&
 	    memcmp(&h->key, key, sizeof(*key)) == 0 &&
