@@ -60,6 +60,12 @@ enum {
 	OP_RETURN_1 = 0x124,  /* return with one result (no immediate) */
 	OP_RETURN_L0 = 0x125, /* return with one result, already written
 			       * to local 0 by the instruction before */
+	OP_CALL_F = 0x126,    /* function index: a call to a function the
+			       * module defines (not an import), so of the
+			       * same instance: no host call, same memory */
+	OP_CALL_LC = 0x127,   /* a, c, function index: `local.get a;
+			       * i32.const c; i32.add; call f` (f defined
+			       * here), the argument pushed by the call */
 	/* Fused forms of a binary operator X whose second operand is a
 	 * `local.get i` or a constant right before it (compile.c's
 	 * peephole): OP_LOCAL_B + X takes local i, OP_CONST_B + X takes the

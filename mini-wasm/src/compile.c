@@ -526,6 +526,28 @@ int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm)
 	return emit_op(e, op) < 0 ? -1 : emit(e, imm);
 }
 
+int compile__call(struct emitter *e, uint32_t fi, bool imported)
+{
+	uint64_t a, c;
+
+	if (imported) /* may be a host function, or another instance's */
+		return compile__op_imm(e, OP_CALL, fi);
+	/* the argument `local.get a; i32.const c; i32.add` (OP_LC +
+	 * i32.add), fib's n - 1: the call pushes it itself, one dispatch
+	 * instead of two */
+	if (e->last >= e->barrier && e->last + 3 == e->ncode &&
+	    e->code[e->last].op == e->h[OP_LC + 0x6A]) {
+		a = e->code[e->last + 1].u64;
+		c = e->code[e->last + 2].u64;
+		drop_last(e);
+		if (emit_op(e, OP_CALL_LC) < 0 || emit(e, a) < 0 ||
+		    emit(e, c) < 0)
+			return -1;
+		return emit(e, fi);
+	}
+	return emit_op(e, OP_CALL_F) < 0 ? -1 : emit(e, fi);
+}
+
 /* Whether the last instruction is an f64 operator with a loaded operand
  * (OP_LOAD_B + X) right after an OP_LOAD_LB: a value from the frame and
  * memory in two instructions. */

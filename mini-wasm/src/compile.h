@@ -112,6 +112,11 @@ int compile__op(struct emitter *e, unsigned op, bool binary);
  * call_indirect (type), global.get/set (global), a constant (bits). */
 int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm);
 
+/* `call` of function fi, `imported` or defined by the module: a call
+ * to a function the module defines is OP_CALL_F, or OP_CALL_LC with an
+ * argument `local.get a; i32.const c; i32.add` before it. */
+int compile__call(struct emitter *e, uint32_t fi, bool imported);
+
 /* A load or store (0x28..0x3E) with its static offset. */
 int compile__memop(struct emitter *e, unsigned op, uint32_t offset);
 

@@ -390,7 +390,7 @@ struct exec *exec__create(struct store *s, size_t stack_slots,
 			  uint32_t max_depth)
 {
 	struct exec *ex = calloc(1, sizeof(*ex));
-	size_t sbytes = stack_slots * sizeof(union slot);
+	size_t sbytes = (stack_slots + STACK_SLACK) * sizeof(union slot);
 	size_t fbytes = (size_t)max_depth * sizeof(struct frame);
 
 	if (!ex)
@@ -418,7 +418,8 @@ void exec__destroy(struct exec *ex)
 {
 	if (!ex)
 		return;
-	munmap(ex->stack, (size_t)(ex->stack_end - ex->stack) * sizeof(union slot));
+	munmap(ex->stack, (size_t)(ex->stack_end - ex->stack + STACK_SLACK) *
+				  sizeof(union slot));
 	munmap(ex->frames, (size_t)ex->max_depth * sizeof(struct frame));
 	free(ex);
 }

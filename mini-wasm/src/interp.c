@@ -202,7 +202,7 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H(0xBE), H(0xBF), H(0xC0), H(0xC1), H(0xC2), H(0xC3), H(0xC4),
 		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
 		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122), H(0x123),
-		H(0x124), H(0x125),
+		H(0x124), H(0x125), H(0x126), H(0x127),
 		/* moves: a local or a constant to local d */
 		[OP_TO_LOCAL + 0x20] = &&opD_0x20,
 		[OP_TO_LOCAL + 0x42] = &&opD_0x42,
@@ -383,6 +383,36 @@ pop_frame:
 	fn = caller;
 	NEXT();
 }
+	/* Save where to come back to in the next frame. */
+#define PUSH_FRAME()                            \
+	do {                                    \
+		fr->pc = pc;                    \
+		fr->fp = (uint64_t *)fp;        \
+		fr->fn = fn;                    \
+		fr++;                           \
+	} while (0)
+	/* Zero a callee's n declared locals, at sp.  The first
+	 * STACK_SLACK slots are zeroed whatever n is, without a loop or
+	 * a test (the stack has that many spare slots beyond stack_end,
+	 * and slots past the locals are the callee's operand stack,
+	 * free to overwrite); only more locals take the loop.  The empty
+	 * asm keeps the compiler from turning the loop into a call to
+	 * memset, which spilled and reloaded the machine's registers on
+	 * every call. */
+#define ZERO_LOCALS(n)                                                \
+	do {                                                          \
+		uint32_t n_ = (n);                                    \
+		for (uint32_t k_ = 0; k_ < STACK_SLACK; k_++) {       \
+			sp[k_].u64 = 0;                               \
+			__asm__("" : "+r"(sp));                       \
+		}                                                     \
+		for (uint32_t k_ = STACK_SLACK; k_ < n_; k_++) {      \
+			sp[k_].u64 = 0;                               \
+			__asm__("" : "+r"(sp));                       \
+		}                                                     \
+		sp += n_;                                             \
+	} while (0)
+	_Static_assert(STACK_SLACK == 4, "ZERO_LOCALS zeroes 4 slots");
 op_0x10: { /* call */
 	struct wfunc *callee = inst->funcs[(pc++)->u64];
 	union slot *nfp;
@@ -399,18 +429,8 @@ do_call:
 	nfp = sp - callee->nparams;
 	if (fr == fr_end || nfp + callee->frame_slots > ex->stack_end)
 		TRAP(T_EXHAUSTED);
-	fr->pc = pc;
-	fr->fp = (uint64_t *)fp;
-	fr->fn = fn;
-	fr++;
-	/* Zero the declared locals.  The empty asm keeps the compiler
-	 * from turning this (usually 0-4 iterations) into a call to
-	 * memset, which spilled and reloaded the machine's registers on
-	 * every call. */
-	for (uint32_t k = callee->nlocals; k > 0; k--) {
-		(sp++)->u64 = 0;
-		__asm__("" : "+r"(sp));
-	}
+	PUSH_FRAME();
+	ZERO_LOCALS(callee->nlocals);
 	fp = nfp;
 	pc = callee->code;
 	if (callee->inst != inst) {
@@ -434,6 +454,29 @@ op_0x11: /* call_indirect */
 			TRAP("indirect call type mismatch");
 		goto do_call;
 	}
+}
+
+	/* A direct call to a function of this module (compile__call):
+	 * the callee is Wasm code of this instance, so there is no host
+	 * function to test for and the memory registers stay as they
+	 * are.  OP_CALL_LC first pushes its argument, local a + c. */
+op_0x127:
+	PUT(sp[0], u32, fp[pc[0].u64].u32 + (uint32_t)pc[1].u64);
+	sp++;
+	pc += 2;
+	/* fall through */
+op_0x126: {
+	struct wfunc *callee = inst->funcs[(pc++)->u64];
+	union slot *nfp = sp - callee->nparams;
+
+	if (fr == fr_end || nfp + callee->frame_slots > ex->stack_end)
+		TRAP(T_EXHAUSTED);
+	PUSH_FRAME();
+	ZERO_LOCALS(callee->nlocals);
+	fp = nfp;
+	pc = callee->code;
+	fn = callee;
+	NEXT();
 }
 
 	/* --- parametric, variables --- */
@@ -979,6 +1022,7 @@ op_0xBF:
 	STORE_LC(0x3C, 1, uint8_t, u64)
 	STORE_LC(0x3D, 2, uint16_t, u64)
 	STORE_LC(0x3E, 4, uint32_t, u64)
+
 
 trapped:
 	ex->trap_fn = fn; /* the Wasm function that was running */

@@ -105,9 +105,14 @@ struct frame {
 	struct wfunc *fn;
 };
 
+/* Spare slots mapped beyond an exec's stack_end: a call zeroes that
+ * many slots at its callee's locals whatever their number (interp.c,
+ * ZERO_LOCALS), and may reach past the callee's frame by as many. */
+#define STACK_SLACK 4
+
 struct exec {
 	struct store *store;
-	union slot *stack, *stack_end;
+	union slot *stack, *stack_end; /* STACK_SLACK more slots mapped */
 	struct frame *frames;
 	uint32_t depth, max_depth;
 	uint64_t fuel; /* instructions left when fuel_on */

@@ -546,7 +546,8 @@ static int validate_control(struct vctx *v, uint8_t op)
 		if (pop_n(v, ft->types, ft->nparams) < 0 ||
 		    push_n(v, ft->types + ft->nparams, ft->nresults) < 0)
 			return -1;
-		return emitted(v, compile__op_imm(&v->e, OP_CALL, fi));
+		return emitted(v, compile__call(&v->e, fi,
+						v->m->funcs[fi].imported));
 	case 0x11: return validate_call_indirect(v);
 	}
 	return fail(v, "illegal opcode");

@@ -306,6 +306,49 @@ static void test_unbounded_recursion_traps_exhausted(void **state)
 	testing__rmtree(dir);
 }
 
+/* The direct call's fast path (interp.c OP_CALL_F, OP_CALL_LC): func 0
+ * (param, 6 locals) writes its argument into its six locals; func 1
+ * (the same) returns its argument plus its six locals; func 2 (main)
+ * calls func 0 then func 1 with `local.get 0; i32.const 1; i32.add`,
+ * the fused argument.  func 1's frame lies where func 0's was, so its
+ * locals read 0 only if the call zeroed all six (four without a loop,
+ * two in it): main(41) is 42, and 41 more for each local the zeroing
+ * missed.  func 3 recurses with the fused argument to the depth limit. */
+static const uint8_t calls_wasm[] = {
+	HEADER, 1, 6, 1, 0x60, 1, 0x7F, 1, 0x7F, 3, 5, 4, 0, 0, 0, 0,
+	7, 0x0E, 2, 4, 'm', 'a', 'i', 'n', 0, 2, 3, 'r', 'e', 'c', 0, 3,
+	0x0A, 0x52, 4,
+	0x1E, 1, 6, 0x7F, 0x20, 0, 0x21, 1, 0x20, 0, 0x21, 2, 0x20, 0, 0x21,
+	3, 0x20, 0, 0x21, 4, 0x20, 0, 0x21, 5, 0x20, 0, 0x21, 6, 0x20, 0,
+	0x0B,
+	0x18, 1, 6, 0x7F, 0x20, 0, 0x20, 1, 0x6A, 0x20, 2, 0x6A, 0x20, 3,
+	0x6A, 0x20, 4, 0x6A, 0x20, 5, 0x6A, 0x20, 6, 0x6A, 0x0B,
+	0x0E, 0, 0x20, 0, 0x10, 0, 0x1A, 0x20, 0, 0x41, 1, 0x6A, 0x10, 1,
+	0x0B,
+	9, 0, 0x20, 0, 0x41, 1, 0x6A, 0x10, 3, 0x0B,
+};
+
+static void test_direct_call_zeroes_locals_and_traps_exhausted(void **state)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	struct test_run r;
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/m.wasm", dir);
+	write_bytes(path, calls_wasm, sizeof(calls_wasm));
+	run(&r, NULL, "--invoke", "main", path, "41", NULL);
+	assert_int_equal(r.exit_code, 0);
+	assert_string_equal(r.out, "i32:42\n");
+	testing__run_free(&r);
+	run(&r, NULL, "--invoke", "rec", path, "0", NULL);
+	testing__rmtree(dir);
+	assert_int_equal(r.exit_code, 134);
+	assert_string_equal(r.err, "mini-wasm: trap: call stack exhausted in "
+				   "function 3\n");
+	testing__run_free(&r);
+}
+
 /* memory 1 page, --max-pages 2: growing by 1 returns the old size 1,
  * growing by 2 would make 3 pages and returns -1 */
 static void test_max_pages_caps_memory_grow(void **state)
@@ -687,6 +730,7 @@ int main(void)
 		cmocka_unit_test(test_fuel_traps_runaway_loop),
 		cmocka_unit_test(test_fuel_counts_every_instruction),
 		cmocka_unit_test(test_unbounded_recursion_traps_exhausted),
+		cmocka_unit_test(test_direct_call_zeroes_locals_and_traps_exhausted),
 		cmocka_unit_test(test_max_pages_caps_memory_grow),
 		cmocka_unit_test(test_program_args_env_exit_code_match_native),
 		cmocka_unit_test(test_program_stdio_files_readdir_match_native),
