@@ -391,7 +391,7 @@ struct exec *exec__create(struct store *s, size_t stack_slots,
 {
 	struct exec *ex = calloc(1, sizeof(*ex));
 	size_t sbytes = (stack_slots + STACK_SLACK) * sizeof(union slot);
-	size_t fbytes = (size_t)max_depth * sizeof(struct frame);
+	size_t fbytes = ((size_t)max_depth + 1) * sizeof(struct frame);
 
 	if (!ex)
 		return NULL;
@@ -420,6 +420,6 @@ void exec__destroy(struct exec *ex)
 		return;
 	munmap(ex->stack, (size_t)(ex->stack_end - ex->stack + STACK_SLACK) *
 				  sizeof(union slot));
-	munmap(ex->frames, (size_t)ex->max_depth * sizeof(struct frame));
+	munmap(ex->frames, ((size_t)ex->max_depth + 1) * sizeof(struct frame));
 	free(ex);
 }

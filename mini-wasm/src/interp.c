@@ -170,6 +170,19 @@ SAT(sat_u64_f64, double, uint64_t, -1.0, 18446744073709551616.0, 0,
  * strictly between lo and hi (the first unrepresentable values). */
 #define IN_RANGE(x, lo, hi) ((x) > (lo) && (x) < (hi))
 
+/* The Wasm function of inst whose translated code holds cell c, or
+ * NULL.  Only a trap asks, so the frames need not carry functions. */
+static struct wfunc *func_at(struct instance *inst, const union cell *c)
+{
+	for (uint32_t i = 0; i < inst->m->nfuncs; i++) {
+		struct wfunc *f = inst->funcs[i];
+		if (f->inst == inst && !f->host && c >= f->def->code &&
+		    c < f->def->code + f->def->ncode)
+			return f;
+	}
+	return NULL;
+}
+
 static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	       const void *const **table_out)
 {
@@ -262,9 +275,11 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	struct instance *inst;
 	uint8_t *mem;
 	uint64_t memsize;
-	/* the call stack: fr is the next free frame; run() returns when a
-	 * return finds fr back at fr_base (ex->depth is left unchanged) */
-	struct frame *fr, *fr_base, *fr_end;
+	/* the call stack: fr is the next free frame.  The entry pushes a
+	 * frame whose return address is exit_code, so a return never
+	 * tests whether it is the last: that one lands on OP_EXIT. */
+	static const union cell exit_code[1] = {{.op = &&op_exit}};
+	struct frame *fr, *fr_end;
 	uint64_t fuel;
 
 	if (table_out) {
@@ -274,9 +289,16 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 
 #define RELOAD_MEM()                                              \
 	do {                                                      \
-		inst = fn->inst;                                  \
 		mem = inst->mem ? inst->mem->data : NULL;         \
 		memsize = inst->mem ? inst->mem->size : 0;        \
+	} while (0)
+/* Save where to come back to in the next frame. */
+#define PUSH_FRAME()                            \
+	do {                                    \
+		fr->pc = pc;                    \
+		fr->fp = (uint64_t *)fp;        \
+		fr->inst = inst;                \
+		fr++;                           \
 	} while (0)
 #define NEXT() goto *(pc++)->op
 #define TRAP(msg)                  \
@@ -288,14 +310,18 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	if (ex->fuel_on && !fn->inst->m->fuel)
 		return exec__trap(ex, "module not translated for --fuel");
 	fuel = ex->fuel_on ? ex->fuel : UINT64_MAX;
-	fr_base = fr = ex->frames + ex->depth;
-	fr_end = ex->frames + ex->max_depth;
+	/* frames[0] is the entry's (exec__create maps max_depth + 1) */
+	fr = ex->frames;
+	fr_end = ex->frames + 1 + ex->max_depth;
 	/* the entry call: arguments are already at fp */
 	if (fp + fn->def->frame_slots > ex->stack_end)
 		return exec__trap(ex, T_EXHAUSTED);
 	sp = fp + fn->type->nparams;
 	memset(sp, 0, fn->def->nlocals * sizeof(*sp));
 	sp += fn->def->nlocals;
+	inst = fn->inst;
+	pc = exit_code;
+	PUSH_FRAME();
 	pc = fn->def->code;
 	RELOAD_MEM();
 	NEXT();
@@ -357,40 +383,28 @@ op_0x125: /* return with one result, which is in local 0 already */
 	goto pop_frame;
 op_0x0F: { /* return */
 	uint32_t n = (uint32_t)pc->u64;
-	struct wfunc *caller;
 
 	for (uint32_t k = 0; k < n; k++)
 		fp[k] = sp[(ptrdiff_t)k - n];
 	sp = fp + n;
 pop_frame:
-	if (fr == fr_base) {
-		if (ex->fuel_on)
-			ex->fuel = fuel; /* what is left, for the next call */
-		return 0;
-	}
 	fr--;
 	pc = fr->pc;
 	fp = (union slot *)fr->fp;
-	caller = fr->fn;
 	/* Within one instance, mem and memsize are already current (a
 	 * memory.grow in the callee reloaded them); a call across
 	 * instances reloads, as the callee may have grown a memory the
 	 * two share. */
-	if (caller->inst != inst) {
-		fn = caller;
+	if (__builtin_expect(fr->inst != inst, 0)) {
+		inst = fr->inst;
 		RELOAD_MEM();
 	}
-	fn = caller;
 	NEXT();
 }
-	/* Save where to come back to in the next frame. */
-#define PUSH_FRAME()                            \
-	do {                                    \
-		fr->pc = pc;                    \
-		fr->fp = (uint64_t *)fp;        \
-		fr->fn = fn;                    \
-		fr++;                           \
-	} while (0)
+op_exit: /* the entry's frame popped: the called function returned */
+	if (ex->fuel_on)
+		ex->fuel = fuel; /* what is left, for the next call */
+	return 0;
 	/* Zero a callee's n declared locals, at sp.  The first
 	 * STACK_SLACK slots are zeroed whatever n is, without a loop or
 	 * a test (the stack has that many spare slots beyond stack_end,
@@ -434,10 +448,9 @@ do_call:
 	fp = nfp;
 	pc = callee->code;
 	if (callee->inst != inst) {
-		fn = callee;
+		inst = callee->inst;
 		RELOAD_MEM();
 	}
-	fn = callee;
 	NEXT();
 op_0x11: /* call_indirect */
 	{
@@ -475,7 +488,6 @@ op_0x126: {
 	ZERO_LOCALS(callee->nlocals);
 	fp = nfp;
 	pc = callee->code;
-	fn = callee;
 	NEXT();
 }
 
@@ -1025,7 +1037,10 @@ op_0xBF:
 
 
 trapped:
-	ex->trap_fn = fn; /* the Wasm function that was running */
+	/* the Wasm function that was running: the one of this instance
+	 * whose code holds pc - 1 (pc has moved past the trapping
+	 * instruction's first cell, and no further than its last) */
+	ex->trap_fn = func_at(inst, pc - 1);
 	if (ex->fuel_on)
 		ex->fuel = fuel;
 	return -1;

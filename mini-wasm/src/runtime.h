@@ -98,11 +98,12 @@ struct linker {
 	size_t n, cap;
 };
 
-/* A frame of the call stack: where to go back to. */
+/* A frame of the call stack: where to go back to, and the instance
+ * whose code that is (a call may cross into another instance). */
 struct frame {
 	const union cell *pc;
 	uint64_t *fp;
-	struct wfunc *fn;
+	struct instance *inst;
 };
 
 /* Spare slots mapped beyond an exec's stack_end: a call zeroes that
@@ -113,8 +114,8 @@ struct frame {
 struct exec {
 	struct store *store;
 	union slot *stack, *stack_end; /* STACK_SLACK more slots mapped */
-	struct frame *frames;
-	uint32_t depth, max_depth;
+	struct frame *frames; /* max_depth + 1: the entry's frame first */
+	uint32_t max_depth;
 	uint64_t fuel; /* instructions left when fuel_on */
 	bool fuel_on;
 	const char *trap;      /* the spec's trap message */
