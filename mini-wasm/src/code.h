@@ -75,7 +75,9 @@ enum {
 	/* An i32 comparison X followed by `br_if` (nothing to move):
 	 * OP_BRCMP + X branches on the comparison of the top two values,
 	 * OP_BRCMP_C + X on the top value against a constant (c, target).
-	 * A load X right after `local.get a` is OP_LOCAL_B + X (a, offset). */
+	 * A load X right after `local.get a` is OP_LOCAL_B + X (a, offset),
+	 * and so is a conversion or test X of a local (i32.wrap_i64,
+	 * i64.extend_i32_s/u, i32/i64.eqz: a). */
 	OP_BRCMP = 0x400,
 	OP_BRCMP_C = 0x500,
 	/* Both operands from the frame: `local.get a; local.get b; X` is

@@ -456,8 +456,25 @@ static int fuse_lazy_local(struct emitter *e, unsigned op)
 {
 	uint64_t a;
 
-	if (!commutes(op) || !e->h[OP_LOCAL_B + op] || e->unary != e->last ||
-	    e->last + 1 != e->ncode || e->last2 + 2 != e->last ||
+	if (!commutes(op) || !e->h[OP_LOCAL_B + op] || e->unary != e->last)
+		return 0;
+	/* U reading local b itself (fuse_unary_local): `local.get a;
+	 * U(b); X` is `U(b); X(local a)` */
+	if (e->last + 2 == e->ncode && e->last2 + 2 == e->last &&
+	    e->last2 >= e->barrier &&
+	    e->code[e->last2].op == e->h[OP_LOCAL_GET]) {
+		a = e->code[e->last2 + 1].u64;
+		e->code[e->last2] = e->code[e->last];
+		e->code[e->last2 + 1] = e->code[e->last + 1];
+		e->ncode = e->last2 + 2;
+		e->last = e->unary = e->last2;
+		e->last2 = e->last3;
+		e->last3 = e->last4;
+		if (emit_op(e, OP_LOCAL_B + op) < 0 || emit(e, a) < 0)
+			return -1;
+		return 1;
+	}
+	if (e->last + 1 != e->ncode || e->last2 + 2 != e->last ||
 	    e->last3 + 2 != e->last2 || e->last3 < e->barrier ||
 	    e->code[e->last2].op != e->h[OP_LOCAL_GET] ||
 	    e->code[e->last3].op != e->h[OP_LOCAL_GET])
@@ -475,6 +492,26 @@ static int fuse_lazy_local(struct emitter *e, unsigned op)
 	return 1;
 }
 
+/* `local.get a; U`, U one of the integer conversions and tests that
+ * have a form reading a local (i32.wrap_i64, i64.extend_i32_s/u,
+ * i32/i64.eqz): U reads local a itself, OP_LOCAL_B + U (a).  Returns
+ * 1 when it fused, 0 when not, -1 on error. */
+static int fuse_unary_local(struct emitter *e, unsigned op)
+{
+	uint64_t a;
+
+	if (op < 0x45 || op > 0xC4 || !e->h[OP_LOCAL_B + op] ||
+	    e->last + 2 != e->ncode || e->last < e->barrier ||
+	    e->code[e->last].op != e->h[OP_LOCAL_GET])
+		return 0;
+	a = e->code[e->last + 1].u64;
+	drop_last(e);
+	if (emit_op(e, OP_LOCAL_B + op) < 0 || emit(e, a) < 0)
+		return -1;
+	e->unary = e->last;
+	return 1;
+}
+
 int compile__op(struct emitter *e, unsigned op, bool binary)
 {
 	if (binary && op >= 0xA0 && op <= 0xA3) {
@@ -486,6 +523,11 @@ int compile__op(struct emitter *e, unsigned op, bool binary)
 		int fused = fuse_operand(e, op);
 		if (!fused)
 			fused = fuse_lazy_local(e, op);
+		if (fused)
+			return fused < 0 ? -1 : 0;
+	}
+	if (!binary) {
+		int fused = fuse_unary_local(e, op);
 		if (fused)
 			return fused < 0 ? -1 : 0;
 	}

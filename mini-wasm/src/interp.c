@@ -170,19 +170,6 @@ SAT(sat_u64_f64, double, uint64_t, -1.0, 18446744073709551616.0, 0,
  * strictly between lo and hi (the first unrepresentable values). */
 #define IN_RANGE(x, lo, hi) ((x) > (lo) && (x) < (hi))
 
-/* The Wasm function of inst whose translated code holds cell c, or
- * NULL.  Only a trap asks, so the frames need not carry functions. */
-static struct wfunc *func_at(struct instance *inst, const union cell *c)
-{
-	for (uint32_t i = 0; i < inst->m->nfuncs; i++) {
-		struct wfunc *f = inst->funcs[i];
-		if (f->inst == inst && !f->host && c >= f->def->code &&
-		    c < f->def->code + f->def->ncode)
-			return f;
-	}
-	return NULL;
-}
-
 static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	       const void *const **table_out)
 {
@@ -259,6 +246,10 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		[OP_LOAD_LB + 0xA1] = &&opML_0xA1,
 		[OP_LOAD_LB + 0xA2] = &&opML_0xA2,
 		[OP_LOAD_LB + 0xA3] = &&opML_0xA3,
+		/* conversions and tests of a local (fuse_unary_local) */
+		[OP_LOCAL_B + 0x45] = &&opL_0x45, [OP_LOCAL_B + 0x50] = &&opL_0x50,
+		[OP_LOCAL_B + 0xA7] = &&opL_0xA7, [OP_LOCAL_B + 0xAC] = &&opL_0xAC,
+		[OP_LOCAL_B + 0xAD] = &&opL_0xAD,
 		/* compare-and-branch */
 #define H4(n)                                                            \
 	[OP_BRCMP + n] = &&opB_##n, [OP_BRCMP_C + n] = &&opBC_##n,       \
@@ -292,12 +283,14 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		mem = inst->mem ? inst->mem->data : NULL;         \
 		memsize = inst->mem ? inst->mem->size : 0;        \
 	} while (0)
-/* Save where to come back to in the next frame. */
-#define PUSH_FRAME()                            \
+/* Save where to come back to in the next frame, and the function
+ * called (for a trap's message). */
+#define PUSH_FRAME(callee)                      \
 	do {                                    \
 		fr->pc = pc;                    \
 		fr->fp = (uint64_t *)fp;        \
 		fr->inst = inst;                \
+		fr->fn = (callee);              \
 		fr++;                           \
 	} while (0)
 #define NEXT() goto *(pc++)->op
@@ -321,7 +314,7 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	sp += fn->def->nlocals;
 	inst = fn->inst;
 	pc = exit_code;
-	PUSH_FRAME();
+	PUSH_FRAME(fn);
 	pc = fn->def->code;
 	RELOAD_MEM();
 	NEXT();
@@ -443,7 +436,7 @@ do_call:
 	nfp = sp - callee->nparams;
 	if (fr == fr_end || nfp + callee->frame_slots > ex->stack_end)
 		TRAP(T_EXHAUSTED);
-	PUSH_FRAME();
+	PUSH_FRAME(callee);
 	ZERO_LOCALS(callee->nlocals);
 	fp = nfp;
 	pc = callee->code;
@@ -484,7 +477,7 @@ op_0x126: {
 
 	if (fr == fr_end || nfp + callee->frame_slots > ex->stack_end)
 		TRAP(T_EXHAUSTED);
-	PUSH_FRAME();
+	PUSH_FRAME(callee);
 	ZERO_LOCALS(callee->nlocals);
 	fp = nfp;
 	pc = callee->code;
@@ -1035,12 +1028,20 @@ op_0xBF:
 	STORE_LC(0x3D, 2, uint16_t, u64)
 	STORE_LC(0x3E, 4, uint32_t, u64)
 
+#define UNL(op, F, RF, expr)                                          \
+	opL_##op: { /* U of local pc[0], pushed */                    \
+		__typeof__(sp->F) a = fp[(pc++)->u64].F;              \
+		PUT(*sp++, RF, (expr));                               \
+		NEXT();                                               \
+	}
+	UNL(0x45, u32, u32, a == 0)
+	UNL(0x50, u64, u32, a == 0)
+	UNL(0xA7, u64, u32, (uint32_t)a)
+	UNL(0xAC, i32, i64, (int64_t)a)
+	UNL(0xAD, u32, u64, (uint64_t)a)
 
 trapped:
-	/* the Wasm function that was running: the one of this instance
-	 * whose code holds pc - 1 (pc has moved past the trapping
-	 * instruction's first cell, and no further than its last) */
-	ex->trap_fn = func_at(inst, pc - 1);
+	ex->trap_fn = fr[-1].fn; /* the Wasm function that was running */
 	if (ex->fuel_on)
 		ex->fuel = fuel;
 	return -1;

@@ -98,12 +98,15 @@ struct linker {
 	size_t n, cap;
 };
 
-/* A frame of the call stack: where to go back to, and the instance
- * whose code that is (a call may cross into another instance). */
+/* A frame of the call stack: where to go back to, the instance whose
+ * code that is (a call may cross into another instance), and the
+ * function called, which runs while this frame is the top one (for a
+ * trap's message; a return does not read it). */
 struct frame {
 	const union cell *pc;
 	uint64_t *fp;
 	struct instance *inst;
+	struct wfunc *fn;
 };
 
 /* Spare slots mapped beyond an exec's stack_end: a call zeroes that
