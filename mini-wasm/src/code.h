@@ -66,6 +66,10 @@ enum {
 	OP_CALL_LC = 0x127,   /* a, c, function index: `local.get a;
 			       * i32.const c; i32.add; call f` (f defined
 			       * here), the argument pushed by the call */
+	/* `local.get a; i32.add | i64.add; return` with one result:
+	 * return the top value plus local a (a), fib's acc + (u64)n */
+	OP_RETURN_ADD32_L = 0x128,
+	OP_RETURN_ADD64_L = 0x129,
 	/* Fused forms of a binary operator X whose second operand is a
 	 * `local.get i` or a constant right before it (compile.c's
 	 * peephole): OP_LOCAL_B + X takes local i, OP_CONST_B + X takes the

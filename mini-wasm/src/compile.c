@@ -561,6 +561,21 @@ int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm)
 	/* `X; return` with one result: X writes local 0, the result's
 	 * place, itself, and the return has nothing left to move (the
 	 * locals die with the frame) */
+	/* `local.get a; i32.add | i64.add; return` (OP_LOCAL_B + add):
+	 * the add and the return in one, OP_RETURN_ADD32_L/64_L (a) */
+	if (op == OP_RETURN && imm == 1 && e->last >= e->barrier &&
+	    e->last + 2 == e->ncode) {
+		const void *prev = e->code[e->last].op;
+		if (prev == e->h[OP_LOCAL_B + 0x6A] ||
+		    prev == e->h[OP_LOCAL_B + 0x7C]) {
+			e->code[e->last].op =
+				e->h[prev == e->h[OP_LOCAL_B + 0x6A]
+					     ? OP_RETURN_ADD32_L
+					     : OP_RETURN_ADD64_L];
+			e->last_op = OP_RETURN;
+			return 0;
+		}
+	}
 	if (op == OP_RETURN && imm == 1 && writes_local(e))
 		return to_local(e, 0) < 0 ? -1 : emit_op(e, OP_RETURN_L0);
 	if (op == OP_RETURN && imm == 1)

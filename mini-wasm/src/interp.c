@@ -202,7 +202,7 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H(0xBE), H(0xBF), H(0xC0), H(0xC1), H(0xC2), H(0xC3), H(0xC4),
 		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
 		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122), H(0x123),
-		H(0x124), H(0x125), H(0x126), H(0x127),
+		H(0x124), H(0x125), H(0x126), H(0x127), H(0x128), H(0x129),
 		/* moves: a local or a constant to local d */
 		[OP_TO_LOCAL + 0x20] = &&opD_0x20,
 		[OP_TO_LOCAL + 0x42] = &&opD_0x42,
@@ -372,6 +372,14 @@ op_0x124: /* return with one result: the common case, without a loop */
 	fp[0] = sp[-1];
 	/* fall through */
 op_0x125: /* return with one result, which is in local 0 already */
+	sp = fp + 1;
+	goto pop_frame;
+op_0x128: /* return the top value plus local a, i32 */
+	PUT(fp[0], u32, sp[-1].u32 + fp[pc->u64].u32);
+	sp = fp + 1;
+	goto pop_frame;
+op_0x129: /* return the top value plus local a, i64 */
+	PUT(fp[0], u64, sp[-1].u64 + fp[pc->u64].u64);
 	sp = fp + 1;
 	goto pop_frame;
 op_0x0F: { /* return */
