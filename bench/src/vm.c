@@ -46,6 +46,7 @@
 #define VM_BARE_EXITS	     2000  /* guest events per bare-loop sample */
 #define PORT_NULL	     0x511 /* mini-vmm/src/layout.h */
 #define PORT_IOEVENTFD	     0x514
+#define PORT_IOEVENTFD_BIND  0x515
 #define MMIO_COUNT	     0xd0000008U
 
 static char vmm_path[4096], guests_dir[4096], native_path[4096];
@@ -85,11 +86,15 @@ static const uint8_t code_cpuid[] = {
 	0,    0xee,
 	0xeb, 0xec,
 };
-/* mov $PORT_NULL,%edx; mov $PORT_IOEVENTFD,%ecx
+/* mov $PORT_IOEVENTFD_BIND,%edx; out %al,(%dx)   (mini-vmm binds the
+ *    doorbell when the guest asks; the bare loop has it bound already and
+ *    takes this one exit in its warm-up)
+ * mov $PORT_NULL,%edx; mov $PORT_IOEVENTFD,%ecx
  * 1: mov $N,%esi
  * 2: xchg %ecx,%edx; out %al,(%dx); xchg %ecx,%edx; dec %esi; jnz 2b
  *    out %al,(%dx); jmp 1b */
 static const uint8_t code_ioeventfd[] = {
+	0xba, 0x15, 0x05, 0,	0,    0xee,
 	0xba, 0x11, 0x05, 0,	0,    0xb9,
 	0x14, 0x05, 0,	  0,	0xbe, VM_INKERNEL_PER_EXIT,
 	0,    0,    0,	  0x87, 0xca, 0xee,
@@ -145,7 +150,7 @@ static void bare_destroy(struct bare *b)
 
 /* A VM with 1 MiB of memory, one vCPU in flat 32-bit protected mode at
  * 0x1000 running code, and an ioeventfd on PORT_IOEVENTFD, as mini-vmm
- * has.  Returns 0 or -1. */
+ * has once the guest has written PORT_IOEVENTFD_BIND.  Returns 0 or -1. */
 static int bare_create(struct bare *b, const struct exit_kind *k,
 		       struct isolab_err *e)
 {
@@ -526,6 +531,15 @@ static int vmm_exit_once(const struct exit_kind *k, const char *tmp,
 	st = stats_data(stats, e);
 	if (!st)
 		return -1;
+	/* In-kernel exits must stay in the kernel: a doorbell write that
+	 * reached mini-vmm would be timed as a userspace exit. */
+	if (stats_count(st, "by_port", PORT_IOEVENTFD) > 0) {
+		json_decref(st);
+		return err__set(e, 0,
+				"%s: %s loop: writes to the ioeventfd port "
+				"0x%x reached userspace (not bound)",
+				vmm_path, k->name, PORT_IOEVENTFD);
+	}
 	n = stats_count(st, k->stats_list, k->stats_addr);
 	t = jget(st, "t_ns", "end", NULL) -
 	    jget(st, "t_ns", "first_entry", NULL);
