@@ -83,26 +83,9 @@ static int bind_write(struct vcpu *v, void *dev, uint64_t off,
 	return DEV_CONTINUE;
 }
 
-/* Reads tell the guest whether the doorbell is bound (1) or not (0). */
-static int bind_read(struct vcpu *v, void *dev, uint64_t off, void *data,
-		     unsigned len)
-{
-	uint8_t bound;
-
-	(void)dev;
-	(void)off;
-	pthread_mutex_lock(&v->vm->lock);
-	bound = v->vm->ioeventfd >= 0;
-	pthread_mutex_unlock(&v->vm->lock);
-	memset(data, 0, len);
-	memcpy(data, &bound, 1);
-	return DEV_CONTINUE;
-}
-
 static const struct dev_ops bind_ops = {
 	.name = "ioeventfd-bind",
-	.read = bind_read,
-	.write = bind_write,
+	.write = bind_write, /* no read: all ones, like an unclaimed port */
 };
 
 int ioeventfd__register(struct vm *vm, struct isolab_err *e)

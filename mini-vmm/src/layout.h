@@ -58,7 +58,7 @@
 #define PORT_NULL	0x511 /* does nothing: the cheapest userspace exit */
 #define PORT_MARK	0x512 /* 8-bit write: milestone id (MARK_*) */
 #define PORT_IOEVENTFD	0x514 /* bound to a KVM_IOEVENTFD: never leaves KVM */
-#define PORT_IOEVENTFD_BIND 0x515 /* write: bind PORT_IOEVENTFD; read: bound? */
+#define PORT_IOEVENTFD_BIND 0x515 /* write: bind PORT_IOEVENTFD */
 
 /* Milestones a guest marks (mark.c names them). */
 #define MARK_ENTRY  1 /* first instruction of the guest */
