@@ -141,6 +141,18 @@ static json_t *stats_times(struct vm *vm)
 	return t;
 }
 
+/* The C library this program was built with (mini-vmm.mk): musl unless
+ * sanitized.  It shows in the boot figure: glibc's start-up executes 43
+ * `cpuid`s, musl's none, and each traps to the outer hypervisor here. */
+static const char *libc_name(void)
+{
+#ifdef __GLIBC__
+	return "glibc";
+#else
+	return "musl";
+#endif
+}
+
 int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 {
 	struct exitstats all = {0};
@@ -178,6 +190,8 @@ int stats__write(struct vm *vm, const char *path, struct isolab_err *e)
 	json_object_set_new(
 		result__params(r), "console",
 		json_string(vm->cfg.console == CONSOLE_PV ? "pv" : "uart"));
+	json_object_set_new(result__params(r), "libc",
+			    json_string(libc_name()));
 	data = result__data(r);
 	json_object_set_new(data, "status",
 			    json_integer(vm->status_set ? vm->status : 0));
