@@ -10,49 +10,20 @@ CFLAGS_mini-vmm := -Imini-vmm/src -Imini-vmm/guest -pthread
 MVMM_SRCS := $(wildcard mini-vmm/src/*.c)
 MVMM_OBJS := $(MVMM_SRCS:%.c=$(BUILD)/obj/%.o)
 
-# The program is static and linked against musl, unless sanitized (the
-# sanitizer runtimes need glibc and the dynamic loader).  Static: no
-# dynamic loader at start (about 1 ms of the boot figure here) and no
-# shared-library pages in the VMM's RSS.  musl: its start-up executes no
-# `cpuid`, where glibc's executes 43 to learn the CPU's features and
-# caches, each a trap to the outer hypervisor on these machines (0.28 ms
-# of every glibc process start; see README "Where boot time goes").
-# Firecracker ships musl static builds for the same reasons.  Only the
-# program is built this way; the tests link the same sources with glibc.
-#
-# musl-gcc sees musl's headers only: $(MVMM_MUSL_INC) adds the kernel's
-# (linux/, asm/) and jansson's.  Debian builds jansson against glibc
-# only; its static archive is standard C apart from three glibc
-# _FORTIFY_SOURCE entry points, which mini-vmm/musl/fortify.c provides.
-MUSL_CC        := musl-gcc
-MVMM_MUSL      := $(BUILD)/musl
-MVMM_MUSL_INC  := $(MVMM_MUSL)/include
-MVMM_MUSL_OBJS := $(MVMM_SRCS:%.c=$(MVMM_MUSL)/obj/%.o) \
-	$(MVMM_MUSL)/obj/mini-vmm/musl/fortify.o
-MVMM_MUSL_LIB  := $(MVMM_MUSL)/libbench.a
-MULTIARCH      := $(shell gcc -print-multiarch 2>/dev/null)
-
-$(MVMM_MUSL_INC)/.stamp:
-	@mkdir -p $(@D)
-	ln -sfn /usr/include/linux $(@D)/linux
-	ln -sfn /usr/include/asm-generic $(@D)/asm-generic
-	ln -sfn /usr/include/$(MULTIARCH)/asm $(@D)/asm
-	ln -sf /usr/include/jansson.h /usr/include/jansson_config.h $(@D)/
-	@touch $@
-
-$(MVMM_MUSL)/obj/%.o: %.c $(MVMM_MUSL_INC)/.stamp
-	@mkdir -p $(@D)
-	$(MUSL_CC) $(filter-out $(SAN),$(CFLAGS_COMMON)) $(CFLAGS_mini-vmm) \
-		-idirafter $(MVMM_MUSL_INC) -c $< -o $@
--include $(shell find $(MVMM_MUSL)/obj -name '*.d' 2>/dev/null)
-$(MVMM_MUSL_LIB): $(BENCH_LIB_SRCS:%.c=$(MVMM_MUSL)/obj/%.o)
-	$(AR) rcs $@ $^
-
+# The program is static and linked against musl (bench/bench.mk says how),
+# unless sanitized: the sanitizer runtimes need glibc and the dynamic
+# loader.  Static: no dynamic loader at start (about 1 ms of the boot
+# figure here) and no shared-library pages in the VMM's RSS.  musl: its
+# start-up executes no `cpuid`, where glibc's executes 43 to learn the
+# CPU's features and caches, each a trap to the outer hypervisor on these
+# machines (0.28 ms of every glibc process start; README "Where boot time
+# goes").  Firecracker ships musl static builds too.  Only the program is
+# built this way; the tests link the same sources with glibc.
 ifeq ($(SAN),)
-$(BUILD)/bin/mini-vmm: $(MVMM_MUSL_OBJS) $(MVMM_MUSL_LIB)
+$(BUILD)/bin/mini-vmm: $(MVMM_SRCS:%.c=$(MUSL_OBJ)/%.o) $(MUSL_DEPS)
 	@mkdir -p $(@D)
-	$(MUSL_CC) -static -pthread $(MVMM_MUSL_OBJS) -o $@ $(MVMM_MUSL_LIB) \
-		$(shell gcc -print-file-name=libjansson.a) -lm
+	$(MUSL_CC) -static -pthread $(filter-out $(MUSL_DEPS),$^) -o $@ \
+		$(MUSL_LIBS)
 else
 $(BUILD)/bin/mini-vmm: $(MVMM_OBJS) $(BENCH_LIB)
 	@mkdir -p $(@D)

@@ -1,6 +1,6 @@
 /*
  * fortify.c - The three glibc entry points that Debian's libjansson.a
- * calls beyond standard C, for mini-vmm's musl build (mini-vmm.mk).
+ * calls beyond standard C, for the musl builds (bench/bench.mk).
  *
  * Debian compiles jansson with _FORTIFY_SOURCE, so glibc's headers turned
  * its snprintf, vsnprintf and strncpy calls into __snprintf_chk and
