@@ -21,10 +21,13 @@
 
 #include <stdint.h>
 
+struct func;
+
 union cell {
 	const void *op;     /* handler address */
 	uint64_t u64;       /* constant bits, indices, offsets */
 	union cell *target; /* branch target */
+	const struct func *def; /* a direct call's callee (OP_CALL_F) */
 };
 
 /* The label's stack height (in slots from the frame base) and arity,
@@ -37,8 +40,8 @@ enum {
 	OP_BR_IF = 0x0D,         /* target, HN */
 	OP_BR_TABLE = 0x0E,      /* count, then count+1 x (target, HN) */
 	OP_RETURN = 0x0F,        /* nresults */
-	OP_CALL = 0x10,          /* function index */
-	OP_CALL_INDIRECT = 0x11, /* type index */
+	OP_CALL = 0x10,          /* function index; then OP_XRET */
+	OP_CALL_INDIRECT = 0x11, /* type index; then OP_XRET */
 	OP_DROP = 0x1A,
 	OP_SELECT = 0x1B,
 	OP_LOCAL_GET = 0x20, /* local index (parameters first) */
@@ -60,16 +63,21 @@ enum {
 	OP_RETURN_1 = 0x124,  /* return with one result (no immediate) */
 	OP_RETURN_L0 = 0x125, /* return with one result, already written
 			       * to local 0 by the instruction before */
-	OP_CALL_F = 0x126,    /* function index: a call to a function the
+	OP_CALL_F = 0x126,    /* callee (def): a call to a function the
 			       * module defines (not an import), so of the
 			       * same instance: no host call, same memory */
-	OP_CALL_LC = 0x127,   /* a, c, function index: `local.get a;
+	OP_CALL_LC = 0x127,   /* a, c, callee (def): `local.get a;
 			       * i32.const c; i32.add; call f` (f defined
 			       * here), the argument pushed by the call */
 	/* `local.get a; i32.add | i64.add; return` with one result:
 	 * return the top value plus local a (a), fib's acc + (u64)n */
 	OP_RETURN_ADD32_L = 0x128,
 	OP_RETURN_ADD64_L = 0x129,
+	/* Right after every OP_CALL and OP_CALL_INDIRECT: where a call
+	 * into another instance returns, to reload the caller's instance
+	 * and memory (a return itself restores only pc and fp).  Never
+	 * reached after a host call or a call within the instance. */
+	OP_XRET = 0x12A,
 	/* Fused forms of a binary operator X whose second operand is a
 	 * `local.get i` or a constant right before it (compile.c's
 	 * peephole): OP_LOCAL_B + X takes local i, OP_CONST_B + X takes the

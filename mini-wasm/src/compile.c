@@ -580,14 +580,18 @@ int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm)
 		return to_local(e, 0) < 0 ? -1 : emit_op(e, OP_RETURN_L0);
 	if (op == OP_RETURN && imm == 1)
 		return emit_op(e, OP_RETURN_1);
-	return emit_op(e, op) < 0 ? -1 : emit(e, imm);
+	if (emit_op(e, op) < 0 || emit(e, imm) < 0)
+		return -1;
+	/* a call that may cross instances returns through OP_XRET */
+	return op == OP_CALL || op == OP_CALL_INDIRECT ? emit_op(e, OP_XRET)
+						       : 0;
 }
 
-int compile__call(struct emitter *e, uint32_t fi, bool imported)
+int compile__call(struct emitter *e, uint32_t fi, const struct func *f)
 {
 	uint64_t a, c;
 
-	if (imported) /* may be a host function, or another instance's */
+	if (f->imported) /* may be a host function, or another instance's */
 		return compile__op_imm(e, OP_CALL, fi);
 	/* the argument `local.get a; i32.const c; i32.add` (OP_LC +
 	 * i32.add), fib's n - 1: the call pushes it itself, one dispatch
@@ -600,9 +604,16 @@ int compile__call(struct emitter *e, uint32_t fi, bool imported)
 		if (emit_op(e, OP_CALL_LC) < 0 || emit(e, a) < 0 ||
 		    emit(e, c) < 0)
 			return -1;
-		return emit(e, fi);
+	} else if (emit_op(e, OP_CALL_F) < 0) {
+		return -1;
 	}
-	return emit_op(e, OP_CALL_F) < 0 ? -1 : emit(e, fi);
+	/* the callee itself, not its index: the call reads its code and
+	 * sizes without going through the instance (interp.c), and a
+	 * trap finds it here, just before the frame's return address */
+	if (emit(e, 0) < 0)
+		return -1;
+	e->code[e->ncode - 1].def = f;
+	return 0;
 }
 
 /* Whether the last instruction is an f64 operator with a loaded operand

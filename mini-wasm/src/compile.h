@@ -108,14 +108,15 @@ int compile__br_table_label(struct emitter *e, struct label *l, uint32_t to,
  * with the `local.get`, constant or f64.load before it. */
 int compile__op(struct emitter *e, unsigned op, bool binary);
 
-/* An instruction with one immediate: return (arity), call (function),
- * call_indirect (type), global.get/set (global), a constant (bits). */
+/* An instruction with one immediate: return (arity), call_indirect
+ * (type; OP_XRET follows), global.get/set (global), a constant (bits). */
 int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm);
 
-/* `call` of function fi, `imported` or defined by the module: a call
+/* `call` of function fi, f (imported or defined by the module): a call
  * to a function the module defines is OP_CALL_F, or OP_CALL_LC with an
- * argument `local.get a; i32.const c; i32.add` before it. */
-int compile__call(struct emitter *e, uint32_t fi, bool imported);
+ * argument `local.get a; i32.const c; i32.add` before it, carrying f
+ * itself; an import's is OP_CALL fi, OP_XRET. */
+int compile__call(struct emitter *e, uint32_t fi, const struct func *f);
 
 /* A load or store (0x28..0x3E) with its static offset. */
 int compile__memop(struct emitter *e, unsigned op, uint32_t offset);

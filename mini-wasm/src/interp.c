@@ -203,6 +203,7 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
 		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122), H(0x123),
 		H(0x124), H(0x125), H(0x126), H(0x127), H(0x128), H(0x129),
+		H(0x12A),
 		/* moves: a local or a constant to local d */
 		[OP_TO_LOCAL + 0x20] = &&opD_0x20,
 		[OP_TO_LOCAL + 0x42] = &&opD_0x42,
@@ -267,9 +268,12 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	uint8_t *mem;
 	uint64_t memsize;
 	/* the call stack: fr is the next free frame.  The entry pushes a
-	 * frame whose return address is exit_code, so a return never
-	 * tests whether it is the last: that one lands on OP_EXIT. */
-	static const union cell exit_code[1] = {{.op = &&op_exit}};
+	 * frame whose return address is exit_code + 1, so a return never
+	 * tests whether it is the last: that one lands on OP_EXIT.  The
+	 * OP_XRET before it is never run: it marks the frame as one that
+	 * holds its function (see trapped). */
+	static const union cell exit_code[2] = {{.op = &&op_0x12A},
+						{.op = &&op_exit}};
 	struct frame *fr, *fr_end;
 	uint64_t fuel;
 
@@ -283,8 +287,9 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		mem = inst->mem ? inst->mem->data : NULL;         \
 		memsize = inst->mem ? inst->mem->size : 0;        \
 	} while (0)
-/* Save where to come back to in the next frame, and the function
- * called (for a trap's message). */
+/* Save where to come back to in the next frame, the instance to
+ * return to and the function called (for a trap's message); a direct
+ * call (OP_CALL_F) saves only pc and fp. */
 #define PUSH_FRAME(callee)                      \
 	do {                                    \
 		fr->pc = pc;                    \
@@ -313,7 +318,7 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	memset(sp, 0, fn->def->nlocals * sizeof(*sp));
 	sp += fn->def->nlocals;
 	inst = fn->inst;
-	pc = exit_code;
+	pc = exit_code + 1;
 	PUSH_FRAME(fn);
 	pc = fn->def->code;
 	RELOAD_MEM();
@@ -389,17 +394,12 @@ op_0x0F: { /* return */
 		fp[k] = sp[(ptrdiff_t)k - n];
 	sp = fp + n;
 pop_frame:
+	/* Within one instance, inst, mem and memsize are already current
+	 * (a memory.grow in the callee reloaded them); a call across
+	 * instances returns to its OP_XRET, which reloads them. */
 	fr--;
 	pc = fr->pc;
 	fp = (union slot *)fr->fp;
-	/* Within one instance, mem and memsize are already current (a
-	 * memory.grow in the callee reloaded them); a call across
-	 * instances reloads, as the callee may have grown a memory the
-	 * two share. */
-	if (__builtin_expect(fr->inst != inst, 0)) {
-		inst = fr->inst;
-		RELOAD_MEM();
-	}
 	NEXT();
 }
 op_exit: /* the entry's frame popped: the called function returned */
@@ -432,18 +432,22 @@ op_0x10: { /* call */
 	struct wfunc *callee = inst->funcs[(pc++)->u64];
 	union slot *nfp;
 
-do_call:
+do_call: /* pc is at the OP_XRET after the call */
 	if (__builtin_expect(callee->host != NULL, 0)) {
 		nfp = sp - callee->type->nparams;
 		if (callee->host(ex, callee->env, (uint64_t *)nfp) < 0)
 			goto trapped;
 		sp = nfp + callee->type->nresults;
 		RELOAD_MEM();
+		pc++;
 		NEXT();
 	}
 	nfp = sp - callee->nparams;
 	if (fr == fr_end || nfp + callee->frame_slots > ex->stack_end)
 		TRAP(T_EXHAUSTED);
+	/* within the instance, the return skips the OP_XRET */
+	if (callee->inst == inst)
+		pc++;
 	PUSH_FRAME(callee);
 	ZERO_LOCALS(callee->nlocals);
 	fp = nfp;
@@ -472,23 +476,29 @@ op_0x11: /* call_indirect */
 
 	/* A direct call to a function of this module (compile__call):
 	 * the callee is Wasm code of this instance, so there is no host
-	 * function to test for and the memory registers stay as they
-	 * are.  OP_CALL_LC first pushes its argument, local a + c. */
+	 * function to test for, the memory registers stay as they are,
+	 * and the frame needs only pc and fp.  The immediate is the
+	 * callee's struct func: its code and sizes in bytes, without
+	 * going through the instance.  OP_CALL_LC first pushes its
+	 * argument, local a + c. */
 op_0x127:
 	PUT(sp[0], u32, fp[pc[0].u64].u32 + (uint32_t)pc[1].u64);
 	sp++;
 	pc += 2;
 	/* fall through */
 op_0x126: {
-	struct wfunc *callee = inst->funcs[(pc++)->u64];
-	union slot *nfp = sp - callee->nparams;
+	const struct func *d = (pc++)->def;
+	union slot *nfp = (union slot *)((char *)sp - d->param_bytes);
 
-	if (fr == fr_end || nfp + callee->frame_slots > ex->stack_end)
+	if (fr == fr_end ||
+	    (char *)sp + d->reach_bytes > (char *)ex->stack_end)
 		TRAP(T_EXHAUSTED);
-	PUSH_FRAME(callee);
-	ZERO_LOCALS(callee->nlocals);
+	fr->pc = pc;
+	fr->fp = (uint64_t *)fp;
+	fr++;
+	ZERO_LOCALS(d->nlocals);
 	fp = nfp;
-	pc = callee->code;
+	pc = d->code;
 	NEXT();
 }
 
@@ -1048,8 +1058,25 @@ op_0xBF:
 	UNL(0xAC, i32, i64, (int64_t)a)
 	UNL(0xAD, u32, u64, (uint64_t)a)
 
-trapped:
-	ex->trap_fn = fr[-1].fn; /* the Wasm function that was running */
+	/* a return from another instance: back to the caller's */
+op_0x12A:
+	inst = fr->inst;
+	RELOAD_MEM();
+	NEXT();
+
+trapped: {
+	/* The Wasm function that was running, the top frame's callee.  A
+	 * frame pushed by OP_CALL or OP_CALL_INDIRECT (its return address
+	 * at or just past their OP_XRET), or the entry's, holds it; a
+	 * direct call's frame does not, its return address follows the
+	 * call's callee immediate, a function of this instance. */
+	const union cell *ret = fr[-1].pc;
+
+	if (ret->op == &&op_0x12A || ret[-1].op == &&op_0x12A)
+		ex->trap_fn = fr[-1].fn;
+	else
+		ex->trap_fn = inst->funcs[ret[-1].def - inst->m->funcs];
+}
 	if (ex->fuel_on)
 		ex->fuel = fuel;
 	return -1;

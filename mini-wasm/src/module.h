@@ -100,6 +100,11 @@ struct func {
 	union cell *code;
 	size_t ncode;
 	uint32_t frame_slots; /* params + locals + deepest operand stack */
+	/* What a direct call reads (interp.c OP_CALL_F, through the
+	 * call's immediate pointing here), in bytes: the parameters, and
+	 * how far past the arguments the frame reaches (frame_slots -
+	 * nparams slots), checked against the value stack's end. */
+	uint64_t param_bytes, reach_bytes;
 };
 
 struct module {

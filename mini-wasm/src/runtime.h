@@ -98,10 +98,13 @@ struct linker {
 	size_t n, cap;
 };
 
-/* A frame of the call stack: where to go back to, the instance whose
- * code that is (a call may cross into another instance), and the
- * function called, which runs while this frame is the top one (for a
- * trap's message; a return does not read it). */
+/* A frame of the call stack: where to go back to (pc, fp); then, only
+ * in frames pushed by OP_CALL, call_indirect and the entry, the
+ * instance to go back to (read by the OP_XRET a call into another
+ * instance returns to) and the function called, which runs while this
+ * frame is the top one (for a trap's message).  A direct call
+ * (OP_CALL_F) writes pc and fp only: its callee is found from the call
+ * instruction before pc (interp.c, trapped). */
 struct frame {
 	const union cell *pc;
 	uint64_t *fp;

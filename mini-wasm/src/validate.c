@@ -546,8 +546,7 @@ static int validate_control(struct vctx *v, uint8_t op)
 		if (pop_n(v, ft->types, ft->nparams) < 0 ||
 		    push_n(v, ft->types + ft->nparams, ft->nresults) < 0)
 			return -1;
-		return emitted(v, compile__call(&v->e, fi,
-						v->m->funcs[fi].imported));
+		return emitted(v, compile__call(&v->e, fi, &v->m->funcs[fi]));
 	case 0x11: return validate_call_indirect(v);
 	}
 	return fail(v, "illegal opcode");
@@ -664,6 +663,9 @@ static int validate_func(struct vctx *v, struct func *f)
 		return fail(v, "section size mismatch");
 	compile__finish(&v->e, f);
 	f->frame_slots = v->max_height + 1;
+	f->param_bytes = (uint64_t)ft->nparams * sizeof(uint64_t);
+	f->reach_bytes = (uint64_t)(f->frame_slots - ft->nparams) *
+			 sizeof(uint64_t);
 	return 0;
 }
 

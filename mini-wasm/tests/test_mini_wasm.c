@@ -349,6 +349,70 @@ static void test_direct_call_zeroes_locals_and_traps_exhausted(void **state)
 	testing__run_free(&r);
 }
 
+/* Which function a trap names, whatever kind of call entered it (a
+ * direct call's frame keeps no function: interp.c finds it from the
+ * call's immediate; OP_CALL and call_indirect frames keep it):
+ *   import 0 wasi sched_yield (host)
+ *   1 f(p) = 1 / p          2 g(p) = f(p), a direct call
+ *   3 h(p) = unreachable    table [g, h]
+ *   4 direct(p):   sched_yield(); f(p)
+ *   5 indirect(p): table[p](p), call_indirect
+ *   6 after(p):    sched_yield(); g(1); 1 / p (traps in itself) */
+static const uint8_t trapfn_wasm[] = {
+	HEADER, 1, 0x0A, 2, 0x60, 1, 0x7F, 1, 0x7F, 0x60, 0, 1, 0x7F,
+	2, 0x26, 1, 0x16, 'w', 'a', 's', 'i', '_', 's', 'n', 'a', 'p', 's',
+	'h', 'o', 't', '_', 'p', 'r', 'e', 'v', 'i', 'e', 'w', '1', 0x0B,
+	's', 'c', 'h', 'e', 'd', '_', 'y', 'i', 'e', 'l', 'd', 0, 1,
+	3, 7, 6, 0, 0, 0, 0, 0, 0, 4, 4, 1, 0x70, 0, 2,
+	7, 0x1D, 3, 6, 'd', 'i', 'r', 'e', 'c', 't', 0, 4, 8, 'i', 'n',
+	'd', 'i', 'r', 'e', 'c', 't', 0, 5, 5, 'a', 'f', 't', 'e', 'r', 0,
+	6, 9, 8, 1, 0, 0x41, 0, 0x0B, 2, 2, 3,
+	0x0A, 0x38, 6,
+	7, 0, 0x41, 1, 0x20, 0, 0x6D, 0x0B,
+	6, 0, 0x20, 0, 0x10, 1, 0x0B,
+	3, 0, 0x00, 0x0B,
+	9, 0, 0x10, 0, 0x1A, 0x20, 0, 0x10, 1, 0x0B,
+	9, 0, 0x20, 0, 0x20, 0, 0x11, 0, 0, 0x0B,
+	0x0F, 0, 0x10, 0, 0x1A, 0x41, 1, 0x10, 2, 0x1A, 0x41, 1, 0x20, 0,
+	0x6E, 0x0B,
+};
+
+static void test_trap_names_function_after_any_call(void **state)
+{
+	static const struct {
+		const char *name, *arg, *out, *err;
+	} cases[] = {
+		{"direct", "1", "i32:1\n", ""},
+		{"direct", "0", "", "integer divide by zero in function 1"},
+		{"indirect", "0", "", "integer divide by zero in function 1"},
+		{"indirect", "1", "", "unreachable in function 3"},
+		{"after", "1", "i32:1\n", ""},
+		{"after", "0", "", "integer divide by zero in function 6"},
+	};
+	char dir[PATH_MAX], path[PATH_MAX + 16], want[128];
+	struct test_run r;
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/m.wasm", dir);
+	write_bytes(path, trapfn_wasm, sizeof(trapfn_wasm));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		run(&r, NULL, "--invoke", cases[i].name, path, cases[i].arg,
+		    NULL);
+		if (cases[i].err[0]) {
+			snprintf(want, sizeof(want), "mini-wasm: trap: %s\n",
+				 cases[i].err);
+			assert_int_equal(r.exit_code, 134);
+			assert_string_equal(r.err, want);
+		} else {
+			assert_int_equal(r.exit_code, 0);
+		}
+		assert_string_equal(r.out, cases[i].out);
+		testing__run_free(&r);
+	}
+	testing__rmtree(dir);
+}
+
 /* memory 1 page, --max-pages 2: growing by 1 returns the old size 1,
  * growing by 2 would make 3 pages and returns -1 */
 static void test_max_pages_caps_memory_grow(void **state)
@@ -731,6 +795,7 @@ int main(void)
 		cmocka_unit_test(test_fuel_counts_every_instruction),
 		cmocka_unit_test(test_unbounded_recursion_traps_exhausted),
 		cmocka_unit_test(test_direct_call_zeroes_locals_and_traps_exhausted),
+		cmocka_unit_test(test_trap_names_function_after_any_call),
 		cmocka_unit_test(test_max_pages_caps_memory_grow),
 		cmocka_unit_test(test_program_args_env_exit_code_match_native),
 		cmocka_unit_test(test_program_stdio_files_readdir_match_native),
