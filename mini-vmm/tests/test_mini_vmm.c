@@ -927,7 +927,8 @@ static void test_stats_name_the_cpuid_source(void **state)
 #if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_UNDEFINED__)
 #define VMM_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(undefined_behavior_sanitizer)
+#if __has_feature(address_sanitizer) ||                                        \
+	__has_feature(undefined_behavior_sanitizer)
 #define VMM_SANITIZED 1
 #endif
 #endif
@@ -985,7 +986,8 @@ static void test_start_up_executes_no_cpuid(void **state)
 	if (!WIFEXITED(st) && !WIFSIGNALED(st)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &st, 0);
-		fail_msg("mini-vmm --help still running after %ld steps", steps);
+		fail_msg("mini-vmm --help still running after %ld steps",
+			 steps);
 	}
 	assert_true(WIFEXITED(st));
 	assert_int_equal(WEXITSTATUS(st), 0);
