@@ -30,6 +30,15 @@ union cell {
 	const struct func *def; /* a direct call's callee (OP_CALL_F) */
 };
 
+/* Value stack slots held in reserve for each frame not yet in use (of
+ * the exec's max_depth), mapped by exec__create beyond the stack asked
+ * for.  A direct call to a function whose frame reaches at most this
+ * many slots past its arguments then needs no value stack check, only
+ * the depth check: every frame still to come has its slots kept for it.
+ * A larger callee (struct func's big_frame) is checked against its own
+ * frame plus the reserve of the frames left (interp.c, CALL_DIRECT). */
+#define FRAME_RESERVE 8
+
 /* The label's stack height (in slots from the frame base) and arity,
  * packed in one cell after a branch's target. */
 #define CELL_HN(h, n) (((uint64_t)(h) << 32) | (uint32_t)(n))
@@ -78,6 +87,10 @@ enum {
 	 * and memory (a return itself restores only pc and fp).  Never
 	 * reached after a host call or a call within the instance. */
 	OP_XRET = 0x12A,
+	/* OP_CALL_F and OP_CALL_LC when the callee declares at most one
+	 * local: it zeroes one slot, without testing how many */
+	OP_CALL_F1 = 0x12B,
+	OP_CALL_LC1 = 0x12C,
 	/* Fused forms of a binary operator X whose second operand is a
 	 * `local.get i` or a constant right before it (compile.c's
 	 * peephole): OP_LOCAL_B + X takes local i, OP_CONST_B + X takes the

@@ -589,6 +589,9 @@ int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm)
 
 int compile__call(struct emitter *e, uint32_t fi, const struct func *f)
 {
+	/* a callee declaring at most one local (the decoder has read every
+	 * function's locals) is zeroed by one store, without a test */
+	bool one = f->nlocals <= 1;
 	uint64_t a, c;
 
 	if (f->imported) /* may be a host function, or another instance's */
@@ -601,10 +604,10 @@ int compile__call(struct emitter *e, uint32_t fi, const struct func *f)
 		a = e->code[e->last + 1].u64;
 		c = e->code[e->last + 2].u64;
 		drop_last(e);
-		if (emit_op(e, OP_CALL_LC) < 0 || emit(e, a) < 0 ||
-		    emit(e, c) < 0)
+		if (emit_op(e, one ? OP_CALL_LC1 : OP_CALL_LC) < 0 ||
+		    emit(e, a) < 0 || emit(e, c) < 0)
 			return -1;
-	} else if (emit_op(e, OP_CALL_F) < 0) {
+	} else if (emit_op(e, one ? OP_CALL_F1 : OP_CALL_F) < 0) {
 		return -1;
 	}
 	/* the callee itself, not its index: the call reads its code and

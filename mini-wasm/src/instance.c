@@ -390,7 +390,11 @@ struct exec *exec__create(struct store *s, size_t stack_slots,
 			  uint32_t max_depth)
 {
 	struct exec *ex = calloc(1, sizeof(*ex));
-	size_t sbytes = (stack_slots + STACK_SLACK) * sizeof(union slot);
+	/* the stack asked for, the reserve of every frame (FRAME_RESERVE),
+	 * and the slack of a call's zeroing */
+	size_t reserve = (size_t)max_depth * FRAME_RESERVE;
+	size_t sbytes = (stack_slots + reserve + STACK_SLACK) *
+			sizeof(union slot);
 	size_t fbytes = ((size_t)max_depth + 1) * sizeof(struct frame);
 
 	if (!ex)
@@ -409,8 +413,9 @@ struct exec *exec__create(struct store *s, size_t stack_slots,
 		free(ex);
 		return NULL;
 	}
-	ex->stack_end = ex->stack + stack_slots;
+	ex->stack_end = ex->stack + stack_slots + reserve;
 	ex->max_depth = max_depth;
+	ex->frames_end = ex->frames + 1 + max_depth;
 	return ex;
 }
 

@@ -203,7 +203,7 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 		H(0x100), H(0x101), H(0x102), H(0x103), H(0x104), H(0x105),
 		H(0x106), H(0x107), H(0x120), H(0x121), H(0x122), H(0x123),
 		H(0x124), H(0x125), H(0x126), H(0x127), H(0x128), H(0x129),
-		H(0x12A),
+		H(0x12A), H(0x12B), H(0x12C),
 		/* moves: a local or a constant to local d */
 		[OP_TO_LOCAL + 0x20] = &&opD_0x20,
 		[OP_TO_LOCAL + 0x42] = &&opD_0x42,
@@ -311,8 +311,10 @@ static int run(struct exec *ex, struct wfunc *fn, union slot *fp,
 	/* frames[0] is the entry's (exec__create maps max_depth + 1) */
 	fr = ex->frames;
 	fr_end = ex->frames + 1 + ex->max_depth;
-	/* the entry call: arguments are already at fp */
-	if (fp + fn->def->frame_slots > ex->stack_end)
+	/* the entry call: arguments are already at fp; its frame, and the
+	 * reserve of the max_depth frames that may follow */
+	if ((size_t)(ex->stack_end - fp) <
+	    fn->def->frame_slots + (size_t)ex->max_depth * FRAME_RESERVE)
 		return exec__trap(ex, T_EXHAUSTED);
 	sp = fp + fn->type->nparams;
 	memset(sp, 0, fn->def->nlocals * sizeof(*sp));
@@ -373,34 +375,38 @@ op_0x0E: { /* br_table */
 	pc = e->target;
 	NEXT();
 }
+	/* Pop the frame and go back.  Within one instance, inst, mem and
+	 * memsize are already current (a memory.grow in the callee
+	 * reloaded them); a call across instances returns to its OP_XRET,
+	 * which reloads them.  Each return has its own copy (no jump). */
+#define POP_FRAME()                                  \
+	do {                                         \
+		fr--;                                \
+		pc = fr->pc;                         \
+		fp = (union slot *)fr->fp;           \
+		NEXT();                              \
+	} while (0)
 op_0x124: /* return with one result: the common case, without a loop */
 	fp[0] = sp[-1];
 	/* fall through */
 op_0x125: /* return with one result, which is in local 0 already */
 	sp = fp + 1;
-	goto pop_frame;
+	POP_FRAME();
 op_0x128: /* return the top value plus local a, i32 */
 	PUT(fp[0], u32, sp[-1].u32 + fp[pc->u64].u32);
 	sp = fp + 1;
-	goto pop_frame;
+	POP_FRAME();
 op_0x129: /* return the top value plus local a, i64 */
 	PUT(fp[0], u64, sp[-1].u64 + fp[pc->u64].u64);
 	sp = fp + 1;
-	goto pop_frame;
+	POP_FRAME();
 op_0x0F: { /* return */
 	uint32_t n = (uint32_t)pc->u64;
 
 	for (uint32_t k = 0; k < n; k++)
 		fp[k] = sp[(ptrdiff_t)k - n];
 	sp = fp + n;
-pop_frame:
-	/* Within one instance, inst, mem and memsize are already current
-	 * (a memory.grow in the callee reloaded them); a call across
-	 * instances returns to its OP_XRET, which reloads them. */
-	fr--;
-	pc = fr->pc;
-	fp = (union slot *)fr->fp;
-	NEXT();
+	POP_FRAME();
 }
 op_exit: /* the entry's frame popped: the called function returned */
 	if (ex->fuel_on)
@@ -428,6 +434,31 @@ op_exit: /* the entry's frame popped: the called function returned */
 		sp += n_;                                             \
 	} while (0)
 	_Static_assert(STACK_SLACK == 4, "ZERO_LOCALS zeroes 4 slots");
+/* A direct call of d (OP_CALL_F and its forms below): check the depth,
+ * and the value stack only for a callee reaching past its frame's
+ * reserve (FRAME_RESERVE; the others fit in it), save pc and fp, zero
+ * the declared locals (`zero`, which moves sp past them) and enter. */
+#define RESERVE_BYTES (FRAME_RESERVE * sizeof(union slot))
+#define CALL_DIRECT(d, zero)                                             \
+	do {                                                             \
+		union slot *nfp_ =                                       \
+			(union slot *)((char *)sp - (d)->param_bytes);   \
+		if (fr == ex->frames_end)                                \
+			TRAP(T_EXHAUSTED);                               \
+		if (__builtin_expect((d)->big_frame, 0) &&               \
+		    (uint64_t)((char *)ex->stack_end - (char *)sp) <     \
+			    (d)->reach_bytes +                           \
+				    (uint64_t)(fr_end - fr - 1) *        \
+					    RESERVE_BYTES)               \
+			TRAP(T_EXHAUSTED);                               \
+		fr->pc = pc;                                             \
+		fr->fp = (uint64_t *)fp;                                 \
+		fr++;                                                    \
+		zero;                                                    \
+		fp = nfp_;                                               \
+		pc = (d)->code;                                          \
+		NEXT();                                                  \
+	} while (0)
 op_0x10: { /* call */
 	struct wfunc *callee = inst->funcs[(pc++)->u64];
 	union slot *nfp;
@@ -443,7 +474,10 @@ do_call: /* pc is at the OP_XRET after the call */
 		NEXT();
 	}
 	nfp = sp - callee->nparams;
-	if (fr == fr_end || nfp + callee->frame_slots > ex->stack_end)
+	if (fr == fr_end ||
+	    (size_t)(ex->stack_end - nfp) <
+		    callee->frame_slots +
+			    (size_t)(fr_end - fr - 1) * FRAME_RESERVE)
 		TRAP(T_EXHAUSTED);
 	/* within the instance, the return skips the OP_XRET */
 	if (callee->inst == inst)
@@ -488,18 +522,8 @@ op_0x127:
 	/* fall through */
 op_0x126: {
 	const struct func *d = (pc++)->def;
-	union slot *nfp = (union slot *)((char *)sp - d->param_bytes);
 
-	if (fr == fr_end ||
-	    (char *)sp + d->reach_bytes > (char *)ex->stack_end)
-		TRAP(T_EXHAUSTED);
-	fr->pc = pc;
-	fr->fp = (uint64_t *)fp;
-	fr++;
-	ZERO_LOCALS(d->nlocals);
-	fp = nfp;
-	pc = d->code;
-	NEXT();
+	CALL_DIRECT(d, ZERO_LOCALS(d->nlocals));
 }
 
 	/* --- parametric, variables --- */
@@ -1057,6 +1081,20 @@ op_0xBF:
 	UNL(0xA7, u64, u32, (uint32_t)a)
 	UNL(0xAC, i32, i64, (int64_t)a)
 	UNL(0xAD, u32, u64, (uint64_t)a)
+
+	/* A direct call whose callee declares at most one local (most
+	 * small functions, fib): one zeroing store, no test of the count
+	 * (compile__call picks it, knowing the callee's locals). */
+op_0x12C:
+	PUT(sp[0], u32, fp[pc[0].u64].u32 + (uint32_t)pc[1].u64);
+	sp++;
+	pc += 2;
+	/* fall through */
+op_0x12B: {
+	const struct func *d = (pc++)->def;
+
+	CALL_DIRECT(d, (sp[0].u64 = 0, sp += d->nlocals));
+}
 
 	/* a return from another instance: back to the caller's */
 op_0x12A:

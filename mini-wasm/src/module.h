@@ -105,6 +105,7 @@ struct func {
 	 * how far past the arguments the frame reaches (frame_slots -
 	 * nparams slots), checked against the value stack's end. */
 	uint64_t param_bytes, reach_bytes;
+	bool big_frame; /* reaches past FRAME_RESERVE slots (code.h) */
 };
 
 struct module {

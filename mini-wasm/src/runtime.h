@@ -121,6 +121,7 @@ struct exec {
 	struct store *store;
 	union slot *stack, *stack_end; /* STACK_SLACK more slots mapped */
 	struct frame *frames; /* max_depth + 1: the entry's frame first */
+	struct frame *frames_end; /* frames + 1 + max_depth: full */
 	uint32_t max_depth;
 	uint64_t fuel; /* instructions left when fuel_on */
 	bool fuel_on;

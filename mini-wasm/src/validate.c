@@ -666,6 +666,7 @@ static int validate_func(struct vctx *v, struct func *f)
 	f->param_bytes = (uint64_t)ft->nparams * sizeof(uint64_t);
 	f->reach_bytes = (uint64_t)(f->frame_slots - ft->nparams) *
 			 sizeof(uint64_t);
+	f->big_frame = f->frame_slots - ft->nparams > FRAME_RESERVE;
 	return 0;
 }
 

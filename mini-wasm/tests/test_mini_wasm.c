@@ -349,6 +349,35 @@ static void test_direct_call_zeroes_locals_and_traps_exhausted(void **state)
 	testing__run_free(&r);
 }
 
+/* deep(p) = deep(p + 1), with 60 declared locals: its frame (62 slots)
+ * is larger than the reserve kept for each frame (FRAME_RESERVE), so the
+ * direct call checks the value stack itself.  65536 frames of it would
+ * need 4 M slots, twice what is mapped: without that check the
+ * recursion would run off the stack instead of trapping. */
+static const uint8_t deep_wasm[] = {
+	HEADER, 1, 6, 1, 0x60, 1, 0x7F, 1, 0x7F, 3, 2, 1, 0,
+	7, 8, 1, 4, 'd', 'e', 'e', 'p', 0, 0,
+	0x0A, 0x0D, 1, 0x0B, 1, 0x3C, 0x7F, 0x20, 0, 0x41, 1, 0x6A, 0x10, 0,
+	0x0B,
+};
+
+static void test_recursion_with_large_frame_traps_exhausted(void **state)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	struct test_run r;
+
+	(void)state;
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/m.wasm", dir);
+	write_bytes(path, deep_wasm, sizeof(deep_wasm));
+	run(&r, NULL, "--invoke", "deep", path, "0", NULL);
+	testing__rmtree(dir);
+	assert_int_equal(r.exit_code, 134);
+	assert_string_equal(r.err, "mini-wasm: trap: call stack exhausted in "
+				   "function 0\n");
+	testing__run_free(&r);
+}
+
 /* Which function a trap names, whatever kind of call entered it (a
  * direct call's frame keeps no function: interp.c finds it from the
  * call's immediate; OP_CALL and call_indirect frames keep it):
@@ -796,6 +825,7 @@ int main(void)
 		cmocka_unit_test(test_unbounded_recursion_traps_exhausted),
 		cmocka_unit_test(test_direct_call_zeroes_locals_and_traps_exhausted),
 		cmocka_unit_test(test_trap_names_function_after_any_call),
+		cmocka_unit_test(test_recursion_with_large_frame_traps_exhausted),
 		cmocka_unit_test(test_max_pages_caps_memory_grow),
 		cmocka_unit_test(test_program_args_env_exit_code_match_native),
 		cmocka_unit_test(test_program_stdio_files_readdir_match_native),
