@@ -1072,8 +1072,10 @@ op_0xBF:
 
 #define UNL(op, F, RF, expr)                                          \
 	opL_##op: { /* U of local pc[0], pushed */                    \
-		__typeof__(sp->F) a = fp[(pc++)->u64].F;              \
-		PUT(*sp++, RF, (expr));                               \
+		__typeof__(sp->F) a = fp[pc[0].u64].F;                \
+		PUT(sp[0], RF, (expr));                               \
+		sp++;                                                 \
+		pc++;                                                 \
 		NEXT();                                               \
 	}
 	UNL(0x45, u32, u32, a == 0)
