@@ -88,7 +88,8 @@ enum {
 	 * reached after a host call or a call within the instance. */
 	OP_XRET = 0x12A,
 	/* OP_CALL_F and OP_CALL_LC when the callee declares at most one
-	 * local: it zeroes one slot, without testing how many */
+	 * local and its frame fits in FRAME_RESERVE: one slot zeroed, and
+	 * no test of the count nor of the value stack (compile__link) */
 	OP_CALL_F1 = 0x12B,
 	OP_CALL_LC1 = 0x12C,
 	/* Fused forms of a binary operator X whose second operand is a

@@ -106,6 +106,7 @@ void compile__begin(struct emitter *e, uint32_t nparams)
 	e->at_entry = true;
 	e->ncode = 0;
 	e->nfix = 0;
+	e->ncallcells = 0;
 	e->last = e->last2 = e->last3 = e->last4 = e->barrier = 0;
 	e->unary = NO_CELL;
 	e->wrote_local = false;
@@ -589,9 +590,6 @@ int compile__op_imm(struct emitter *e, unsigned op, uint64_t imm)
 
 int compile__call(struct emitter *e, uint32_t fi, const struct func *f)
 {
-	/* a callee declaring at most one local (the decoder has read every
-	 * function's locals) is zeroed by one store, without a test */
-	bool one = f->nlocals <= 1;
 	uint64_t a, c;
 
 	if (f->imported) /* may be a host function, or another instance's */
@@ -604,12 +602,19 @@ int compile__call(struct emitter *e, uint32_t fi, const struct func *f)
 		a = e->code[e->last + 1].u64;
 		c = e->code[e->last + 2].u64;
 		drop_last(e);
-		if (emit_op(e, one ? OP_CALL_LC1 : OP_CALL_LC) < 0 ||
-		    emit(e, a) < 0 || emit(e, c) < 0)
+		if (emit_op(e, OP_CALL_LC) < 0 || emit(e, a) < 0 ||
+		    emit(e, c) < 0)
 			return -1;
-	} else if (emit_op(e, one ? OP_CALL_F1 : OP_CALL_F) < 0) {
+	} else if (emit_op(e, OP_CALL_F) < 0) {
 		return -1;
 	}
+	/* remembered for compile__link (no fusion moves a call) */
+	if (compile__grow((void **)&e->callcells, &e->capcallcells,
+			  e->ncallcells + 1, sizeof(size_t)) < 0) {
+		e->oom = true;
+		return -1;
+	}
+	e->callcells[e->ncallcells++] = e->last;
 	/* the callee itself, not its index: the call reads its code and
 	 * sizes without going through the instance (interp.c), and a
 	 * trap finds it here, just before the frame's return address */
@@ -754,16 +759,43 @@ void compile__finish(struct emitter *e, struct func *f)
 {
 	for (size_t i = 0; i < e->nfix; i++)
 		e->code[e->fix[i]].target = e->code + e->code[e->fix[i]].u64;
+	/* a call left out for lack of memory stays the checked form */
+	if (compile__grow((void **)&e->calls, &e->capcalls,
+			  e->ncalls + e->ncallcells, sizeof(*e->calls)) == 0)
+		for (size_t i = 0; i < e->ncallcells; i++)
+			e->calls[e->ncalls++] = e->code + e->callcells[i];
 	f->code = e->code;
 	f->ncode = e->ncode;
 	e->code = NULL;
 	e->ncode = e->capcode = 0;
 }
 
+void compile__link(struct emitter *e, const struct module *m)
+{
+	for (size_t i = 0; i < e->ncalls; i++) {
+		union cell *c = e->calls[i];
+		bool lc = c->op == e->h[OP_CALL_LC];
+		const struct func *f;
+
+		/* (each cell is checked to still be the call recorded) */
+		if (!lc && c->op != e->h[OP_CALL_F])
+			continue;
+		f = c[lc ? 3 : 1].def;
+		if (f < m->funcs || f >= m->funcs + m->nfuncs)
+			continue;
+		if (f->nlocals <= 1 && !f->big_frame)
+			c->op = e->h[lc ? OP_CALL_LC1 : OP_CALL_F1];
+	}
+}
+
 void compile__destroy(struct emitter *e)
 {
 	free(e->code);
 	free(e->fix);
+	free(e->callcells);
+	free(e->calls);
 	e->code = NULL;
 	e->fix = NULL;
+	e->callcells = NULL;
+	e->calls = NULL;
 }

@@ -21,6 +21,7 @@
 #include "code.h"
 
 struct func;
+struct module;
 
 #define NO_CELL SIZE_MAX
 
@@ -41,6 +42,12 @@ struct emitter {
 	size_t ncode, capcode;
 	size_t *fix; /* cells holding code offsets, made pointers at the end */
 	size_t nfix, capfix;
+	/* direct calls: their cells in this function (offsets), and in
+	 * every function translated so far (compile__link) */
+	size_t *callcells;
+	size_t ncallcells, capcallcells;
+	union cell **calls;
+	size_t ncalls, capcalls;
 	size_t last;	  /* cell of the last instruction emitted */
 	size_t last2;	  /* and of the one before it */
 	size_t last3;	  /* and of the one before that */
@@ -127,6 +134,14 @@ int compile__local(struct emitter *e, unsigned op, uint32_t i);
 /* Resolve the branch targets and hand the code to f (f->code, f->ncode;
  * the emitter keeps nothing of it). */
 void compile__finish(struct emitter *e, struct func *f);
+
+/* Once every function of the module is translated: a direct call
+ * whose callee declares at most one local and fits in the value
+ * stack's reserve (struct func's big_frame unset) becomes OP_CALL_F1 /
+ * OP_CALL_LC1, which neither test the locals' count nor check the value
+ * stack (interp.c).  Until then, and for any other, the call is
+ * OP_CALL_F / OP_CALL_LC, which do. */
+void compile__link(struct emitter *e, const struct module *m);
 
 /* Free what the emitter holds. */
 void compile__destroy(struct emitter *e);

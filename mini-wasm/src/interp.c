@@ -436,16 +436,17 @@ op_exit: /* the entry's frame popped: the called function returned */
 	_Static_assert(STACK_SLACK == 4, "ZERO_LOCALS zeroes 4 slots");
 /* A direct call of d (OP_CALL_F and its forms below): check the depth,
  * and the value stack only for a callee reaching past its frame's
- * reserve (FRAME_RESERVE; the others fit in it), save pc and fp, zero
- * the declared locals (`zero`, which moves sp past them) and enter. */
+ * reserve (`big`: FRAME_RESERVE; the others fit in it), save pc and
+ * fp, zero the declared locals (`zero`, which moves sp past them) and
+ * enter. */
 #define RESERVE_BYTES (FRAME_RESERVE * sizeof(union slot))
-#define CALL_DIRECT(d, zero)                                             \
+#define CALL_DIRECT(d, big, zero)                                        \
 	do {                                                             \
 		union slot *nfp_ =                                       \
 			(union slot *)((char *)sp - (d)->param_bytes);   \
 		if (fr == ex->frames_end)                                \
 			TRAP(T_EXHAUSTED);                               \
-		if (__builtin_expect((d)->big_frame, 0) &&               \
+		if (__builtin_expect(big, 0) &&                          \
 		    (uint64_t)((char *)ex->stack_end - (char *)sp) <     \
 			    (d)->reach_bytes +                           \
 				    (uint64_t)(fr_end - fr - 1) *        \
@@ -523,7 +524,7 @@ op_0x127:
 op_0x126: {
 	const struct func *d = (pc++)->def;
 
-	CALL_DIRECT(d, ZERO_LOCALS(d->nlocals));
+	CALL_DIRECT(d, d->big_frame, ZERO_LOCALS(d->nlocals));
 }
 
 	/* --- parametric, variables --- */
@@ -1084,9 +1085,10 @@ op_0xBF:
 	UNL(0xAC, i32, i64, (int64_t)a)
 	UNL(0xAD, u32, u64, (uint64_t)a)
 
-	/* A direct call whose callee declares at most one local (most
-	 * small functions, fib): one zeroing store, no test of the count
-	 * (compile__call picks it, knowing the callee's locals). */
+	/* A direct call whose callee declares at most one local and
+	 * fits in its frame's reserve (most small functions, fib): one
+	 * zeroing store, no test of the count nor of the value stack
+	 * (compile__link picks it once every callee is translated). */
 op_0x12C:
 	PUT(sp[0], u32, fp[pc[0].u64].u32 + (uint32_t)pc[1].u64);
 	sp++;
@@ -1095,7 +1097,7 @@ op_0x12C:
 op_0x12B: {
 	const struct func *d = (pc++)->def;
 
-	CALL_DIRECT(d, (sp[0].u64 = 0, sp += d->nlocals));
+	CALL_DIRECT(d, false, (sp[0].u64 = 0, sp += d->nlocals));
 }
 
 	/* a return from another instance: back to the caller's */

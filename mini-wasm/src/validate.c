@@ -815,6 +815,7 @@ int module__validate(struct module *m, struct isolab_err *e)
 			goto out;
 		}
 	}
+	compile__link(&v.e, m);
 	rc = 0;
 out:
 	free(v.vals);

@@ -378,6 +378,49 @@ static void test_recursion_with_large_frame_traps_exhausted(void **state)
 	testing__run_free(&r);
 }
 
+/* tall(p) = tall(p + 1) called with 69 more values on its operand
+ * stack: no declared local, but a frame of 72 slots, larger than the
+ * reserve (FRAME_RESERVE), so compile__link must keep the checked call
+ * (OP_CALL_LC, not OP_CALL_LC1): it traps where the unchecked one runs
+ * off the value stack.  Built here: 69 x `i32.const 0`, the call, 69
+ * drops. */
+static void test_tall_frame_without_locals_traps_exhausted(void **state)
+{
+	static const uint8_t head[] = {
+		HEADER, 1, 6, 1, 0x60, 1, 0x7F, 1, 0x7F, 3, 2, 1, 0,
+		7, 8, 1, 4, 't', 'a', 'l', 'l', 0, 0,
+		0x0A, 0xDB, 1, 1, 0xD8, 1, 0,
+	};
+	static const uint8_t call[] = {0x20, 0, 0x41, 1, 0x6A, 0x10, 0};
+	uint8_t m[sizeof(head) + 2 * 69 + sizeof(call) + 69 + 1];
+	char dir[PATH_MAX], path[PATH_MAX + 16];
+	struct test_run r;
+	size_t n = 0;
+
+	(void)state;
+	memcpy(m, head, sizeof(head));
+	n = sizeof(head);
+	for (int i = 0; i < 69; i++) {
+		m[n++] = 0x41;
+		m[n++] = 0;
+	}
+	memcpy(m + n, call, sizeof(call));
+	n += sizeof(call);
+	memset(m + n, 0x1A, 69);
+	n += 69;
+	m[n++] = 0x0B;
+	assert_int_equal(n, sizeof(m));
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/m.wasm", dir);
+	write_bytes(path, m, sizeof(m));
+	run(&r, NULL, "--invoke", "tall", path, "0", NULL);
+	testing__rmtree(dir);
+	assert_int_equal(r.exit_code, 134);
+	assert_string_equal(r.err, "mini-wasm: trap: call stack exhausted in "
+				   "function 0\n");
+	testing__run_free(&r);
+}
+
 /* Which function a trap names, whatever kind of call entered it (a
  * direct call's frame keeps no function: interp.c finds it from the
  * call's immediate; OP_CALL and call_indirect frames keep it):
@@ -826,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_direct_call_zeroes_locals_and_traps_exhausted),
 		cmocka_unit_test(test_trap_names_function_after_any_call),
 		cmocka_unit_test(test_recursion_with_large_frame_traps_exhausted),
+		cmocka_unit_test(test_tall_frame_without_locals_traps_exhausted),
 		cmocka_unit_test(test_max_pages_caps_memory_grow),
 		cmocka_unit_test(test_program_args_env_exit_code_match_native),
 		cmocka_unit_test(test_program_stdio_files_readdir_match_native),
