@@ -3,6 +3,7 @@
  */
 #define _GNU_SOURCE
 #include "meta.h"
+#include "pmqos.h"
 
 #include <fcntl.h>
 #include <linux/kvm.h>
@@ -180,6 +181,7 @@ void meta__collect(struct meta *m)
 		 meta__kvm_backend());
 	snprintf(m->cgroup_mode, sizeof(m->cgroup_mode), "%s",
 		 meta__cgroup_mode());
+	m->cpu_latency_us = pmqos__current_us();
 #ifdef __clang__
 	snprintf(m->compiler, sizeof(m->compiler), "clang %d.%d.%d",
 		 __clang_major__, __clang_minor__, __clang_patchlevel__);
@@ -195,13 +197,15 @@ void meta__collect(struct meta *m)
 json_t *meta__to_json(const struct meta *m)
 {
 	return json_pack("{s:s, s:i, s:s, s:s, s:I, s:{s:b, s:b, s:i, s:s},"
-			 " s:s, s:s, s:s, s:s, s:s}",
+			 " s:s, s:I, s:s, s:s, s:s, s:s}",
 			 "cpu_model", m->cpu_model, "cores", m->cores, "arch",
 			 m->arch, "kernel", m->kernel, "mem_total_kib",
 			 (json_int_t)m->mem_total_kib, "kvm", "device",
 			 m->kvm_device, "usable", m->kvm_usable, "api_version",
 			 m->kvm_api, "backend", m->kvm_backend, "cgroup_mode",
-			 m->cgroup_mode, "compiler", m->compiler, "git_commit",
+			 m->cgroup_mode, "cpu_latency_us",
+			 (json_int_t)m->cpu_latency_us, "compiler", m->compiler,
+			 "git_commit",
 			 m->git_commit, "date", m->date, "isolab_version",
 			 m->version);
 }

@@ -27,6 +27,9 @@ struct meta {
 	int kvm_api;             /* KVM_GET_API_VERSION, or -1 */
 	char kvm_backend[16];    /* "pvm", "intel", "amd", "unknown", "none" */
 	char cgroup_mode[16];    /* "v2", "hybrid", "v1", "none" */
+	int64_t cpu_latency_us;  /* the PM QoS CPU latency in force (pmqos.h):
+				    0 while isobench holds it, 2000000000
+				    with no request, -1 when unreadable */
 	char compiler[128];      /* of this binary, e.g. "gcc 12.2.0" */
 	char git_commit[64];     /* HEAD of the working directory, "-dirty"
 				    appended when it has changes; "unknown" */

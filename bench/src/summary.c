@@ -292,6 +292,18 @@ static void write_machine(FILE *f, const struct result_set *set)
 		json_string_value(json_object_get(m, "cgroup_mode")),
 		json_string_value(json_object_get(m, "git_commit")),
 		json_string_value(json_object_get(m, "date")));
+	/* Whether idle CPUs could halt (lib/pmqos.h); older results have no
+	 * such field and say nothing. */
+	json_t *lat = json_object_get(m, "cpu_latency_us");
+
+	if (json_is_integer(lat))
+		fprintf(f, "%s\n\n",
+			json_integer_value(lat) == 0
+				? "Idle CPUs polled instead of halting (PM QoS "
+				  "CPU latency held at 0 us by isobench)."
+				: "Idle CPUs could halt (no PM QoS CPU latency "
+				  "request held: isobench --no-pm-qos, or not "
+				  "root).");
 	/* How many runs stand behind each figure, and whether it was the
 	 * short run. */
 	json_t *p = json_object_get(result__json(set->r[0]), "params");
