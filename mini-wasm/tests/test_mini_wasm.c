@@ -288,22 +288,33 @@ static void test_fuel_counts_every_instruction(void **state)
 	testing__run_free(&r);
 }
 
+/* Write module m to a scratch file, call its export fn (with arg, or
+ * none when arg is NULL) and expect the trap "call stack exhausted" in
+ * function func. */
+static void expect_exhausted(const void *m, size_t n, const char *fn,
+			     const char *arg, int func)
+{
+	char dir[PATH_MAX], path[PATH_MAX + 16], want[96];
+	struct test_run r;
+
+	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
+	snprintf(path, sizeof(path), "%s/m.wasm", dir);
+	write_bytes(path, m, n);
+	run(&r, NULL, "--invoke", fn, path, arg, NULL);
+	testing__rmtree(dir);
+	snprintf(want, sizeof(want),
+		 "mini-wasm: trap: call stack exhausted in function %d\n",
+		 func);
+	assert_int_equal(r.exit_code, 134);
+	assert_string_equal(r.err, want);
+	testing__run_free(&r);
+}
+
 /* (func $rec (call $rec)): the depth limit traps, the host stack is safe */
 static void test_unbounded_recursion_traps_exhausted(void **state)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16];
-	struct test_run r;
-
 	(void)state;
-	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
-	snprintf(path, sizeof(path), "%s/m.wasm", dir);
-	write_bytes(path, rec_wasm, sizeof(rec_wasm));
-	run(&r, NULL, "--invoke", "rec", path, NULL);
-	assert_int_equal(r.exit_code, 134);
-	assert_string_equal(r.err, "mini-wasm: trap: call stack exhausted in "
-				   "function 0\n");
-	testing__run_free(&r);
-	testing__rmtree(dir);
+	expect_exhausted(rec_wasm, sizeof(rec_wasm), "rec", NULL, 0);
 }
 
 /* The direct call's fast path (interp.c OP_CALL_F, OP_CALL_LC): func 0
@@ -341,12 +352,8 @@ static void test_direct_call_zeroes_locals_and_traps_exhausted(void **state)
 	assert_int_equal(r.exit_code, 0);
 	assert_string_equal(r.out, "i32:42\n");
 	testing__run_free(&r);
-	run(&r, NULL, "--invoke", "rec", path, "0", NULL);
 	testing__rmtree(dir);
-	assert_int_equal(r.exit_code, 134);
-	assert_string_equal(r.err, "mini-wasm: trap: call stack exhausted in "
-				   "function 3\n");
-	testing__run_free(&r);
+	expect_exhausted(calls_wasm, sizeof(calls_wasm), "rec", "0", 3);
 }
 
 /* deep(p) = deep(p + 1), with 60 declared locals: its frame (62 slots)
@@ -363,19 +370,8 @@ static const uint8_t deep_wasm[] = {
 
 static void test_recursion_with_large_frame_traps_exhausted(void **state)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 16];
-	struct test_run r;
-
 	(void)state;
-	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
-	snprintf(path, sizeof(path), "%s/m.wasm", dir);
-	write_bytes(path, deep_wasm, sizeof(deep_wasm));
-	run(&r, NULL, "--invoke", "deep", path, "0", NULL);
-	testing__rmtree(dir);
-	assert_int_equal(r.exit_code, 134);
-	assert_string_equal(r.err, "mini-wasm: trap: call stack exhausted in "
-				   "function 0\n");
-	testing__run_free(&r);
+	expect_exhausted(deep_wasm, sizeof(deep_wasm), "deep", "0", 0);
 }
 
 /* tall(p) = tall(p + 1) called with 69 more values on its operand
@@ -393,8 +389,6 @@ static void test_tall_frame_without_locals_traps_exhausted(void **state)
 	};
 	static const uint8_t call[] = {0x20, 0, 0x41, 1, 0x6A, 0x10, 0};
 	uint8_t m[sizeof(head) + 2 * 69 + sizeof(call) + 69 + 1];
-	char dir[PATH_MAX], path[PATH_MAX + 16];
-	struct test_run r;
 	size_t n = 0;
 
 	(void)state;
@@ -410,15 +404,7 @@ static void test_tall_frame_without_locals_traps_exhausted(void **state)
 	n += 69;
 	m[n++] = 0x0B;
 	assert_int_equal(n, sizeof(m));
-	assert_int_equal(testing__tmpdir(dir, sizeof(dir)), 0);
-	snprintf(path, sizeof(path), "%s/m.wasm", dir);
-	write_bytes(path, m, sizeof(m));
-	run(&r, NULL, "--invoke", "tall", path, "0", NULL);
-	testing__rmtree(dir);
-	assert_int_equal(r.exit_code, 134);
-	assert_string_equal(r.err, "mini-wasm: trap: call stack exhausted in "
-				   "function 0\n");
-	testing__run_free(&r);
+	expect_exhausted(m, sizeof(m), "tall", "0", 0);
 }
 
 /* Which function a trap names, whatever kind of call entered it (a
